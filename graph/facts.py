@@ -1,0 +1,52 @@
+"""What one data file contributes: its quads, the ids it declares, its references, and line numbers.
+
+Both readers (YAML and Turtle) produce a `FileFacts`; the loader merges them and the checks use the
+line index to report every problem at `file:line`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyoxigraph as ox
+
+from .problems import Problem
+
+# Kinds of declared ids, and what a reference may point to.
+VENDOR = "vendor"
+OFFERING = "offering"
+SOURCE = "source"
+FIGURE = "figure"
+PARTIES = (VENDOR, OFFERING)
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A use of an id: `key` names the field it appears in, `kinds` what it may point to."""
+
+    target: str
+    kinds: tuple[str, ...]
+    key: str
+    line: int
+
+
+@dataclass
+class FileFacts:
+    """The facts of one data file (path relative to the data folder, with forward slashes)."""
+
+    relpath: str
+    graph: str
+    quads: list[ox.Quad] = field(default_factory=list)
+    declared: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (kind, line)
+    references: list[Reference] = field(default_factory=list)
+    lines: dict[tuple[str, ...], int] = field(default_factory=dict)  # (s,) (s,p) (s,p,o) -> line
+    problems: list[Problem] = field(default_factory=list)
+    rejected: set[tuple[str, str]] = field(default_factory=set)  # (subject, predicate) with a reported bad value
+    text: str = ""
+
+    def line_of(self, subject: str, predicate: str | None = None, obj: str | None = None) -> int:
+        """The best known line for a subject, optionally narrowed by predicate and object; 0 if unknown."""
+        for key in ((subject, predicate, obj), (subject, predicate), (subject,)):
+            if None not in key and key in self.lines:
+                return self.lines[key]
+        return 0

@@ -1,0 +1,101 @@
+"""Load a data folder into an RDF dataset: one named graph per data file, plus the ontology.
+
+`read_folder` reads every `.yaml`, `.yml` and `.ttl` file under the folder (recursively, sorted) and
+reports syntax and structure problems; `checks` and `shacl` validate the merged result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import ontology, vocab
+from .facts import FileFacts
+from .problems import Problem
+from .turtle_source import read_turtle
+from .yaml_source import read_yaml
+
+DATA_SUFFIXES = (".yaml", ".yml", ".ttl")
+
+
+@dataclass
+class LoadedMap:
+    """A data folder loaded into a pyoxigraph store (ontology graph plus one graph per file)."""
+
+    data_dir: Path
+    files: list[FileFacts]
+    store: ox.Store
+    problems: list[Problem] = field(default_factory=list)
+
+    def file(self, relpath: str) -> FileFacts:
+        """The facts of the data file at relpath."""
+        return next(f for f in self.files if f.relpath == relpath)
+
+    def data_quads(self) -> list[ox.Quad]:
+        """Every quad of the data files, in file order (no ontology)."""
+        return [q for f in self.files for q in f.quads]
+
+
+def data_files(data_dir: Path) -> list[Path]:
+    """Every data file under data_dir, sorted by relative path; hidden folders are skipped."""
+    found = []
+    for path in data_dir.rglob("*"):
+        rel = path.relative_to(data_dir)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        if path.suffix in DATA_SUFFIXES and path.is_file():
+            found.append(path)
+    return sorted(found, key=lambda p: p.relative_to(data_dir).as_posix())
+
+
+def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        byte = raw[error.start]
+        return None, Problem(
+            relpath, line, f"the file is not UTF-8 text (byte 0x{byte:02x} at offset {error.start}): save it as UTF-8"
+        )
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not text.strip():
+        return None, Problem(relpath, 0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it")
+    return text, None
+
+
+def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary) -> FileFacts:
+    """The facts of one data file, with its problems."""
+    relpath = path.relative_to(data_dir).as_posix()
+    text, problem = _decode(relpath, path.read_bytes())
+    if text is None:
+        facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
+        facts.problems.append(problem)
+        return facts
+    if path.suffix == ".ttl":
+        deps = {r.iri for r in vocabulary.dependencies.values()}
+        ties = {r.iri for r in vocabulary.ties.values()}
+        return read_turtle(relpath, text, deps, ties)
+    return read_yaml(relpath, text, vocabulary)
+
+
+def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -> LoadedMap:
+    """Read every data file of data_dir into a store; problems are collected, not raised."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise FileNotFoundError(f"data folder not found: {data_dir}")
+    vocabulary = ontology.load_vocabulary()
+    paths = data_files(data_dir)
+    files = []
+    for index, path in enumerate(paths, start=1):
+        files.append(read_file(data_dir, path, vocabulary))
+        if progress and index % 1000 == 0:
+            progress(f"read {index:,} of {len(paths):,} files")
+    store = ox.Store()
+    store.bulk_extend(ontology.ontology_quads())
+    store.bulk_extend(q for f in files for q in f.quads)
+    problems = [p for f in files for p in f.problems]
+    return LoadedMap(data_dir=data_dir, files=files, store=store, problems=problems)

@@ -1,0 +1,29 @@
+"""Where stackmap finds its shipped ontology, data and named queries, from any working directory.
+
+In a source checkout they are the top-level `ontology/` and `data/` folders beside the package; in an
+installed wheel they are copied inside the package (`graph/_ontology`, `graph/_data`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+QUERIES_DIR = PACKAGE_DIR / "queries"
+
+
+def _first_existing(*candidates: Path) -> Path:
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate
+    return candidates[0]
+
+
+def ontology_dir() -> Path:
+    """The folder of the ontology's Turtle files."""
+    return _first_existing(PACKAGE_DIR.parent / "ontology", PACKAGE_DIR / "_ontology")
+
+
+def shipped_data_dir() -> Path:
+    """The folder of the shipped vendor data: the default of every `--data` option."""
+    return _first_existing(PACKAGE_DIR.parent / "data", PACKAGE_DIR / "_data")

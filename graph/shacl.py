@@ -1,0 +1,103 @@
+"""Validate the merged data against the SHACL shapes of the ontology, reporting `file:line` problems.
+
+pyshacl runs on an rdflib graph holding the union of the data files and the ontology (so `sh:class`
+sees the layers and moat types), with no inference. Each result is located through its focus node:
+the file that describes that node, at the line of the offending key when it is known.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from . import ontology, vocab
+from .facts import FileFacts
+from .problems import Problem
+
+
+_IRI_RE = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
+
+
+def _to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode):
+    from rdflib import BNode, Literal, URIRef
+
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    if term.datatype.value == vocab.XSD_STRING:
+        return Literal(term.value)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def to_rdflib_graph(quads: Iterable[ox.Quad]):
+    """An rdflib Graph of the triples of quads (graph names dropped)."""
+    from rdflib import Graph
+
+    graph = Graph()
+    add = graph.add
+    for q in quads:
+        add((_to_rdflib(q.subject), _to_rdflib(q.predicate), _to_rdflib(q.object)))
+    return graph
+
+
+def _display(term, keys: dict[str, str]) -> str:
+    """A term as a reader knows it: an id, a YAML key in backticks, or a prefixed name."""
+    text = str(term)
+    if text in keys:
+        return f"`{keys[text]}`"
+    identifier = vocab.local_id(text)
+    if identifier is not None:
+        return identifier
+    for prefix, base in vocab.PREFIXES.items():
+        if text.startswith(base) and "/" not in text[len(base) :] and "#" not in text[len(base) :]:
+            return f"{prefix}:{text[len(base):]}"
+    return text
+
+
+def validate(files: list[FileFacts], ignore_values: set[str] = frozenset()) -> list[Problem]:
+    """SHACL problems of the data files; results whose focus or value is in ignore_values are dropped
+    (they echo a bad reference already reported with a did-you-mean)."""
+    from pyshacl import validate as pyshacl_validate
+    from rdflib import RDF, Graph, Namespace
+
+    sh = Namespace(vocab.SH)
+    data = to_rdflib_graph([*ontology.ontology_quads(), *(q for f in files for q in f.quads)])
+    shapes = Graph().parse(ontology.shapes_file(), format="turtle")
+    conforms, results, _ = pyshacl_validate(
+        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
+    )
+    if conforms:
+        return []
+    keys = {r.iri: r.key for r in ontology.load_vocabulary().relations.values()}
+    rejected = {pair for f in files for pair in f.rejected}
+    owner: dict[str, FileFacts] = {}
+    for facts in files:
+        for key in facts.lines:
+            if len(key) == 1:
+                owner.setdefault(key[0], facts)
+    problems = []
+    for result in results.subjects(RDF.type, sh.ValidationResult):
+        focus = results.value(result, sh.focusNode)
+        path = results.value(result, sh.resultPath)
+        value = results.value(result, sh.value)
+        if str(focus) in ignore_values or (value is not None and str(value) in ignore_values):
+            continue
+        if (str(focus), str(path)) in rejected:
+            continue
+        messages = sorted(str(m) for m in results.objects(result, sh.resultMessage))
+        message = messages[0] if messages else "does not conform to the shapes"
+        message = _IRI_RE.sub(lambda m: _display(m.group(0), keys), message)
+        facts = owner.get(str(focus))
+        if facts is None:
+            continue
+        line = facts.line_of(str(focus), str(path) if path is not None else None, str(value) if value is not None else None)
+        text = f"{_display(focus, keys)}: {message}"
+        if value is not None and value != focus and str(value) not in message and _display(value, keys) not in message:
+            text += f" (found {_display(value, keys)})"
+        problems.append(Problem(facts.relpath, line, text))
+    return sorted(set(problems))

@@ -1,0 +1,97 @@
+"""Read one Turtle data file into quads of its named graph, with what it declares and refers to.
+
+Lines are found by searching the text for an entity's prefixed name or full IRI, because RDF parsers
+keep no positions.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pyoxigraph as ox
+
+from . import vocab
+from .facts import FIGURE, OFFERING, PARTIES, SOURCE, VENDOR, FileFacts, Reference
+from .problems import Problem
+
+DECLARING_CLASSES = {
+    vocab.VENDOR: VENDOR,
+    vocab.OFFERING: OFFERING,
+    vocab.SOURCE_CLASS: SOURCE,
+    vocab.FIGURE: FIGURE,
+}
+_LOCATION_RE = re.compile(r"line (\d+)")
+
+
+def _reference_kinds(predicate: str, dependency_iris: set[str], tie_iris: set[str]) -> tuple[str, ...] | None:
+    if predicate in dependency_iris or predicate in (vocab.ABOUT, vocab.RDF_SUBJECT, vocab.RDF_OBJECT):
+        return PARTIES
+    if predicate in tie_iris or predicate == vocab.OFFERED_BY:
+        return (VENDOR,)
+    if predicate == vocab.SOURCE:
+        return (SOURCE,)
+    return None
+
+
+class _LineFinder:
+    """Finds the first line mentioning a term, by prefixed name (stack:x) or full IRI."""
+
+    def __init__(self, text: str):
+        self.lines = text.splitlines()
+
+    def find(self, iri: str) -> int:
+        identifier = vocab.local_id(iri)
+        patterns = [re.escape(f"<{iri}>")]
+        if identifier:
+            patterns.append(r"(?<![\w-])[A-Za-z][\w-]*:" + re.escape(identifier) + r"(?![\w-])")
+        pattern = re.compile("|".join(patterns))
+        for number, line in enumerate(self.lines, start=1):
+            if pattern.search(line):
+                return number
+        return 0
+
+
+def read_turtle(relpath: str, text: str, dependency_iris: set[str], tie_iris: set[str]) -> FileFacts:
+    """The facts of one Turtle data file given its text; syntax problems included."""
+    facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath), text=text)
+    graph = ox.NamedNode(facts.graph)
+    try:
+        triples = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as error:
+        message = str(error)
+        match = _LOCATION_RE.search(message)
+        line = int(match.group(1)) if match else 0
+        facts.problems.append(Problem(relpath, line, f"Turtle syntax error: {message}; fix the syntax"))
+        return facts
+    if not triples:
+        facts.problems.append(Problem(relpath, 0, "the file holds no triples: describe a vendor in it or delete it"))
+        return facts
+    finder = _LineFinder(text)
+    blank_reported = False
+    for triple in triples:
+        s, p, o = triple.subject, triple.predicate, triple.object
+        if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
+            if not blank_reported:
+                facts.problems.append(
+                    Problem(relpath, 0, f"blank nodes are not allowed: give every node an IRI under {vocab.ID}")
+                )
+                blank_reported = True
+            continue
+        facts.quads.append(ox.Quad(s, p, o, graph))
+        if (s.value,) not in facts.lines:
+            facts.lines[(s.value,)] = finder.find(s.value)
+        if p.value == vocab.RDF_TYPE and o.value in DECLARING_CLASSES:
+            identifier = vocab.local_id(s.value)
+            if identifier is not None:
+                facts.declared.setdefault(identifier, (DECLARING_CLASSES[o.value], facts.lines[(s.value,)]))
+        if isinstance(o, ox.NamedNode) and (kinds := _reference_kinds(p.value, dependency_iris, tie_iris)):
+            target = vocab.local_id(o.value)
+            if target is not None:
+                line = finder.find(o.value) or facts.lines[(s.value,)]
+                facts.references.append(Reference(target, kinds, p.value.rsplit("/", 1)[-1], line))
+    graph_iri = facts.graph
+    facts.quads.append(ox.Quad(ox.NamedNode(graph_iri), ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(vocab.DATA_FILE), graph))
+    facts.quads.append(
+        ox.Quad(ox.NamedNode(graph_iri), ox.NamedNode(vocab.PATH), ox.Literal(relpath), graph)
+    )
+    return facts

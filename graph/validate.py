@@ -1,0 +1,85 @@
+"""`check`: load a data folder and validate it, returning every problem at once and a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import vocab
+from .checks import check_ids
+from .loader import LoadedMap, read_folder
+from .problems import DataError, Problem
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of what a valid data folder holds."""
+
+    files: int
+    vendors: int
+    offerings: int
+    dependencies: int
+    figures: int
+    sources: int
+    moats: int
+    triples: int
+
+    def line(self) -> str:
+        """The one-line summary `stackmap check` prints."""
+        return (
+            f"ok: {self.files} files, {self.vendors} vendors, {self.offerings} offerings, "
+            f"{self.dependencies} dependencies, {self.figures} figures, {self.moats} moat claims, "
+            f"{self.sources} sources, {self.triples} triples"
+        )
+
+
+def summarise(loaded: LoadedMap) -> Summary:
+    """Count vendors, offerings, dependencies, figures, sources, moat claims and data triples."""
+    counts = dict.fromkeys(
+        (vocab.VENDOR, vocab.OFFERING, vocab.DEPENDENCY, vocab.FIGURE, vocab.SOURCE_CLASS, vocab.MOAT_CLAIM), 0
+    )
+    triples = 0
+    for facts in loaded.files:
+        for quad in facts.quads:
+            triples += 1
+            if quad.predicate.value == vocab.RDF_TYPE and quad.object.value in counts:
+                counts[quad.object.value] += 1
+    return Summary(
+        files=len(loaded.files),
+        vendors=counts[vocab.VENDOR],
+        offerings=counts[vocab.OFFERING],
+        dependencies=counts[vocab.DEPENDENCY],
+        figures=counts[vocab.FIGURE],
+        sources=counts[vocab.SOURCE_CLASS],
+        moats=counts[vocab.MOAT_CLAIM],
+        triples=triples,
+    )
+
+
+def find_problems(loaded: LoadedMap) -> list[Problem]:
+    """Every problem of a loaded folder: syntax and structure, ids and references, SHACL shapes."""
+    from .shacl import validate as shacl_validate
+
+    problems = list(loaded.problems)
+    id_problems, bad_refs = check_ids(loaded.files)
+    problems += id_problems
+    broken = {f.relpath for f in loaded.files if any(p.line == 0 or "syntax" in p.message for p in f.problems)}
+    problems += shacl_validate([f for f in loaded.files if f.relpath not in broken], bad_refs)
+    return sorted(set(problems))
+
+
+def check(data_dir: Path, progress: Callable[[str], None] | None = None) -> tuple[LoadedMap, list[Problem]]:
+    """Load data_dir and validate it: the loaded map and every problem found (empty when valid)."""
+    loaded = read_folder(Path(data_dir), progress)
+    if not loaded.files:
+        return loaded, [Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")]
+    return loaded, find_problems(loaded)
+
+
+def load_valid(data_dir: Path, progress: Callable[[str], None] | None = None) -> LoadedMap:
+    """Load and validate data_dir; raise DataError with every problem when it is not valid."""
+    loaded, problems = check(data_dir, progress)
+    if problems:
+        raise DataError(problems)
+    return loaded

@@ -1,0 +1,475 @@
+"""Read one YAML data file into RDF quads, with the line of every fact.
+
+The file is composed into YAML nodes (which keep their line numbers) rather than loaded into plain
+Python values, so every problem can name its line. This module checks structure only (keys, types,
+ids of the ontology's vocabularies); references across files, shares and sources are checked over
+the merged RDF by `checks` and the SHACL shapes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+
+import pyoxigraph as ox
+import yaml
+
+from . import vocab
+from .facts import FIGURE, OFFERING, PARTIES, SOURCE, VENDOR, FileFacts, Reference
+from .ontology import Vocabulary
+from .problems import Problem, did_you_mean
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Keys of each kind of mapping (the relation keys of the ontology are added at run time).
+VENDOR_KEYS = (
+    "id name country homepage description source layer offerings moats figures sources".split()
+)
+FACTS_FILE_KEYS = ["source", "sources", "figures"]
+OFFERING_KEYS = "id name layer market open_weights homepage description source".split()
+REFERENCE_KEYS = ["id", "share", "note", "source"]
+TIE_REFERENCE_KEYS = ["id", "note", "source"]
+MOAT_KEYS = ["type", "evidence", "about", "source"]
+FIGURE_KEYS = "id metric value min max unit period about layer market note source".split()
+SOURCE_KEYS = ["url", "title", "date", "publisher"]
+
+
+def _node_line(node: yaml.Node) -> int:
+    return node.start_mark.line + 1
+
+
+def _lit(value: str, datatype: str = vocab.XSD_STRING) -> ox.Literal:
+    return ox.Literal(value, datatype=ox.NamedNode(datatype))
+
+
+def _decimal_text(number: Decimal) -> str:
+    text = format(number.normalize(), "f")
+    return text if text not in ("-0",) else "0"
+
+
+class _Reader:
+    """Walks the node tree of one file, emitting quads and collecting problems."""
+
+    def __init__(self, relpath: str, vocabulary: Vocabulary):
+        self.vocab = vocabulary
+        self.facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
+        self.g = ox.NamedNode(self.facts.graph)
+
+    # -- output -------------------------------------------------------------------------------
+
+    def problem(self, line: int, message: str) -> None:
+        self.facts.problems.append(Problem(self.facts.relpath, line, message))
+
+    def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str, line: int) -> None:
+        obj = ox.NamedNode(o) if isinstance(o, str) else o
+        self.facts.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), obj, self.g))
+        self.facts.lines.setdefault((s, p), line)
+        if isinstance(o, str):
+            self.facts.lines.setdefault((s, p, o), line)
+
+    def declare(self, identifier: str, kind: str, line: int) -> str:
+        iri = vocab.entity(identifier)
+        if identifier in self.facts.declared:
+            first_kind, first_line = self.facts.declared[identifier]
+            self.problem(line, f"id '{identifier}' is declared twice in this file (first as a {first_kind} on line {first_line}): rename one")
+        else:
+            self.facts.declared[identifier] = (kind, line)
+        self.facts.lines.setdefault((iri,), line)
+        return iri
+
+    def refer(self, identifier: str, kinds: tuple[str, ...], key: str, line: int) -> str:
+        self.facts.references.append(Reference(identifier, kinds, key, line))
+        return vocab.entity(identifier)
+
+    # -- typed readers ------------------------------------------------------------------------
+
+    def mapping(self, node: yaml.Node, what: str, allowed: list[str], required: list[str]) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """The keys of a mapping node, after reporting duplicate, unknown and missing keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(_node_line(node), f"{what} must be a mapping of keys to values, not {self.kind_of(node)}")
+            return None
+        out: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+            line = _node_line(key_node)
+            if not isinstance(key, str):
+                self.problem(line, f"{what} has a key that is not text: use plain keys such as `name`")
+                continue
+            if key in out:
+                self.problem(line, f"key '{key}' appears twice in {what} (first on line {_node_line(out[key][0])}): keep one")
+                continue
+            if key not in allowed:
+                hint = did_you_mean(key, allowed)
+                self.problem(line, f"unknown key '{key}' in {what}{hint or ': remove it (data/README.md lists the keys)'}")
+                continue
+            out[key] = (key_node, value_node)
+        for key in required:
+            if key not in out or self.is_null(out[key][1]):
+                self.problem(_node_line(node), f"{what} is missing `{key}`: add it")
+        return out
+
+    @staticmethod
+    def is_null(node: yaml.Node) -> bool:
+        return isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null"
+
+    @staticmethod
+    def kind_of(node: yaml.Node) -> str:
+        if isinstance(node, yaml.MappingNode):
+            return "a mapping"
+        if isinstance(node, yaml.SequenceNode):
+            return "a list"
+        if _Reader.is_null(node):
+            return "empty"
+        return f"'{node.value}'"
+
+    def text(self, node: yaml.Node, key: str) -> str | None:
+        if isinstance(node, yaml.ScalarNode) and not self.is_null(node):
+            value = node.value.strip()
+            if value:
+                return value
+        self.problem(_node_line(node), f"`{key}` must be non-empty text, not {self.kind_of(node)}")
+        return None
+
+    def ident(self, node: yaml.Node, key: str) -> str | None:
+        value = self.text(node, key)
+        if value is None:
+            return None
+        if not ID_RE.match(value):
+            suggestion = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
+            self.problem(
+                _node_line(node),
+                f"`{key}` '{value}' is not a valid id: use lower-case letters, digits and hyphens, such as '{suggestion}'",
+            )
+            return None
+        return value
+
+    def number(self, node: yaml.Node, key: str) -> Decimal | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:bool":
+            try:
+                number = Decimal(node.value.replace("_", ""))
+            except InvalidOperation:
+                number = None
+            if number is not None and number.is_finite():
+                return number
+        self.problem(_node_line(node), f"`{key}` must be a number, not {self.kind_of(node)}")
+        return None
+
+    def boolean(self, node: yaml.Node, key: str) -> bool | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool":
+            return node.value.lower() in ("true", "yes", "on", "y")
+        self.problem(_node_line(node), f"`{key}` must be true or false, not {self.kind_of(node)}")
+        return None
+
+    def date(self, node: yaml.Node, key: str) -> str | None:
+        value = node.value if isinstance(node, yaml.ScalarNode) else None
+        if value and DATE_RE.match(value):
+            try:
+                dt.date.fromisoformat(value)
+                return value
+            except ValueError:
+                pass
+        self.problem(_node_line(node), f"`{key}` must be a date as YYYY-MM-DD, not {self.kind_of(node)}")
+        return None
+
+    def url(self, node: yaml.Node, key: str) -> str | None:
+        value = self.text(node, key)
+        if value is None:
+            return None
+        if not URL_RE.match(value):
+            self.problem(_node_line(node), f"`{key}` must be an http:// or https:// URL, not '{value}'")
+            return None
+        return value
+
+    def concept(self, node: yaml.Node, key: str, scheme: dict[str, str], what: str) -> str | None:
+        value = self.text(node, key)
+        if value is None:
+            return None
+        if value not in scheme:
+            hint = did_you_mean(value, scheme) or f"; choose one of: {', '.join(sorted(scheme))}"
+            self.problem(_node_line(node), f"unknown {what} '{value}'{hint}")
+            return None
+        return scheme[value]
+
+    def items(self, node: yaml.Node, key: str) -> list[yaml.Node]:
+        """The items of a list, or the node itself when one value is given without a list."""
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        if self.is_null(node):
+            self.problem(_node_line(node), f"`{key}` is empty: give at least one item or remove the key")
+            return []
+        return [node]
+
+    def put(self, subject: str, prop: str, fields: dict, key: str, kind: str) -> None:
+        """Read `key` of fields as `kind` and state it as `prop` of subject; a value that cannot be read
+        is reported here and remembered, so SHACL does not report it missing as well."""
+        if key not in fields:
+            return
+        node = fields[key][1]
+        line = _node_line(node)
+        term: ox.Literal | str | None = None
+        if kind == "text":
+            term = (value := self.text(node, key)) and _lit(value)
+        elif kind == "id":
+            term = (value := self.ident(node, key)) and _lit(value)
+        elif kind == "url":
+            term = self.url(node, key)
+        elif kind == "date":
+            term = (value := self.date(node, key)) and _lit(value, vocab.XSD_DATE)
+        elif kind == "boolean":
+            flag = self.boolean(node, key)
+            term = None if flag is None else _lit("true" if flag else "false", vocab.XSD_BOOLEAN)
+        elif kind == "number":
+            number = self.number(node, key)
+            term = None if number is None else _lit(_decimal_text(number), vocab.XSD_DECIMAL)
+        elif kind == "layer":
+            term = self.concept(node, key, self.layer_ids, "layer")
+        elif kind == "metric":
+            term = self.concept(node, key, self.vocab.metrics, "metric")
+        elif kind == "moat":
+            term = self.concept(node, key, self.vocab.moat_types, "moat type")
+        if term:
+            self.add(subject, prop, term, line)
+        else:
+            self.facts.rejected.add((subject, prop))
+
+    # -- sections -----------------------------------------------------------------------------
+
+    def read(self, root: yaml.Node) -> None:
+        if not isinstance(root, yaml.MappingNode):
+            self.problem(_node_line(root), f"a data file must be a mapping of keys (id: ..., name: ...), not {self.kind_of(root)}")
+            return
+        keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
+        is_vendor = "id" in keys or "name" in keys or "offerings" in keys
+        relation_keys = list(self.vocab.relations)
+        allowed = VENDOR_KEYS + relation_keys if is_vendor else FACTS_FILE_KEYS
+        what = "the vendor" if is_vendor else "a file of shared facts (no `id`)"
+        fields = self.mapping(root, what, allowed, ["id"] if is_vendor else [])
+        if fields is None:
+            return
+        default_source = self.source_ref(fields.get("source"))
+        if "sources" in fields:
+            self.read_sources(fields["sources"][1])
+        vendor = None
+        if is_vendor:
+            vendor = self.read_vendor(root, fields, default_source)
+        for node in self.items(fields["figures"][1], "figures") if "figures" in fields else []:
+            self.read_figure(node, vendor, default_source)
+        graph = self.facts.graph
+        self.add(graph, vocab.RDF_TYPE, vocab.DATA_FILE, 1)
+        self.add(graph, vocab.PATH, _lit(self.facts.relpath), 1)
+
+    def source_ref(self, pair: tuple[yaml.Node, yaml.Node] | None) -> str | None:
+        if pair is None:
+            return None
+        identifier = self.ident(pair[1], "source")
+        return self.refer(identifier, (SOURCE,), "source", _node_line(pair[1])) if identifier else None
+
+    def read_sources(self, node: yaml.Node) -> None:
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(_node_line(node), f"`sources` must map source ids to their url, title and date, not {self.kind_of(node)}")
+            return
+        for key_node, value_node in node.value:
+            identifier = self.ident(key_node, "source id")
+            if identifier is None:
+                continue
+            line = _node_line(key_node)
+            iri = self.declare(identifier, SOURCE, line)
+            fields = self.mapping(value_node, f"source '{identifier}'", SOURCE_KEYS, [])
+            if fields is None:
+                continue
+            self.add(iri, vocab.RDF_TYPE, vocab.SOURCE_CLASS, line)
+            self.put(iri, vocab.URL, fields, "url", "url")
+            self.put(iri, vocab.TITLE, fields, "title", "text")
+            self.put(iri, vocab.DATE, fields, "date", "date")
+            self.put(iri, vocab.PUBLISHER, fields, "publisher", "text")
+
+    def describe(self, iri: str, fields: dict[str, tuple[yaml.Node, yaml.Node]], source: str | None, line: int) -> None:
+        """Name, description, homepage and source, shared by vendors and offerings."""
+        self.put(iri, vocab.LABEL, fields, "name", "text")
+        self.put(iri, vocab.COMMENT, fields, "description", "text")
+        self.put(iri, vocab.URL, fields, "homepage", "url")
+        if source:
+            self.add(iri, vocab.SOURCE, source, _node_line(fields["source"][1]) if "source" in fields else line)
+
+    def read_vendor(self, root: yaml.Node, fields: dict, default_source: str | None) -> str | None:
+        identifier = self.ident(fields["id"][1], "id") if "id" in fields else None
+        if identifier is None:
+            return None
+        line = _node_line(fields["id"][1])
+        iri = self.declare(identifier, VENDOR, line)
+        self.facts.lines[(iri,)] = line
+        self.add(iri, vocab.RDF_TYPE, vocab.VENDOR, line)
+        self.describe(iri, fields, default_source, line)
+        self.put(iri, vocab.COUNTRY, fields, "country", "text")
+        self.put(iri, vocab.IN_LAYER, fields, "layer", "layer")
+        self.read_relations(iri, fields, default_source)
+        if "offerings" in fields:
+            for node in self.items(fields["offerings"][1], "offerings"):
+                self.read_offering(node, iri, default_source)
+        if "moats" in fields:
+            for node in self.items(fields["moats"][1], "moats"):
+                self.read_moat(node, iri, default_source)
+        return iri
+
+    @property
+    def layer_ids(self) -> dict[str, str]:
+        return {lid: layer.iri for lid, layer in self.vocab.layers.items()}
+
+    def read_offering(self, node: yaml.Node, vendor: str, default_source: str | None) -> None:
+        allowed = OFFERING_KEYS + list(self.vocab.dependencies)
+        label = "an offering"
+        fields = self.mapping(node, label, allowed, ["id"])
+        if fields is None or "id" not in fields:
+            return
+        identifier = self.ident(fields["id"][1], "id")
+        if identifier is None:
+            return
+        line = _node_line(node)
+        iri = self.declare(identifier, OFFERING, line)
+        source = self.source_ref(fields.get("source")) or default_source
+        self.add(iri, vocab.RDF_TYPE, vocab.OFFERING, line)
+        self.add(iri, vocab.OFFERED_BY, vendor, line)
+        self.describe(iri, fields, source, line)
+        self.put(iri, vocab.IN_LAYER, fields, "layer", "layer")
+        self.put(iri, vocab.MARKET, fields, "market", "id")
+        self.put(iri, vocab.OPEN_WEIGHTS, fields, "open_weights", "boolean")
+        self.read_relations(iri, fields, source)
+
+    def read_relations(self, subject: str, fields: dict, default_source: str | None) -> None:
+        """Dependencies and ties of a vendor or offering, short or detailed form."""
+        subject_id = vocab.local_id(subject)
+        for key, relation in self.vocab.relations.items():
+            if key not in fields:
+                continue
+            allowed = REFERENCE_KEYS if relation.dependency else TIE_REFERENCE_KEYS
+            kinds = PARTIES if relation.dependency else (VENDOR,)
+            seen: set[str] = set()
+            for item in self.items(fields[key][1], key):
+                line = _node_line(item)
+                detail: dict = {}
+                if isinstance(item, yaml.MappingNode):
+                    detail = self.mapping(item, f"a `{key}` reference", allowed, ["id"]) or {}
+                    if "id" not in detail:
+                        continue
+                    target = self.ident(detail["id"][1], key)
+                elif isinstance(item, yaml.ScalarNode):
+                    target = self.ident(item, key)
+                else:
+                    self.problem(line, f"`{key}` must list ids or detailed references (id, share, note, source), not a list in a list")
+                    continue
+                if target is None:
+                    continue
+                if target in seen:
+                    self.problem(line, f"'{target}' is listed twice in `{key}`: keep one")
+                    continue
+                seen.add(target)
+                obj = self.refer(target, kinds, key, line)
+                self.add(subject, relation.iri, obj, line)
+                tie = vocab.entity(f"{subject_id}--{key.replace('_', '-')}--{target}")
+                self.facts.lines[(tie,)] = line
+                self.add(tie, vocab.RDF_TYPE, vocab.DEPENDENCY if relation.dependency else vocab.TIE, line)
+                self.add(tie, vocab.RDF_SUBJECT, subject, line)
+                self.add(tie, vocab.RDF_PREDICATE, relation.iri, line)
+                self.add(tie, vocab.RDF_OBJECT, obj, line)
+                source = self.source_ref(detail.get("source")) or default_source
+                if source:
+                    self.add(tie, vocab.SOURCE, source, line)
+                if "note" in detail and (note := self.text(detail["note"][1], "note")):
+                    self.add(tie, vocab.COMMENT, _lit(note), _node_line(detail["note"][1]))
+                if "share" in detail:
+                    self.read_share(tie, detail["share"][1])
+
+    def read_share(self, tie: str, node: yaml.Node) -> None:
+        line = _node_line(node)
+        levels = self.vocab.share_levels
+        if isinstance(node, yaml.ScalarNode) and node.value in levels:
+            self.add(tie, vocab.SHARE_LEVEL_PROP, levels[node.value], line)
+            return
+        try:
+            number = Decimal(node.value) if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:bool" else None
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite():
+            hint = did_you_mean(node.value, levels) if isinstance(node, yaml.ScalarNode) else ""
+            self.problem(line, f"`share` must be a number from 0 to 1 or one of {', '.join(sorted(levels))}, not {self.kind_of(node)}{hint}")
+            return
+        self.add(tie, vocab.SHARE, _lit(_decimal_text(number), vocab.XSD_DECIMAL), line)
+
+    def read_moat(self, node: yaml.Node, vendor: str, default_source: str | None) -> None:
+        fields = self.mapping(node, "a moat claim", MOAT_KEYS, ["type"])
+        if fields is None:
+            return
+        line = _node_line(node)
+        about = vendor
+        if "about" in fields and (target := self.ident(fields["about"][1], "about")):
+            about = self.refer(target, PARTIES, "about", _node_line(fields["about"][1]))
+        moat = self.concept(fields["type"][1], "type", self.vocab.moat_types, "moat type") if "type" in fields else None
+        if moat is None:
+            return
+        type_id = moat.rsplit("/", 1)[1]
+        iri = vocab.entity(f"{vocab.local_id(about)}--moat--{type_id}")
+        if (iri,) in self.facts.lines:
+            self.problem(line, f"the moat '{type_id}' of '{vocab.local_id(about)}' is claimed twice in this file: merge the claims")
+            return
+        self.facts.lines[(iri,)] = line
+        self.add(iri, vocab.RDF_TYPE, vocab.MOAT_CLAIM, line)
+        self.add(iri, vocab.ABOUT, about, line)
+        self.add(iri, vocab.MOAT_TYPE, moat, _node_line(fields["type"][1]))
+        self.put(iri, vocab.EVIDENCE, fields, "evidence", "text")
+        if source := self.source_ref(fields.get("source")) or default_source:
+            self.add(iri, vocab.SOURCE, source, line)
+
+    def read_figure(self, node: yaml.Node, vendor: str | None, default_source: str | None) -> None:
+        fields = self.mapping(node, "a figure", FIGURE_KEYS, ["id"])
+        if fields is None or "id" not in fields:
+            return
+        identifier = self.ident(fields["id"][1], "id")
+        if identifier is None:
+            return
+        line = _node_line(node)
+        iri = self.declare(identifier, FIGURE, line)
+        self.add(iri, vocab.RDF_TYPE, vocab.FIGURE, line)
+        self.put(iri, vocab.METRIC_PROP, fields, "metric", "metric")
+        self.put(iri, vocab.VALUE, fields, "value", "number")
+        self.put(iri, vocab.MIN_VALUE, fields, "min", "number")
+        self.put(iri, vocab.MAX_VALUE, fields, "max", "number")
+        self.put(iri, vocab.UNIT_TEXT, fields, "unit", "text")
+        self.put(iri, vocab.TEMPORAL, fields, "period", "text")
+        self.put(iri, vocab.COMMENT, fields, "note", "text")
+        about = vendor
+        if "about" in fields and (target := self.ident(fields["about"][1], "about")):
+            about = self.refer(target, PARTIES, "about", _node_line(fields["about"][1]))
+        if about:
+            self.add(iri, vocab.ABOUT, about, _node_line(fields["about"][1]) if "about" in fields else line)
+        self.put(iri, vocab.IN_LAYER, fields, "layer", "layer")
+        self.put(iri, vocab.MARKET, fields, "market", "id")
+        if source := self.source_ref(fields.get("source")) or default_source:
+            self.add(iri, vocab.SOURCE, source, line)
+
+
+def read_yaml(relpath: str, text: str, vocabulary: Vocabulary) -> FileFacts:
+    """The facts of one YAML data file given its text; syntax and structure problems included."""
+    reader = _Reader(relpath, vocabulary)
+    reader.facts.text = text
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 0
+        column = f" (column {mark.column + 1})" if mark else ""
+        what = error.problem or error.context or "unreadable"
+        reader.problem(line, f"YAML syntax error{column}: {what}; fix the syntax (check indentation, colons and quotes)")
+        return reader.facts
+    except yaml.YAMLError as error:
+        reader.problem(0, f"YAML syntax error: {error}")
+        return reader.facts
+    if root is None:
+        reader.problem(0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it")
+        return reader.facts
+    reader.read(root)
+    return reader.facts

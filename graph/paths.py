@@ -12,18 +12,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 QUERIES_DIR = PACKAGE_DIR / "queries"
 
 
-def _first_existing(*candidates: Path) -> Path:
-    for candidate in candidates:
-        if candidate.is_dir():
-            return candidate
-    return candidates[0]
+def _installed_or_checkout(installed: Path, checkout: Path) -> Path:
+    return installed if installed.is_dir() else checkout
 
 
 def ontology_dir() -> Path:
     """The folder of the ontology's Turtle files."""
-    return _first_existing(PACKAGE_DIR.parent / "ontology", PACKAGE_DIR / "_ontology")
+    return _installed_or_checkout(PACKAGE_DIR / "_ontology", PACKAGE_DIR.parent / "ontology")
 
 
 def shipped_data_dir() -> Path:
     """The folder of the shipped vendor data: the default of every `--data` option."""
-    return _first_existing(PACKAGE_DIR.parent / "data", PACKAGE_DIR / "_data")
+    return _installed_or_checkout(PACKAGE_DIR / "_data", PACKAGE_DIR.parent / "data")

@@ -20,7 +20,7 @@ DECLARING_CLASSES = {
     vocab.SOURCE_CLASS: SOURCE,
     vocab.FIGURE: FIGURE,
 }
-_LOCATION_RE = re.compile(r"line (\d+)")
+_LOCATION_RE = re.compile(r"line (\d+)(?: between columns (\d+) and \d+)?(?::\s*)?(.*?)(?: \(line \d+\))?$", re.DOTALL)
 
 
 def _reference_kinds(predicate: str, dependency_iris: set[str], tie_iris: set[str]) -> tuple[str, ...] | None:
@@ -61,6 +61,9 @@ def read_turtle(relpath: str, text: str, dependency_iris: set[str], tie_iris: se
         message = str(error)
         match = _LOCATION_RE.search(message)
         line = int(match.group(1)) if match else 0
+        if match and match.group(3):
+            column = f" (column {match.group(2)})" if match.group(2) else ""
+            message = f"{match.group(3).strip()}{column}"
         facts.problems.append(Problem(relpath, line, f"Turtle syntax error: {message}; fix the syntax"))
         return facts
     if not triples:

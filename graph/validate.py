@@ -57,29 +57,35 @@ def summarise(loaded: LoadedMap) -> Summary:
     )
 
 
-def find_problems(loaded: LoadedMap) -> list[Problem]:
-    """Every problem of a loaded folder: syntax and structure, ids and references, SHACL shapes."""
-    from .shacl import validate as shacl_validate
-
+def find_problems(loaded: LoadedMap, shapes: bool = True) -> list[Problem]:
+    """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
+    `shapes` is False) the SHACL shapes."""
     problems = list(loaded.problems)
     id_problems, bad_refs = check_ids(loaded.files)
     problems += id_problems
+    if not shapes:
+        return sorted(set(problems))
+    from .shacl import validate as shacl_validate
+
     broken = {f.relpath for f in loaded.files if any(p.line == 0 or "syntax" in p.message for p in f.problems)}
     problems += shacl_validate([f for f in loaded.files if f.relpath not in broken], bad_refs)
     return sorted(set(problems))
 
 
-def check(data_dir: Path, progress: Callable[[str], None] | None = None) -> tuple[LoadedMap, list[Problem]]:
-    """Load data_dir and validate it: the loaded map and every problem found (empty when valid)."""
+def check(
+    data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True
+) -> tuple[LoadedMap, list[Problem]]:
+    """Load data_dir and validate it: the loaded map and every problem found (empty when valid).
+    With `shapes` False the SHACL shapes are skipped (a quick check for queries)."""
     loaded = read_folder(Path(data_dir), progress)
     if not loaded.files:
         return loaded, [Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")]
-    return loaded, find_problems(loaded)
+    return loaded, find_problems(loaded, shapes)
 
 
-def load_valid(data_dir: Path, progress: Callable[[str], None] | None = None) -> LoadedMap:
+def load_valid(data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True) -> LoadedMap:
     """Load and validate data_dir; raise DataError with every problem when it is not valid."""
-    loaded, problems = check(data_dir, progress)
+    loaded, problems = check(data_dir, progress, shapes)
     if problems:
         raise DataError(problems)
     return loaded

@@ -11,7 +11,7 @@ MOAT = SM + "moat/"
 METRIC = SM + "metric/"
 SHARE_LEVEL = SM + "share/"
 ID = "https://w3id.org/stackmap/id/"
-FILE = ID + "file/"
+FILE = "https://w3id.org/stackmap/file/"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"

@@ -1,26 +1,30 @@
 """Validate the merged data against the SHACL shapes of the ontology, reporting `file:line` problems.
 
-pyshacl runs on an rdflib graph holding the union of the data files and the ontology (so `sh:class`
-sees the layers and moat types), with no inference. Each result is located through its focus node:
-the file that describes that node, at the line of the offending key when it is known.
+Two engines give the same results: the shapes compiled to SPARQL on Oxigraph (the default, fast) and
+pyshacl on an rdflib graph (the reference, used by the tests). Both validate the union of the data
+files and the ontology (so `sh:class` sees the layers and moat types), with no inference. Each result
+is located through its focus node: the file that describes that node, at the line of the offending
+key when it is known.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 import pyoxigraph as ox
 
 from . import ontology, vocab
 from .facts import FileFacts
 from .problems import Problem
+from .shacl_sparql import RawResult, compile_shapes, run_checks
 
 
 _IRI_RE = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
 
 
 def _to_rdflib(term: ox.NamedNode | ox.Literal | ox.BlankNode):
+    """The rdflib term for a pyoxigraph term (xsd:string literals become plain literals)."""
     from rdflib import BNode, Literal, URIRef
 
     if isinstance(term, ox.NamedNode):
@@ -59,20 +63,44 @@ def _display(term, keys: dict[str, str]) -> str:
     return text
 
 
-def validate(files: list[FileFacts], ignore_values: set[str] = frozenset()) -> list[Problem]:
-    """SHACL problems of the data files; results whose focus or value is in ignore_values are dropped
-    (they echo a bad reference already reported with a did-you-mean)."""
+def pyshacl_results(quads: Iterable[ox.Quad]) -> list[RawResult]:
+    """Validation results of pyshacl (the reference engine) on the union of quads and the ontology."""
     from pyshacl import validate as pyshacl_validate
-    from rdflib import RDF, Graph, Namespace
+    from rdflib import RDF, BNode, Graph, Namespace
 
     sh = Namespace(vocab.SH)
-    data = to_rdflib_graph([*ontology.ontology_quads(), *(q for f in files for q in f.quads)])
+    data = to_rdflib_graph([*ontology.ontology_quads(), *quads])
     shapes = Graph().parse(ontology.shapes_file(), format="turtle")
     conforms, results, _ = pyshacl_validate(
         data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
     )
     if conforms:
         return []
+    out = []
+    for result in results.subjects(RDF.type, sh.ValidationResult):
+        path = results.value(result, sh.resultPath)
+        value = results.value(result, sh.value)
+        messages = sorted(str(m) for m in results.objects(result, sh.resultMessage))
+        out.append(
+            RawResult(
+                focus=str(results.value(result, sh.focusNode)),
+                path=str(path) if path is not None and not isinstance(path, BNode) else None,
+                value=str(value) if value is not None else None,
+                message=messages[0] if messages else "does not conform to the shapes",
+            )
+        )
+    return out
+
+
+def oxigraph_results(store: ox.Store) -> list[RawResult]:
+    """Validation results of the shapes compiled to SPARQL, run on store (ontology and data)."""
+    return run_checks(store, compile_shapes(ontology.shapes_file()))
+
+
+def to_problems(results: list[RawResult], files: list[FileFacts], ignore_values: Set[str] = frozenset()) -> list[Problem]:
+    """Problems at `file:line` for validation results; results whose focus or value is in
+    ignore_values (an echo of a bad reference already reported with a did-you-mean) and results on
+    a value the YAML reader already rejected are dropped."""
     keys = {r.iri: r.key for r in ontology.load_vocabulary().relations.values()}
     rejected = {pair for f in files for pair in f.rejected}
     owner: dict[str, FileFacts] = {}
@@ -81,23 +109,33 @@ def validate(files: list[FileFacts], ignore_values: set[str] = frozenset()) -> l
             if len(key) == 1:
                 owner.setdefault(key[0], facts)
     problems = []
-    for result in results.subjects(RDF.type, sh.ValidationResult):
-        focus = results.value(result, sh.focusNode)
-        path = results.value(result, sh.resultPath)
-        value = results.value(result, sh.value)
-        if str(focus) in ignore_values or (value is not None and str(value) in ignore_values):
+    for result in results:
+        focus, path, value = result.focus, result.path, result.value
+        if focus in ignore_values or (value is not None and value in ignore_values):
             continue
-        if (str(focus), str(path)) in rejected:
+        if (focus, path) in rejected:
             continue
-        messages = sorted(str(m) for m in results.objects(result, sh.resultMessage))
-        message = messages[0] if messages else "does not conform to the shapes"
-        message = _IRI_RE.sub(lambda m: _display(m.group(0), keys), message)
-        facts = owner.get(str(focus))
+        facts = owner.get(focus)
         if facts is None:
             continue
-        line = facts.line_of(str(focus), str(path) if path is not None else None, str(value) if value is not None else None)
+        message = _IRI_RE.sub(lambda m: _display(m.group(0), keys), result.message)
+        line = facts.line_of(focus, path, value)
         text = f"{_display(focus, keys)}: {message}"
-        if value is not None and value != focus and str(value) not in message and _display(value, keys) not in message:
+        if value is not None and value != focus and value not in result.message and _display(value, keys) not in message:
             text += f" (found {_display(value, keys)})"
         problems.append(Problem(facts.relpath, line, text))
     return sorted(set(problems))
+
+
+def validate(
+    files: list[FileFacts], store: ox.Store, ignore_values: Set[str] = frozenset(), engine: str = "oxigraph"
+) -> list[Problem]:
+    """SHACL problems of the data files, found by the `oxigraph` engine (shapes compiled to SPARQL)
+    or by `pyshacl` (the reference)."""
+    if engine == "pyshacl":
+        results = pyshacl_results(q for f in files for q in f.quads)
+    elif engine == "oxigraph":
+        results = oxigraph_results(store)
+    else:
+        raise ValueError(f"unknown SHACL engine '{engine}': use oxigraph or pyshacl")
+    return to_problems(results, files, ignore_values)

@@ -57,9 +57,9 @@ def summarise(loaded: LoadedMap) -> Summary:
     )
 
 
-def find_problems(loaded: LoadedMap, shapes: bool = True) -> list[Problem]:
+def find_problems(loaded: LoadedMap, shapes: bool = True, engine: str = "oxigraph") -> list[Problem]:
     """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
-    `shapes` is False) the SHACL shapes."""
+    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl)."""
     problems = list(loaded.problems)
     id_problems, bad_refs = check_ids(loaded.files)
     problems += id_problems
@@ -67,8 +67,7 @@ def find_problems(loaded: LoadedMap, shapes: bool = True) -> list[Problem]:
         return sorted(set(problems))
     from .shacl import validate as shacl_validate
 
-    broken = {f.relpath for f in loaded.files if any(p.line == 0 or "syntax" in p.message for p in f.problems)}
-    problems += shacl_validate([f for f in loaded.files if f.relpath not in broken], bad_refs)
+    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine)
     return sorted(set(problems))
 
 

@@ -62,7 +62,8 @@ def check_ids(files: list[FileFacts]) -> tuple[list[Problem], set[str]]:
                     facts.relpath,
                     ref.line,
                     f"unknown id '{ref.target}' in `{ref.key}`{hint or '.'} "
-                    f"Use the id of {_kinds_text(ref.kinds)} declared in the data folder, or add a file that declares it",
+                    f"Use the id of {_kinds_text(ref.kinds)} declared in the data folder, "
+                    "or add a file that declares it",
                 )
             )
     return problems, bad

@@ -138,7 +138,9 @@ def cmd_queries(args: argparse.Namespace) -> int:
     if args.format == "json":
         import json
 
-        items = [{"name": q.name, "title": q.title, "question": q.question, "parameters": q.parameters} for q in queries]
+        items = [
+            {"name": q.name, "title": q.title, "question": q.question, "parameters": q.parameters} for q in queries
+        ]
         print(json.dumps(items, indent=2))
         return EXIT_OK
     width = max(len(q.name) for q in queries)
@@ -198,9 +200,7 @@ COMMANDS = {
 
 
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--data", metavar="DIR", help="the data folder (default: the shipped data/); read recursively"
-    )
+    parser.add_argument("--data", metavar="DIR", help="the data folder (default: the shipped data/); read recursively")
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -218,7 +218,10 @@ def make_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (func, summary, examples) in COMMANDS.items():
         p = sub.add_parser(
-            name, help=summary, description=summary[0].upper() + summary[1:] + ".", epilog=examples,
+            name,
+            help=summary,
+            description=summary[0].upper() + summary[1:] + ".",
+            epilog=examples,
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         p.set_defaults(func=func)
@@ -237,7 +240,9 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
         elif name == "export":
             p.add_argument(
-                "--format", choices=("turtle", "trig", "nquads", "jsonld"), default="turtle",
+                "--format",
+                choices=("turtle", "trig", "nquads", "jsonld"),
+                default="turtle",
                 help="RDF format (default: turtle; trig and nquads keep one named graph per data file)",
             )
             p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")

@@ -37,7 +37,10 @@ def serialize(quads: Iterable[ox.Quad], fmt: str) -> bytes:
     ordered = sorted_quads(quads)
     rdf_format = FORMATS[fmt]
     if not rdf_format.supports_datasets:
-        triples = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in ordered}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        triples = sorted(
+            {ox.Triple(q.subject, q.predicate, q.object) for q in ordered},
+            key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+        )
         return ox.serialize(triples, format=rdf_format, prefixes=vocab.PREFIXES)
     if fmt == "nquads":
         return ox.serialize(ordered, format=rdf_format)

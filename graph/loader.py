@@ -63,7 +63,9 @@ def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if not text.strip():
-        return None, Problem(relpath, 0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it")
+        return None, Problem(
+            relpath, 0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it"
+        )
     return text, None
 
 
@@ -78,7 +80,9 @@ def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary) -> Fi
     if path.suffix == ".ttl":
         deps = {r.iri for r in vocabulary.dependencies.values()}
         ties = {r.iri for r in vocabulary.ties.values()}
-        return read_turtle(relpath, text, deps, ties)
+        keys = {r.iri: r.key for r in vocabulary.relations.values()}
+        keys.update({vocab.ABOUT: "about", vocab.SOURCE: "source", vocab.OFFERED_BY: "offered by"})
+        return read_turtle(relpath, text, keys, deps, ties)
     return read_yaml(relpath, text, vocabulary)
 
 

@@ -53,7 +53,9 @@ def to_json(result: QueryResult) -> str:
         {var: _json_term(term) for var, term in zip(result.variables, row, strict=True) if term is not None}
         for row in result.rows
     ]
-    return json.dumps({"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False)
+    return json.dumps(
+        {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False
+    )
 
 
 def to_ntriples(result: QueryResult) -> str:

@@ -19,7 +19,6 @@ from .facts import FileFacts
 from .problems import Problem
 from .shacl_sparql import RawResult, compile_shapes, run_checks
 
-
 _IRI_RE = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
 
 
@@ -55,11 +54,11 @@ def _display(term, keys: dict[str, str]) -> str:
     if text in keys:
         return f"`{keys[text]}`"
     identifier = vocab.local_id(text)
-    if identifier is not None:
+    if identifier:
         return identifier
     for prefix, base in vocab.PREFIXES.items():
         if text.startswith(base) and "/" not in text[len(base) :] and "#" not in text[len(base) :]:
-            return f"{prefix}:{text[len(base):]}"
+            return f"{prefix}:{text[len(base) :]}"
     return text
 
 
@@ -97,7 +96,9 @@ def oxigraph_results(store: ox.Store) -> list[RawResult]:
     return run_checks(store, compile_shapes(ontology.shapes_file()))
 
 
-def to_problems(results: list[RawResult], files: list[FileFacts], ignore_values: Set[str] = frozenset()) -> list[Problem]:
+def to_problems(
+    results: list[RawResult], files: list[FileFacts], ignore_values: Set[str] = frozenset()
+) -> list[Problem]:
     """Problems at `file:line` for validation results; results whose focus or value is in
     ignore_values (an echo of a bad reference already reported with a did-you-mean) and results on
     a value the YAML reader already rejected are dropped."""
@@ -121,7 +122,12 @@ def to_problems(results: list[RawResult], files: list[FileFacts], ignore_values:
         message = _IRI_RE.sub(lambda m: _display(m.group(0), keys), result.message)
         line = facts.line_of(focus, path, value)
         text = f"{_display(focus, keys)}: {message}"
-        if value is not None and value != focus and value not in result.message and _display(value, keys) not in message:
+        if (
+            value is not None
+            and value != focus
+            and value not in result.message
+            and _display(value, keys) not in message
+        ):
             text += f" (found {_display(value, keys)})"
         problems.append(Problem(facts.relpath, line, text))
     return sorted(set(problems))

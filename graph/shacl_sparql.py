@@ -125,8 +125,9 @@ class _Compiler:
             parts.append(f"EXISTS {{ {value} {_TYPE_PATH} <{cls.value}> }}")
         for dt in s.objects(shape, "datatype"):
             check = f"(isLiteral({value}) && DATATYPE({value}) = <{dt.value}>"
-            if dt.value in _LEXICAL:
+            if dt.value in _LEXICAL:  # well-typed: the lexical form matches and the value casts
                 check += f' && REGEX(STR({value}), "{_LEXICAL[dt.value]}")'
+                check += f" && COALESCE(STRLEN(STR(<{dt.value}>(STR({value})))) > 0, false)"
             parts.append(check + ")")
         for kind in s.objects(shape, "nodeKind"):
             test = {SH + "IRI": "isIRI", SH + "Literal": "isLiteral", SH + "BlankNode": "isBlank"}.get(kind.value)
@@ -245,9 +246,7 @@ def compile_shapes(shapes_path: Path) -> tuple[CompiledCheck, ...]:
     """Every check of the shapes file, as SPARQL queries; UnsupportedShape for features it lacks."""
     shapes = _Shapes(list(ox.parse(path=str(shapes_path), format=ox.RdfFormat.TURTLE)))
     compiler = _Compiler(shapes)
-    node_shapes = sorted(
-        {t for t, props in shapes.index.items() if SH + "targetClass" in props}, key=lambda n: str(n)
-    )
+    node_shapes = sorted({t for t, props in shapes.index.items() if SH + "targetClass" in props}, key=lambda n: str(n))
     checks: list[CompiledCheck] = []
     for shape in node_shapes:
         checks += compiler.node_shape(shape)

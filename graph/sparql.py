@@ -48,7 +48,9 @@ def guard(text: str) -> str:
     words = {w.upper() for w in _WORD.findall(_INERT.sub(" ", text))}
     if words & _UPDATE_WORDS:
         found = ", ".join(sorted(words & _UPDATE_WORDS))
-        raise QueryError(f"updates are refused ({found}): stackmap queries are read-only; change the data files instead")
+        raise QueryError(
+            f"updates are refused ({found}): stackmap queries are read-only; change the data files instead"
+        )
     if "SERVICE" in words:
         raise QueryError("SERVICE is refused: queries run on the local map only and never reach the network")
     if "FROM" in words:

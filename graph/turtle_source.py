@@ -51,8 +51,21 @@ class _LineFinder:
         return 0
 
 
-def read_turtle(relpath: str, text: str, dependency_iris: set[str], tie_iris: set[str]) -> FileFacts:
-    """The facts of one Turtle data file given its text; syntax problems included."""
+def _key_name(iri: str, keys: dict[str, str]) -> str:
+    """How a problem names a predicate: its YAML key, else its prefixed name."""
+    if iri in keys:
+        return keys[iri]
+    for prefix, base in vocab.PREFIXES.items():
+        if iri.startswith(base) and "/" not in iri[len(base) :]:
+            return f"{prefix}:{iri[len(base) :]}"
+    return iri
+
+
+def read_turtle(
+    relpath: str, text: str, keys: dict[str, str], dependency_iris: set[str], tie_iris: set[str]
+) -> FileFacts:
+    """The facts of one Turtle data file given its text; syntax problems included. `keys` maps
+    relation IRIs to their YAML keys, for messages."""
     facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath), text=text)
     graph = ox.NamedNode(facts.graph)
     try:
@@ -91,10 +104,10 @@ def read_turtle(relpath: str, text: str, dependency_iris: set[str], tie_iris: se
             target = vocab.local_id(o.value)
             if target is not None:
                 line = finder.find(o.value) or facts.lines[(s.value,)]
-                facts.references.append(Reference(target, kinds, p.value.rsplit("/", 1)[-1], line))
+                facts.references.append(Reference(target, kinds, _key_name(p.value, keys), line))
     graph_iri = facts.graph
-    facts.quads.append(ox.Quad(ox.NamedNode(graph_iri), ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(vocab.DATA_FILE), graph))
     facts.quads.append(
-        ox.Quad(ox.NamedNode(graph_iri), ox.NamedNode(vocab.PATH), ox.Literal(relpath), graph)
+        ox.Quad(ox.NamedNode(graph_iri), ox.NamedNode(vocab.RDF_TYPE), ox.NamedNode(vocab.DATA_FILE), graph)
     )
+    facts.quads.append(ox.Quad(ox.NamedNode(graph_iri), ox.NamedNode(vocab.PATH), ox.Literal(relpath), graph))
     return facts

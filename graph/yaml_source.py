@@ -27,15 +27,16 @@ URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Keys of each kind of mapping (the relation keys of the ontology are added at run time).
-VENDOR_KEYS = (
-    "id name country homepage description source layer offerings moats figures sources".split()
-)
+VENDOR_KEYS = [
+    *("id", "name", "country", "homepage", "description", "source", "layer"),
+    *("offerings", "moats", "figures", "sources"),
+]
 FACTS_FILE_KEYS = ["source", "sources", "figures"]
-OFFERING_KEYS = "id name layer market open_weights homepage description source".split()
+OFFERING_KEYS = ["id", "name", "layer", "market", "open_weights", "homepage", "description", "source"]
 REFERENCE_KEYS = ["id", "share", "note", "source"]
 TIE_REFERENCE_KEYS = ["id", "note", "source"]
 MOAT_KEYS = ["type", "evidence", "about", "source"]
-FIGURE_KEYS = "id metric value min max unit period about layer market note source".split()
+FIGURE_KEYS = ["id", "metric", "value", "min", "max", "unit", "period", "about", "layer", "market", "note", "source"]
 SOURCE_KEYS = ["url", "title", "date", "publisher"]
 
 
@@ -76,7 +77,11 @@ class _Reader:
         iri = vocab.entity(identifier)
         if identifier in self.facts.declared:
             first_kind, first_line = self.facts.declared[identifier]
-            self.problem(line, f"id '{identifier}' is declared twice in this file (first as a {first_kind} on line {first_line}): rename one")
+            self.problem(
+                line,
+                f"id '{identifier}' is declared twice in this file "
+                f"(first as a {first_kind} on line {first_line}): rename one",
+            )
         else:
             self.facts.declared[identifier] = (kind, line)
         self.facts.lines.setdefault((iri,), line)
@@ -88,7 +93,9 @@ class _Reader:
 
     # -- typed readers ------------------------------------------------------------------------
 
-    def mapping(self, node: yaml.Node, what: str, allowed: list[str], required: list[str]) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+    def mapping(
+        self, node: yaml.Node, what: str, allowed: list[str], required: list[str]
+    ) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
         """The keys of a mapping node, after reporting duplicate, unknown and missing keys."""
         if not isinstance(node, yaml.MappingNode):
             self.problem(_node_line(node), f"{what} must be a mapping of keys to values, not {self.kind_of(node)}")
@@ -101,11 +108,15 @@ class _Reader:
                 self.problem(line, f"{what} has a key that is not text: use plain keys such as `name`")
                 continue
             if key in out:
-                self.problem(line, f"key '{key}' appears twice in {what} (first on line {_node_line(out[key][0])}): keep one")
+                self.problem(
+                    line, f"key '{key}' appears twice in {what} (first on line {_node_line(out[key][0])}): keep one"
+                )
                 continue
             if key not in allowed:
                 hint = did_you_mean(key, allowed)
-                self.problem(line, f"unknown key '{key}' in {what}{hint or ': remove it (data/README.md lists the keys)'}")
+                self.problem(
+                    line, f"unknown key '{key}' in {what}{hint or ': remove it (data/README.md lists the keys)'}"
+                )
                 continue
             out[key] = (key_node, value_node)
         for key in required:
@@ -143,7 +154,8 @@ class _Reader:
             suggestion = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
             self.problem(
                 _node_line(node),
-                f"`{key}` '{value}' is not a valid id: use lower-case letters, digits and hyphens, such as '{suggestion}'",
+                f"`{key}` '{value}' is not a valid id: "
+                f"use lower-case letters, digits and hyphens, such as '{suggestion}'",
             )
             return None
         return value
@@ -241,7 +253,10 @@ class _Reader:
 
     def read(self, root: yaml.Node) -> None:
         if not isinstance(root, yaml.MappingNode):
-            self.problem(_node_line(root), f"a data file must be a mapping of keys (id: ..., name: ...), not {self.kind_of(root)}")
+            self.problem(
+                _node_line(root),
+                f"a data file must be a mapping of keys (id: ..., name: ...), not {self.kind_of(root)}",
+            )
             return
         keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
         is_vendor = "id" in keys or "name" in keys or "offerings" in keys
@@ -271,7 +286,10 @@ class _Reader:
 
     def read_sources(self, node: yaml.Node) -> None:
         if not isinstance(node, yaml.MappingNode):
-            self.problem(_node_line(node), f"`sources` must map source ids to their url, title and date, not {self.kind_of(node)}")
+            self.problem(
+                _node_line(node),
+                f"`sources` must map source ids to their url, title and date, not {self.kind_of(node)}",
+            )
             return
         for key_node, value_node in node.value:
             identifier = self.ident(key_node, "source id")
@@ -360,7 +378,10 @@ class _Reader:
                 elif isinstance(item, yaml.ScalarNode):
                     target = self.ident(item, key)
                 else:
-                    self.problem(line, f"`{key}` must list ids or detailed references (id, share, note, source), not a list in a list")
+                    self.problem(
+                        line,
+                        f"`{key}` must list ids or detailed references (id, share, note, source), not a list in a list",
+                    )
                     continue
                 if target is None:
                     continue
@@ -391,12 +412,20 @@ class _Reader:
             self.add(tie, vocab.SHARE_LEVEL_PROP, levels[node.value], line)
             return
         try:
-            number = Decimal(node.value) if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:bool" else None
+            number = (
+                Decimal(node.value)
+                if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:bool"
+                else None
+            )
         except InvalidOperation:
             number = None
         if number is None or not number.is_finite():
             hint = did_you_mean(node.value, levels) if isinstance(node, yaml.ScalarNode) else ""
-            self.problem(line, f"`share` must be a number from 0 to 1 or one of {', '.join(sorted(levels))}, not {self.kind_of(node)}{hint}")
+            self.problem(
+                line,
+                f"`share` must be a number from 0 to 1 or one of {', '.join(sorted(levels))}, "
+                f"not {self.kind_of(node)}{hint}",
+            )
             return
         self.add(tie, vocab.SHARE, _lit(_decimal_text(number), vocab.XSD_DECIMAL), line)
 
@@ -414,7 +443,10 @@ class _Reader:
         type_id = moat.rsplit("/", 1)[1]
         iri = vocab.entity(f"{vocab.local_id(about)}--moat--{type_id}")
         if (iri,) in self.facts.lines:
-            self.problem(line, f"the moat '{type_id}' of '{vocab.local_id(about)}' is claimed twice in this file: merge the claims")
+            self.problem(
+                line,
+                f"the moat '{type_id}' of '{vocab.local_id(about)}' is claimed twice in this file: merge the claims",
+            )
             return
         self.facts.lines[(iri,)] = line
         self.add(iri, vocab.RDF_TYPE, vocab.MOAT_CLAIM, line)
@@ -463,7 +495,9 @@ def read_yaml(relpath: str, text: str, vocabulary: Vocabulary) -> FileFacts:
         line = mark.line + 1 if mark else 0
         column = f" (column {mark.column + 1})" if mark else ""
         what = error.problem or error.context or "unreadable"
-        reader.problem(line, f"YAML syntax error{column}: {what}; fix the syntax (check indentation, colons and quotes)")
+        reader.problem(
+            line, f"YAML syntax error{column}: {what}; fix the syntax (check indentation, colons and quotes)"
+        )
         return reader.facts
     except yaml.YAMLError as error:
         reader.problem(0, f"YAML syntax error: {error}")

@@ -1,0 +1,75 @@
+"""Shared fixtures: the shipped map, a small made-up map, data folders with extra files, and the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from graph.cli import main
+from graph.loader import LoadedMap
+from graph.paths import shipped_data_dir
+from graph.validate import load_valid
+
+TESTS = Path(__file__).resolve().parent
+MINI = TESTS / "fixtures" / "mini"
+BAD_DATA = TESTS / "bad_data"
+
+
+@pytest.fixture(scope="session")
+def shipped() -> LoadedMap:
+    """The shipped data, loaded and validated."""
+    return load_valid(shipped_data_dir())
+
+
+@pytest.fixture(scope="session")
+def mini() -> LoadedMap:
+    """The small made-up map of tests/fixtures/mini, loaded and validated."""
+    return load_valid(MINI)
+
+
+@pytest.fixture
+def make_data(tmp_path: Path) -> Callable[..., Path]:
+    """Make a data folder: a copy of the mini map (or of `base`) plus extra files {relpath: text or bytes}."""
+
+    def make(files: dict[str, str | bytes] | None = None, base: Path = MINI) -> Path:
+        data = tmp_path / "data"
+        if data.exists():
+            shutil.rmtree(data)
+        shutil.copytree(base, data)
+        for relpath, content in (files or {}).items():
+            target = data / relpath
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, bytes):
+                target.write_bytes(content)
+            else:
+                target.write_text(content, encoding="utf-8")
+        return data
+
+    return make
+
+
+@dataclass
+class CliResult:
+    code: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliResult]:
+    """Run `stackmap ARGS...` in-process; returns exit code, stdout and stderr."""
+
+    def run(*args: str) -> CliResult:
+        capsys.readouterr()
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exit_:  # argparse: --help and usage errors
+            code = exit_.code if isinstance(exit_.code, int) else 1
+        captured = capsys.readouterr()
+        return CliResult(code, captured.out, captured.err)
+
+    return run

@@ -121,6 +121,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     except LookupError as error:
         raise Failure(str(error)) from None
     loaded = _load(args, shapes=False)
+    text = _bind_params(text, args.param or [], loaded)
     try:
         result = run_query(loaded.store, text, timeout=args.timeout, limit=args.limit)
     except QueryError as error:
@@ -129,6 +130,26 @@ def cmd_query(args: argparse.Namespace) -> int:
     if result.truncated:
         _err(f"note: only the first {args.limit} results are shown (raise --limit for more)")
     return EXIT_OK
+
+
+def _bind_params(text: str, params: list[str], loaded) -> str:
+    """Set `--param name=ID` values in the query's VALUES blocks; unknown ids get a did-you-mean."""
+    from . import vocab
+    from .named_queries import bind
+    from .problems import did_you_mean
+
+    declared = {i for f in loaded.files for i in f.declared}
+    for param in params:
+        name, _, value = param.partition("=")
+        if not name or not value:
+            raise UsageError(f"--param takes NAME=ID, not '{param}'")
+        if value not in declared:
+            raise Failure(f"unknown id '{value}'{did_you_mean(value, declared) or ''}")
+        try:
+            text = bind(text, name.lstrip("?"), vocab.entity(value))
+        except LookupError as error:
+            raise Failure(str(error)) from None
+    return text
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
@@ -181,7 +202,8 @@ COMMANDS = {
     "query": (
         cmd_query,
         "run a SPARQL query: text, a .rq file, or the name of a shipped query",
-        "examples:\n  stackmap query vendors-by-layer\n  stackmap query my-question.rq --format csv\n"
+        "examples:\n  stackmap query vendors-by-layer\n  stackmap query app-supply-chain --param app=chatgpt\n"
+        "  stackmap query my-question.rq --format csv\n"
         "  stackmap query 'SELECT ?v WHERE { ?v a sm:Vendor }' --format json\n\n"
         "Queries are read-only and local: updates, SERVICE, LOAD and FROM are refused. The default\n"
         "graph is the union of all data files; GRAPH ?g { } tells which file said what.",
@@ -236,6 +258,9 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
             p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit (default: 30)")
             p.add_argument("--limit", type=int, default=10_000, metavar="N", help="at most N results (default: 10000)")
+            p.add_argument(
+                "--param", action="append", metavar="NAME=ID", help="set a query parameter, e.g. app=chatgpt"
+            )
         elif name == "queries":
             p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
         elif name == "export":

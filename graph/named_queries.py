@@ -59,6 +59,17 @@ def shipped(directory: Path = QUERIES_DIR) -> list[NamedQuery]:
     return [load(p) for p in sorted(directory.glob("*.rq"))]
 
 
+def bind(text: str, name: str, iri: str) -> str:
+    """The query text with its one-variable `VALUES ?name { ... }` block set to the IRI; LookupError
+    when the query has no such parameter."""
+    pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}", re.IGNORECASE)
+    if not pattern.search(text):
+        found = sorted(set(re.findall(r"VALUES\s+\?(\w+)\s*\{", text, re.IGNORECASE)))
+        have = f"its parameters: {', '.join(found)}" if found else "it takes no parameter"
+        raise LookupError(f"the query has no parameter '{name}' ({have})")
+    return pattern.sub(lambda _: f"VALUES ?{name} {{ <{iri}> }}", text, count=1)
+
+
 def resolve(argument: str, directory: Path = QUERIES_DIR) -> tuple[str, str]:
     """The (label, text) of a query given as a shipped name, a `.rq` file path, or query text.
 

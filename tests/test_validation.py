@@ -61,7 +61,7 @@ def test_engines_agree_on_the_shipped_and_mini_maps() -> None:
         assert find_problems(loaded, engine="pyshacl") == []
 
 
-TURTLE_VIOLATIONS = """\
+TURTLE_PREFIXES = """\
 @prefix sm: <https://w3id.org/stackmap/ns/> .
 @prefix stack: <https://w3id.org/stackmap/id/> .
 @prefix layer: <https://w3id.org/stackmap/ns/layer/> .
@@ -70,6 +70,11 @@ TURTLE_VIOLATIONS = """\
 @prefix dcterms: <http://purl.org/dc/terms/> .
 @prefix schema: <https://schema.org/> .
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+TURTLE_VIOLATIONS = (
+    TURTLE_PREFIXES
+    + """
 
 stack:Bad_Co a sm:Vendor ;
     rdfs:label "Bad Co", "Bad Company" ;
@@ -106,6 +111,7 @@ stack:bad-source a sm:Source ;
     dcterms:date "2023-13-45"^^xsd:date ;
     dcterms:publisher "A", "B" .
 """
+)
 
 
 def test_engines_agree_on_many_core_constraints(make_data) -> None:
@@ -141,14 +147,9 @@ def test_engines_agree_on_many_core_constraints(make_data) -> None:
         assert expected in text, expected
 
 
-ILL_TYPED_SHARE = """\
-@prefix sm: <https://w3id.org/stackmap/ns/> .
-@prefix stack: <https://w3id.org/stackmap/id/> .
-@prefix layer: <https://w3id.org/stackmap/ns/layer/> .
-@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
-@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix dcterms: <http://purl.org/dc/terms/> .
-@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+ILL_TYPED_SHARE = (
+    TURTLE_PREFIXES
+    + """
 
 stack:newco a sm:Vendor ;
     rdfs:label "NewCo" ;
@@ -163,6 +164,7 @@ stack:newco--runs-on--cloudco-cloud a sm:Dependency ;
     sm:share "0.5x"^^xsd:decimal ;
     dcterms:source stack:test-source .
 """
+)
 
 
 def test_ill_typed_share_is_reported(make_data) -> None:
@@ -170,7 +172,7 @@ def test_ill_typed_share_is_reported(make_data) -> None:
     crashes on it inside SUM, so this case has no reference comparison)."""
     _, problems = check(make_data({"vendors/newco.ttl": ILL_TYPED_SHARE}))
     assert [p.format() for p in problems] == [
-        "vendors/newco.ttl:15: newco--runs-on--cloudco-cloud: `share` must be a number from 0 to 1 "
+        "vendors/newco.ttl:17: newco--runs-on--cloudco-cloud: `share` must be a number from 0 to 1 "
         "(or sole, major, minor) (found 0.5x)"
     ]
 

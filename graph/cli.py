@@ -22,6 +22,21 @@ class Failure(Exception):
     """A failed command with a message for the user (exit 1)."""
 
 
+def _positive(kind: type):
+    """An argparse type for numbers above zero."""
+
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+        return value
+
+    return parse
+
+
 def _err(message: str) -> None:
     print(message, file=sys.stderr)
 
@@ -256,8 +271,12 @@ def make_parser() -> argparse.ArgumentParser:
 
             p.add_argument("query", metavar="QUERY", help="query text, a .rq file, or a shipped query name")
             p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
-            p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS", help="time limit (default: 30)")
-            p.add_argument("--limit", type=int, default=10_000, metavar="N", help="at most N results (default: 10000)")
+            p.add_argument(
+                "--timeout", type=_positive(float), default=30.0, metavar="SECONDS", help="time limit (default: 30)"
+            )
+            p.add_argument(
+                "--limit", type=_positive(int), default=10_000, metavar="N", help="at most N results (default: 10000)"
+            )
             p.add_argument(
                 "--param", action="append", metavar="NAME=ID", help="set a query parameter, e.g. app=chatgpt"
             )

@@ -46,15 +46,18 @@ def _json_term(term) -> dict[str, str]:
 def to_json(result: QueryResult) -> str:
     """SPARQL 1.1 Query Results JSON (ASK and SELECT); N-Triples lines for graph results."""
     if result.kind == "ask":
-        return json.dumps({"head": {}, "boolean": result.boolean}, indent=2)
+        return json.dumps({"head": {}, "boolean": result.boolean}, indent=2) + "\n"
     if result.kind == "graph":
         return to_ntriples(result)
     bindings = [
         {var: _json_term(term) for var, term in zip(result.variables, row, strict=True) if term is not None}
         for row in result.rows
     ]
-    return json.dumps(
-        {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False
+    return (
+        json.dumps(
+            {"head": {"vars": result.variables}, "results": {"bindings": bindings}}, indent=2, ensure_ascii=False
+        )
+        + "\n"
     )
 
 

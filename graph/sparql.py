@@ -27,17 +27,21 @@ class QueryTimeout(QueryError):
     """A query that ran past its time limit."""
 
 
-# Strings, IRIs and comments: their contents are not keywords.
+# A character of a prefixed name's local part, escapes included (SPARQL's PN_LOCAL).
+_PN = r"(?:[\w:\u00b7-]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+# Strings, IRIs, comments, variables and prefixed names: their contents are not keywords.
 _INERT = re.compile(
     r'"""(?:[^"\\]|\\.|"(?!""))*"""'
     r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
     r'|"(?:[^"\\\n]|\\.)*"'
     r"|'(?:[^'\\\n]|\\.)*'"
     r"|<[^<>\"{}|^`\\\x00-\x20]*>"
-    r"|#[^\n]*",
+    r"|#[^\n]*"
+    r"|[?$]\w+"
+    rf"|(?:[A-Za-z][\w.-]*)?:(?:{_PN}(?:(?:{_PN}|\.)*{_PN})?)?",
     re.DOTALL,
 )
-_WORD = re.compile(r"(?<![\w?$:.-])([A-Za-z]+)(?![\w:-])")
+_WORD = re.compile(r"(?<![\w-])([A-Za-z]+)(?![\w-])")
 _CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD"}
 

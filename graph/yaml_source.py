@@ -484,6 +484,26 @@ class _Reader:
             self.add(iri, vocab.SOURCE, source, line)
 
 
+def _first_alias(root: yaml.Node) -> int | None:
+    """The line of the first node that occurs twice in the tree (an alias), or None.
+
+    Aliases would let a small file expand into a huge one (the "billion laughs"), and a data file
+    never needs them."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            return _node_line(node)
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+    return None
+
+
 def read_yaml(relpath: str, text: str, vocabulary: Vocabulary) -> FileFacts:
     """The facts of one YAML data file given its text; syntax and structure problems included."""
     reader = _Reader(relpath, vocabulary)
@@ -504,6 +524,9 @@ def read_yaml(relpath: str, text: str, vocabulary: Vocabulary) -> FileFacts:
         return reader.facts
     if root is None:
         reader.problem(0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it")
+        return reader.facts
+    if (alias := _first_alias(root)) is not None:
+        reader.problem(alias, "YAML anchors and aliases (&name, *name) are not supported: write the values out")
         return reader.facts
     reader.read(root)
     return reader.facts

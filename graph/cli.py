@@ -99,7 +99,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from .validate import check, summarise
 
     directory = _data_dir(args)
-    loaded, problems = check(directory, _progress(time.monotonic()))
+    loaded, problems = check(directory, _progress(time.monotonic()), engine=args.engine)
     if problems:
         _report_problems(directory, problems)
         _err(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} found")
@@ -212,7 +212,8 @@ COMMANDS = {
     "check": (
         cmd_check,
         "validate the data files and print a one-line summary",
-        "examples:\n  stackmap check\n  stackmap check --data my-data   # every problem as file:line: message",
+        "examples:\n  stackmap check\n  stackmap check --data my-data   # every problem as file:line: message\n"
+        "  stackmap check --engine pyshacl # the same shapes, evaluated by pyshacl",
     ),
     "query": (
         cmd_query,
@@ -264,7 +265,14 @@ def make_parser() -> argparse.ArgumentParser:
         p.set_defaults(func=func)
         if name != "queries":
             _add_data_option(p)
-        if name == "build":
+        if name == "check":
+            p.add_argument(
+                "--engine",
+                choices=("oxigraph", "pyshacl"),
+                default="oxigraph",
+                help="SHACL engine: the shapes compiled to SPARQL (default, fast) or pyshacl (the reference)",
+            )
+        elif name == "build":
             p.add_argument("--out", metavar="DIR", default="out", help="the output folder (default: out/)")
         elif name == "query":
             from .results_format import FORMATS

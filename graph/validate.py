@@ -72,14 +72,15 @@ def find_problems(loaded: LoadedMap, shapes: bool = True, engine: str = "oxigrap
 
 
 def check(
-    data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True
+    data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True, engine: str = "oxigraph"
 ) -> tuple[LoadedMap, list[Problem]]:
     """Load data_dir and validate it: the loaded map and every problem found (empty when valid).
-    With `shapes` False the SHACL shapes are skipped (a quick check for queries)."""
+    With `shapes` False the SHACL shapes are skipped (a quick check for queries); `engine` picks
+    the SHACL engine (oxigraph, or pyshacl, the reference)."""
     loaded = read_folder(Path(data_dir), progress)
     if not loaded.files:
         return loaded, [Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")]
-    return loaded, find_problems(loaded, shapes)
+    return loaded, find_problems(loaded, shapes, engine)
 
 
 def load_valid(data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True) -> LoadedMap:

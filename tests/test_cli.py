@@ -110,6 +110,16 @@ def test_check_bad_data(cli, make_data):
     assert result.err.splitlines() == [*broken_problems(data), "2 problems found"]
 
 
+def test_check_with_the_reference_engine(cli, make_data):
+    """`check --engine pyshacl` reports exactly what the default engine reports, SHACL problems included."""
+    data = make_data({"vendors/x.yaml": "id: x\nname: X\ncountry: usa\nsource: test-source\nlayer: apps\n"})
+    default = cli("check", "--data", data)
+    reference = cli("check", "--data", data, "--engine", "pyshacl")
+    assert default.code == reference.code == 1
+    assert default.err == reference.err
+    assert f"{data}/vendors/x.yaml:3: x: `country` must be one ISO 3166-1 alpha-2 code" in default.err
+
+
 def test_check_one_problem_is_singular(cli, make_data):
     """One problem is counted as '1 problem found'; a problem of the whole file has no line number."""
     data = make_data({"vendors/x.yaml": ""})

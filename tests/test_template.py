@@ -1,0 +1,41 @@
+"""The vendor template of data/ is complete and valid: copied into a map, its only problems are the
+made-up ids it refers to, and every key it shows is one data/README.md documents."""
+
+from __future__ import annotations
+
+import re
+
+from graph import yaml_source
+from graph.ontology import load_vocabulary
+from graph.paths import shipped_data_dir
+from graph.validate import check
+
+TEMPLATE = shipped_data_dir() / "template.yaml.example"
+
+
+def test_template_is_valid_but_for_its_example_references(make_data) -> None:
+    """The template checks clean except for references to example ids that no file declares."""
+    data = make_data({"vendors/example-vendor.yaml": TEMPLATE.read_text(encoding="utf-8")})
+    _, problems = check(data)
+    unknown = sorted(set(re.findall(r"unknown id '([a-z0-9-]+)'", "\n".join(p.message for p in problems))))
+    assert unknown == [
+        "example-foundry-n5", "example-memory-maker", "example-other-gpu", "example-parent", "example-partner",
+        "example-startup",
+    ]  # fmt: skip
+    assert all(p.message.startswith("unknown id 'example-") for p in problems)
+
+
+def test_template_and_readme_cover_the_keys() -> None:
+    """The template shows the main keys; every key it uses is one the loader accepts, and every key
+    the loader accepts is documented in data/README.md."""
+    template_keys = set(re.findall(r"^\s*(?:- )?([a-z_]+):", TEMPLATE.read_text(encoding="utf-8"), re.MULTILINE))
+    accepted = {
+        *yaml_source.VENDOR_KEYS, *yaml_source.OFFERING_KEYS, *yaml_source.REFERENCE_KEYS, *yaml_source.MOAT_KEYS,
+        *yaml_source.FIGURE_KEYS, *yaml_source.SOURCE_KEYS, *load_vocabulary().relations,
+    }  # fmt: skip
+    assert template_keys <= accepted
+    for key in ("id", "name", "country", "homepage", "source", "parent", "invests_in", "partners_with", "offerings",
+                "layer", "market", "moats", "figures", "sources", "fabbed_by", "share"):  # fmt: skip
+        assert key in template_keys, key
+    readme = (shipped_data_dir() / "README.md").read_text(encoding="utf-8")
+    assert sorted(k for k in accepted if f"`{k}`" not in readme) == []

@@ -80,8 +80,7 @@ def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary) -> Fi
     if path.suffix == ".ttl":
         deps = {r.iri for r in vocabulary.dependencies.values()}
         ties = {r.iri for r in vocabulary.ties.values()}
-        keys = {r.iri: r.key for r in vocabulary.relations.values()}
-        keys.update({vocab.ABOUT: "about", vocab.SOURCE: "source", vocab.OFFERED_BY: "offered by"})
+        keys = {**vocabulary.keys_by_iri, vocab.ABOUT: "about", vocab.SOURCE: "source", vocab.OFFERED_BY: "offered by"}
         return read_turtle(relpath, text, keys, deps, ties)
     return read_yaml(relpath, text, vocabulary)
 

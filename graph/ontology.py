@@ -7,7 +7,7 @@ metrics and share levels (`skos:notation`) are read from the ontology, so they a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -50,6 +50,11 @@ class Vocabulary:
     share_levels: dict[str, str]
     relations: dict[str, Relation]  # YAML key -> relation, dependencies and ties
     labels: dict[str, str] = field(default_factory=dict)  # IRI -> label of every term
+
+    @cached_property
+    def keys_by_iri(self) -> dict[str, str]:
+        """The YAML key of each relation, by property IRI."""
+        return {r.iri: r.key for r in self.relations.values()}
 
     @property
     def dependencies(self) -> dict[str, Relation]:

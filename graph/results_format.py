@@ -19,12 +19,7 @@ def short(term: ox.NamedNode | ox.Literal | ox.BlankNode | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        iri = term.value
-        for prefix, base in vocab.PREFIXES.items():
-            rest = iri[len(base) :]
-            if iri.startswith(base) and rest and "/" not in rest and "#" not in rest:
-                return f"{prefix}:{rest}"
-        return iri
+        return vocab.prefixed(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value

@@ -56,10 +56,7 @@ def _display(term, keys: dict[str, str]) -> str:
     identifier = vocab.local_id(text)
     if identifier:
         return identifier
-    for prefix, base in vocab.PREFIXES.items():
-        if text.startswith(base) and "/" not in text[len(base) :] and "#" not in text[len(base) :]:
-            return f"{prefix}:{text[len(base) :]}"
-    return text
+    return vocab.prefixed(text)
 
 
 def pyshacl_results(quads: Iterable[ox.Quad]) -> list[RawResult]:
@@ -102,7 +99,7 @@ def to_problems(
     """Problems at `file:line` for validation results; results whose focus or value is in
     ignore_values (an echo of a bad reference already reported with a did-you-mean) and results on
     a value the YAML reader already rejected are dropped."""
-    keys = {r.iri: r.key for r in ontology.load_vocabulary().relations.values()}
+    keys = ontology.load_vocabulary().keys_by_iri
     rejected = {pair for f in files for pair in f.rejected}
     owner: dict[str, FileFacts] = {}
     for facts in files:

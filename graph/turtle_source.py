@@ -53,12 +53,7 @@ class _LineFinder:
 
 def _key_name(iri: str, keys: dict[str, str]) -> str:
     """How a problem names a predicate: its YAML key, else its prefixed name."""
-    if iri in keys:
-        return keys[iri]
-    for prefix, base in vocab.PREFIXES.items():
-        if iri.startswith(base) and "/" not in iri[len(base) :]:
-            return f"{prefix}:{iri[len(base) :]}"
-    return iri
+    return keys.get(iri) or vocab.prefixed(iri)
 
 
 def read_turtle(

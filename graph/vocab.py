@@ -105,6 +105,15 @@ def local_id(iri: str) -> str | None:
     return None
 
 
+def prefixed(iri: str) -> str:
+    """The IRI as a prefixed name (`stack:tsmc`, `sm:runsOn`) when a known prefix fits, else unchanged."""
+    for prefix, base in PREFIXES.items():
+        rest = iri[len(base) :]
+        if iri.startswith(base) and rest and "/" not in rest and "#" not in rest:
+            return f"{prefix}:{rest}"
+    return iri
+
+
 def file_graph(relpath: str) -> str:
     """The IRI of the named graph holding the facts of the data file at relpath."""
     from urllib.parse import quote

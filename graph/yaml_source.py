@@ -48,6 +48,17 @@ def _lit(value: str, datatype: str = vocab.XSD_STRING) -> ox.Literal:
     return ox.Literal(value, datatype=ox.NamedNode(datatype))
 
 
+def _parse_number(node: yaml.Node) -> Decimal | None:
+    """The finite number a scalar node spells (`3.8e9` included, booleans not), or None."""
+    if not isinstance(node, yaml.ScalarNode) or node.tag == "tag:yaml.org,2002:bool":
+        return None
+    try:
+        number = Decimal(node.value.replace("_", ""))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
 def _decimal_text(number: Decimal) -> str:
     text = format(number.normalize(), "f")
     return text if text not in ("-0",) else "0"
@@ -161,13 +172,8 @@ class _Reader:
         return value
 
     def number(self, node: yaml.Node, key: str) -> Decimal | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:bool":
-            try:
-                number = Decimal(node.value.replace("_", ""))
-            except InvalidOperation:
-                number = None
-            if number is not None and number.is_finite():
-                return number
+        if (number := _parse_number(node)) is not None:
+            return number
         self.problem(_node_line(node), f"`{key}` must be a number, not {self.kind_of(node)}")
         return None
 
@@ -411,15 +417,8 @@ class _Reader:
         if isinstance(node, yaml.ScalarNode) and node.value in levels:
             self.add(tie, vocab.SHARE_LEVEL_PROP, levels[node.value], line)
             return
-        try:
-            number = (
-                Decimal(node.value)
-                if isinstance(node, yaml.ScalarNode) and node.tag != "tag:yaml.org,2002:bool"
-                else None
-            )
-        except InvalidOperation:
-            number = None
-        if number is None or not number.is_finite():
+        number = _parse_number(node)
+        if number is None:
             hint = did_you_mean(node.value, levels) if isinstance(node, yaml.ScalarNode) else ""
             self.problem(
                 line,

@@ -70,12 +70,20 @@ def bind(text: str, name: str, iri: str) -> str:
     return pattern.sub(lambda _: f"VALUES ?{name} {{ <{iri}> }}", text, count=1)
 
 
+def _is_file(path: Path) -> bool:
+    """Whether path names an existing file; False for text that cannot be a path (too long, bad bytes)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def resolve(argument: str, directory: Path = QUERIES_DIR) -> tuple[str, str]:
     """The (label, text) of a query given as a shipped name, a `.rq` file path, or query text.
 
     Raises LookupError with a did-you-mean for a name that is neither shipped nor a file."""
     path = Path(argument)
-    if argument.endswith(".rq") or (len(argument) < 4096 and "\n" not in argument and path.is_file()):
+    if argument.endswith(".rq") or _is_file(path):
         if not path.is_file():
             raise LookupError(f"query file not found: {argument}")
         return str(path), path.read_text(encoding="utf-8")

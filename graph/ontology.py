@@ -32,12 +32,14 @@ class Layer:
 
 @dataclass(frozen=True)
 class Relation:
-    """A tie property with its YAML key; `dependency` when it is a sub-property of sm:dependsOn."""
+    """A tie property with its YAML key; `dependency` when it is a sub-property of sm:dependsOn, and
+    then the ids of the layers its suppliers sit in (`sm:supplierLayer`)."""
 
     key: str
     iri: str
     label: str
     dependency: bool
+    supplier_layers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,13 +125,15 @@ def load_vocabulary(directory: Path | None = None) -> Vocabulary:
              FILTER (?iri NOT IN (sm:layer, sm:moatType, sm:metric, sm:about))
              BIND (EXISTS { ?iri rdfs:subPropertyOf sm:dependsOn } AS ?dependency)""",
     ):
-        relations[r["key"]] = Relation(r["key"], r["iri"], r["label"], r["dependency"] == "true")
+        fits = _rows(store, q % f"<{r['iri']}> sm:supplierLayer/skos:notation ?id .")
+        supplier_layers = tuple(sorted((f["id"] for f in fits), key=lambda i: layers[i].order))
+        relations[r["key"]] = Relation(r["key"], r["iri"], r["label"], r["dependency"] == "true", supplier_layers)
     labels = {r["iri"]: r["label"] for r in _rows(store, q % "?iri rdfs:label ?label .")}
     return Vocabulary(
         layers=layers,
-        moat_types=scheme("sm:MoatType"),
-        metrics=scheme("sm:Metric"),
-        share_levels=scheme("sm:ShareLevel"),
+        moat_types=dict(sorted(scheme("sm:MoatType").items())),
+        metrics=dict(sorted(scheme("sm:Metric").items())),
+        share_levels=dict(sorted(scheme("sm:ShareLevel").items())),
         relations=dict(sorted(relations.items())),
         labels=labels,
     )

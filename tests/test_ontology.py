@@ -32,7 +32,13 @@ def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
 
 def test_ontology_files_parse() -> None:
     """Every Turtle file of ontology/ parses into a few hundred triples; the shapes parse too."""
-    assert [p.name for p in ontology_files()] == ["layers.ttl", "moats.ttl", "stackmap.ttl", "vocabularies.ttl"]
+    assert [p.name for p in ontology_files()] == [
+        "analysis.ttl",
+        "layers.ttl",
+        "moats.ttl",
+        "stackmap.ttl",
+        "vocabularies.ttl",
+    ]
     assert 400 < len(ontology_quads()) < 5000
     assert len(list(ox.parse(path=str(shapes_file()), format=ox.RdfFormat.TURTLE))) > 100
 

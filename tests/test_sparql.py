@@ -458,6 +458,13 @@ def test_resolve_name_file_and_text(tmp_path):
     assert resolve("SELECT ?v WHERE { ?v a sm:Vendor }") == ("query", "SELECT ?v WHERE { ?v a sm:Vendor }")
 
 
+def test_resolve_long_one_line_query_is_text():
+    """A one-line query longer than a file name can be is taken as query text, not as a path."""
+    text = "SELECT ?v WHERE { ?v a sm:Vendor . " + "OPTIONAL { ?v rdfs:label ?l } " * 12 + "}"
+    assert len(text) > 255
+    assert resolve(text) == ("query", text)
+
+
 def test_resolve_unknown_name_suggests():
     """An unknown name is a LookupError with a did-you-mean; a missing .rq file is named."""
     with pytest.raises(LookupError) as unknown:

@@ -19,6 +19,8 @@ from .reach import Reach, reach
 from .value_flow import MissingFigure, ValueFlow, value_flow
 from .vertical_integration import Integration, vertical_integration
 
+LARGE = 5000  # nodes from which analyses report progress
+
 
 @dataclass(frozen=True)
 class Analysis:
@@ -37,10 +39,15 @@ def analyse(
     projection: Projection, pair_pool: int = PAIR_POOL, progress: Callable[[str], None] | None = None, **flow_options
 ) -> Analysis:
     """Run every analysis on the projection; flow_options go to value_flow (e.g. direct_to_cloud)."""
-    say = progress or (lambda _: None)
-    say(f"analysing {projection.graph.number_of_nodes():,} nodes, {projection.graph.number_of_edges():,} edges")
+    graph = projection.graph
+    if progress and graph.number_of_nodes() < LARGE:
+        progress = None  # small maps take well under a second
+    if progress:
+        progress(f"analysing {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} edges")
     reached = reach(projection)
     ranked = chokepoints(projection, pair_pool=pair_pool, progress=progress)
+    if progress:
+        progress("chokepoints ranked; measuring concentration and value flow")
     concentrated = concentration(projection)
     try:
         flow = value_flow(projection, **flow_options)

@@ -92,6 +92,58 @@ def _report_problems(directory: Path, problems) -> None:
         _err(problem.format(prefix))
 
 
+def _ratio_range(text: str) -> tuple[float, float]:
+    """An argparse type for a fraction or a range of fractions: 0.3 or 0.2-0.4."""
+    parts = text.split("-") if "-" in text.strip("-") else [text]
+    try:
+        values = [float(x) for x in parts]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a fraction like 0.3 or a range like 0.2-0.4") from None
+    if len(values) > 2 or not all(0 <= v <= 1 for v in values) or values[0] > values[-1]:
+        raise argparse.ArgumentTypeError(f"'{text}' must be a fraction from 0 to 1, or a range LOW-HIGH within it")
+    return values[0], values[-1]
+
+
+def _fraction(text: str) -> float:
+    """An argparse type for a number from 0 to 1."""
+    low, high = _ratio_range(text)
+    if low != high:
+        raise argparse.ArgumentTypeError(f"'{text}' must be one number from 0 to 1")
+    return low
+
+
+def _analyse(args: argparse.Namespace, **flow_options):
+    """Load and validate the data, project it and run every analysis; Failure on bad data."""
+    from .analysis import analyse
+    from .projection import ProjectionError, project
+
+    loaded = _load(args, shapes=True)
+    progress = _progress(time.monotonic())
+    try:
+        projection = project(loaded.store)
+    except ProjectionError as error:
+        raise Failure(str(error)) from None
+    return analyse(projection, progress=progress, **flow_options)
+
+
+def _add_analysis(loaded) -> None:
+    """Add the analysis results to a loaded map's store, in their own graph (for queries that read them)."""
+    from .analysis import analyse
+    from .analysis_graph import analysis_quads
+    from .projection import ProjectionError, project
+
+    try:
+        loaded.store.bulk_extend(analysis_quads(analyse(project(loaded.store))))
+    except ProjectionError as error:
+        raise Failure(str(error)) from None
+
+
+def _print_json(data) -> None:
+    import json
+
+    print(json.dumps(data, indent=2, ensure_ascii=False))
+
+
 # -- commands ---------------------------------------------------------------------------------
 
 
@@ -114,11 +166,15 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     directory = _data_dir(args)
     out = Path(args.out)
+    from .projection import ProjectionError
+
     try:
         result = build(directory, out, _progress(time.monotonic()))
     except DataError as error:
         _report_problems(directory, error.problems)
         raise Failure(_problem_count(error.problems) + f"; {out} was not written") from None
+    except ProjectionError as error:
+        raise Failure(f"{error}; {out} was not written") from None
     print(result.summary.line())
     for path in result.written:
         print(f"wrote {path}")
@@ -135,8 +191,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         _, text = resolve(args.query)
     except LookupError as error:
         raise Failure(str(error)) from None
-    loaded = _load(args, shapes=False)
+    from .analysis_graph import uses_analysis
+
+    loaded = _load(args, shapes=uses_analysis(text))  # analyses need fully valid data
     text = _bind_params(text, args.param or [], loaded)
+    if uses_analysis(text):
+        _add_analysis(loaded)
     try:
         result = run_query(loaded.store, text, timeout=args.timeout, limit=args.limit)
     except QueryError as error:
@@ -165,6 +225,96 @@ def _bind_params(text: str, params: list[str], loaded) -> str:
         except LookupError as error:
             raise Failure(str(error)) from None
     return text
+
+
+def cmd_chokepoints(args: argparse.Namespace) -> int:
+    from .analysis import to_dict
+    from .analysis_format import chokepoints_text
+
+    analysis = _analyse(args)
+    if args.format == "json":
+        data = to_dict(analysis)["chokepoints"]
+        shown = {x["vendor"] for x in data["ranking"] if x["rank"] <= args.top}
+        data["ranking"] = [x for x in data["ranking"] if x["vendor"] in shown]
+        _print_json(data)
+    else:
+        sys.stdout.write(chokepoints_text(analysis, args.top))
+    return EXIT_OK
+
+
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from .analysis_format import whatif_text
+    from .whatif import UnknownName, whatif
+
+    if not args.remove and not args.country:
+        raise UsageError("name what to remove: --remove ID ... and/or --country CC ...")
+    analysis = _analyse(args)
+    try:
+        result = whatif(analysis.projection, args.remove or [], args.country or [])
+    except UnknownName as error:
+        raise Failure(str(error)) from None
+    if args.format == "json":
+        from .analysis import _plain
+
+        _print_json(_plain(asdict(result)))
+    else:
+        sys.stdout.write(whatif_text(result, analysis))
+    return EXIT_OK
+
+
+def cmd_concentration(args: argparse.Namespace) -> int:
+    from .analysis import to_dict
+    from .analysis_format import concentration_text
+
+    analysis = _analyse(args)
+    if args.format == "json":
+        _print_json(to_dict(analysis)["concentration"])
+    else:
+        sys.stdout.write(concentration_text(analysis.concentration))
+    return EXIT_OK
+
+
+def cmd_flow(args: argparse.Namespace) -> int:
+    from .analysis import to_dict
+    from .analysis_format import flow_text
+
+    options = {"direct_to_cloud": args.direct_to_cloud, "revenue": args.revenue}
+    if args.inference_spend:
+        options["inference_spend"] = args.inference_spend
+    if args.cloud_spend:
+        options["cloud_spend"] = args.cloud_spend
+    analysis = _analyse(args, **options)
+    if analysis.flow is None:
+        from .value_flow import value_flow
+
+        try:
+            value_flow(analysis.projection, **options)
+        except LookupError as error:
+            raise Failure(str(error)) from None
+    if args.format == "json":
+        _print_json(to_dict(analysis)["value_flow"])
+    else:
+        sys.stdout.write(flow_text(analysis.flow))
+    return EXIT_OK
+
+
+def cmd_vendor(args: argparse.Namespace) -> int:
+    from .analysis_format import vendor_text
+    from .vendor_card import vendor_card
+    from .whatif import UnknownName
+
+    analysis = _analyse(args)
+    try:
+        card = vendor_card(analysis, args.id)
+    except UnknownName as error:
+        raise Failure(str(error)) from None
+    if args.format == "json":
+        _print_json(card)
+    else:
+        sys.stdout.write(vendor_text(card))
+    return EXIT_OK
 
 
 def cmd_queries(args: argparse.Namespace) -> int:
@@ -229,6 +379,35 @@ COMMANDS = {
         "list the shipped queries and the question each answers",
         "examples:\n  stackmap queries\n  stackmap queries --format json",
     ),
+    "chokepoints": (
+        cmd_chokepoints,
+        "rank the vendors whose loss cuts the most apps off, with the critical pairs",
+        "examples:\n  stackmap chokepoints\n  stackmap chokepoints --top 5 --format json\n\n"
+        "Each vendor below the app layer is removed alone; vendors are ranked by the apps that fail,\n"
+        "then by the mean capacity the apps lose. Equal results share a rank.",
+    ),
+    "whatif": (
+        cmd_whatif,
+        "remove vendors, offerings or countries and show which apps fail",
+        "examples:\n  stackmap whatif --remove nvidia\n  stackmap whatif --remove tsmc-n5 asml\n"
+        "  stackmap whatif --country TW --format json",
+    ),
+    "concentration": (
+        cmd_concentration,
+        "HHI, CR1 and CR4 per layer and market, with the 2023 US Merger Guidelines bands",
+        "examples:\n  stackmap concentration\n  stackmap concentration --format json",
+    ),
+    "flow": (
+        cmd_flow,
+        "follow app revenue down the stack with the essay's spend ratios",
+        "examples:\n  stackmap flow\n  stackmap flow --inference-spend 0.3 --direct-to-cloud 0.5\n"
+        "  stackmap flow --revenue 1e9 --format json",
+    ),
+    "vendor": (
+        cmd_vendor,
+        "show one vendor: offerings, dependencies both ways, reach, chokepoint rank, moats, sources",
+        "examples:\n  stackmap vendor tsmc\n  stackmap vendor nvidia --format json",
+    ),
     "export": (
         cmd_export,
         "write the whole dataset as Turtle, TriG, N-Quads or JSON-LD",
@@ -290,6 +469,40 @@ def make_parser() -> argparse.ArgumentParser:
             )
         elif name == "queries":
             p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+        elif name == "chokepoints":
+            p.add_argument("--top", type=_positive(int), default=10, metavar="N", help="show ranks 1 to N (default 10)")
+        elif name == "whatif":
+            p.add_argument("--remove", nargs="+", action="extend", metavar="ID", help="vendor or offering ids")
+            p.add_argument(
+                "--country", nargs="+", action="extend", metavar="CC", help="remove every vendor of a country"
+            )
+        elif name == "flow":
+            p.add_argument(
+                "--inference-spend", type=_ratio_range, metavar="LOW[-HIGH]", help="apps' inference spend ratio"
+            )
+            p.add_argument(
+                "--cloud-spend", type=_ratio_range, metavar="LOW[-HIGH]", help="model providers' cloud spend ratio"
+            )
+            p.add_argument(
+                "--direct-to-cloud",
+                type=_fraction,
+                default=0.0,
+                metavar="X",
+                help="part of the apps' inference spend paid straight to clouds (default 0: through model providers)",
+            )
+            p.add_argument(
+                "--revenue",
+                type=_positive(float),
+                default=1.0,
+                metavar="USD",
+                help="app revenue (default: shares of 1)",
+            )
+        elif name == "vendor":
+            p.add_argument("id", metavar="ID", help="a vendor id, such as nvidia")
+        if name in ("chokepoints", "whatif", "concentration", "flow", "vendor"):
+            p.add_argument(
+                "--format", choices=("table", "json"), default="table", help="output format (default: table)"
+            )
         elif name == "export":
             p.add_argument(
                 "--format",

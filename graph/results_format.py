@@ -95,13 +95,17 @@ def to_table(result: QueryResult) -> str:
         return ("yes" if result.boolean else "no") + "\n"
     if result.kind == "graph":
         return to_ntriples(result)
-    header = result.variables
     rows = [[short(t) for t in row] for row in result.rows]
+    count = f"({len(rows)} row{'s' if len(rows) != 1 else ''}{', truncated' if result.truncated else ''})"
+    return text_table(result.variables, rows) + count + "\n"
+
+
+def text_table(header: list[str], rows: list[list[str]]) -> str:
+    """Columns aligned under a header and a rule, one line per row."""
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
     lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''}{', truncated' if result.truncated else ''})")
     return "\n".join(lines) + "\n"
 
 

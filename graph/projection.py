@@ -406,10 +406,9 @@ def _suppliers(graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: s
 
 
 def _refuse_cycles(graph: nx.DiGraph) -> None:
-    try:
-        cycle = nx.find_cycle(graph)
-    except nx.NetworkXNoCycle:
+    if nx.is_directed_acyclic_graph(graph):
         return
+    cycle = nx.find_cycle(graph)
     path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
     raise ProjectionError(
         f"dependency cycle once vendor references are expanded: {path}; name offerings instead of vendors to break it"

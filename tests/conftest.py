@@ -7,11 +7,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
+from graph.analysis import Analysis, analyse
+from graph.analysis_graph import analysis_quads
 from graph.cli import main
 from graph.loader import LoadedMap
 from graph.paths import shipped_data_dir
+from graph.projection import project
 from graph.validate import load_valid
 
 TESTS = Path(__file__).resolve().parent
@@ -23,6 +27,21 @@ BAD_DATA = TESTS / "bad_data"
 def shipped() -> LoadedMap:
     """The shipped data, loaded and validated."""
     return load_valid(shipped_data_dir())
+
+
+@pytest.fixture(scope="session")
+def shipped_analysis(shipped: LoadedMap) -> Analysis:
+    """Every analysis of the shipped map."""
+    return analyse(project(shipped.store))
+
+
+@pytest.fixture(scope="session")
+def shipped_with_results(shipped: LoadedMap, shipped_analysis: Analysis) -> ox.Store:
+    """A store with the shipped map and the analysis graph, as `stackmap build` writes it."""
+    store = ox.Store()
+    store.bulk_extend(shipped.store)
+    store.bulk_extend(analysis_quads(shipped_analysis))
+    return store
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,99 @@
+"""The analyses on the shipped map answer the essay's questions: who the chokepoints are, how
+concentrated the layers are, and how much of the revenue reaches the clouds."""
+
+from __future__ import annotations
+
+import json
+
+from graph.analysis import to_dict, to_json
+from graph.vendor_card import vendor_card
+from graph.whatif import whatif
+
+
+def test_tsmc_is_in_the_top_ranked_group_by_apps_cut_off(shipped_analysis) -> None:
+    """TSMC cuts every app off; so does ASML, its sole EUV supplier, and they share rank 1."""
+    ranking = shipped_analysis.chokepoints.ranking
+    top = [c for c in ranking if c.rank == 1]
+    assert "tsmc" in {c.vendor for c in top}
+    n_apps = len(shipped_analysis.projection.apps)
+    assert all(len(c.apps_cut_off) == n_apps for c in top)
+    assert max(len(c.apps_cut_off) for c in ranking) == n_apps
+    assert {c.vendor for c in top} == {"tsmc", "asml"}
+
+
+def test_nvidia_is_in_the_top_three_by_capacity_lost(shipped_analysis) -> None:
+    by_loss = sorted(shipped_analysis.chokepoints.ranking, key=lambda c: -c.capacity_lost)
+    third = by_loss[2].capacity_lost
+    assert "nvidia" in {c.vendor for c in by_loss if c.capacity_lost >= third}
+    nvidia = shipped_analysis.chokepoints.rank_of("nvidia")
+    assert nvidia.rank == 3 and set(nvidia.apps_cut_off) == {"chatgpt", "github-copilot", "jasper-app"}
+
+
+def test_removing_nvidia_leaves_the_tpu_path_alive(shipped_analysis) -> None:
+    """Every app whose supply chain reaches Google's TPU survives without Nvidia, at reduced capacity;
+    the apps on Azure (Nvidia only) fail."""
+    p = shipped_analysis.projection
+    w = whatif(p, ["nvidia"])
+    tpu_apps = {a for a in p.apps if "google-tpu" in _chain(p, a)}
+    assert tpu_apps == {"character-ai-app", "lensa", "midjourney-app", "runway-app"}
+    assert tpu_apps.isdisjoint(w.failed_apps)
+    assert all(0 < w.app_capacity[a] < 1 for a in tpu_apps)
+    assert "google-tpu" not in w.failed_by_layer.get("compute-hardware", ())
+    assert set(w.failed_apps) == set(p.apps) - tpu_apps
+
+
+def _chain(projection, app: str) -> set[str]:
+    index = projection.index
+    return {index.ids[i] for i in index.downstream(index.number[app])}
+
+
+def test_accelerators_are_highly_concentrated(shipped_analysis) -> None:
+    by_id = {(c.scope, c.id): c for c in shipped_analysis.concentration}
+    accelerators = by_id[("market", "ai-accelerators")]
+    assert accelerators.band == "highly concentrated" and accelerators.hhi > 1800
+    assert accelerators.shares[0][0] == "nvidia"
+    foundry = by_id[("market", "foundry")]
+    assert foundry.basis == "market-share figures" and foundry.shares[0] == ("tsmc", 0.561)
+    assert by_id[("layer", "lithography-equipment")].hhi == 10000.0
+
+
+def test_value_flow_reproduces_the_essay(shipped_analysis) -> None:
+    """With the essay's own parameters, 10-20% of app revenue reaches cloud providers."""
+    flow = shipped_analysis.flow
+    assert flow.cloud_share == (0.1, 0.2)
+    assert flow.essay_estimate == (0.1, 0.2) and flow.reproduces is True
+    assert flow.parameters.inference_spend == (0.2, 0.4) and flow.parameters.cloud_spend == (0.5, 0.5)
+
+
+def test_vertically_integrated_vendors(shipped_analysis) -> None:
+    found = {x.vendor: x.group_top_layers for x in shipped_analysis.integration}
+    assert found["google"] == ("models", "infrastructure")
+    assert found["openai"] == ("applications", "models")
+    assert found["microsoft"] == ("applications", "infrastructure")  # through GitHub
+
+
+def test_vendor_card_of_tsmc(shipped_analysis) -> None:
+    card = vendor_card(shipped_analysis, "tsmc")
+    assert card["layers"] == ["advanced-packaging", "foundry"]
+    assert [o["id"] for o in card["offerings"]] == ["tsmc-cowos", "tsmc-n5", "tsmc-n7"]
+    assert {d["supplier_vendor"] for d in card["depends_on"]} == {"asml"}
+    assert {"nvidia", "amd", "google"} <= {d["consumer_vendor"] for d in card["depended_on_by"]}
+    assert card["chokepoint"]["rank"] == 1 and card["reach"]["apps"] == 7
+    assert all(s["url"].startswith("https://") for s in card["sources"]) and card["sources"]
+
+
+def test_analysis_json_is_stable_and_complete(shipped_analysis) -> None:
+    data = json.loads(to_json(shipped_analysis))
+    assert data == json.loads(json.dumps(to_dict(shipped_analysis)))
+    assert set(data) == {
+        "summary",
+        "reach",
+        "chokepoints",
+        "concentration",
+        "value_flow",
+        "vertical_integration",
+        "moat_matrix",
+    }
+    assert data["summary"] == {"nodes": 45, "edges": 61, "vendors": 29, "apps": 7}
+    assert data["chokepoints"]["ranking"][0]["vendor"] == "asml"
+    assert to_json(shipped_analysis) == to_json(shipped_analysis)

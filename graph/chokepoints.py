@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .capacity import capacities
 from .projection import APPLICATIONS, Projection, SupplyIndex
-from .survival import failed_nodes
+from .single_removals import critical_pairs, cut_sets, single_removals
 
 PAIR_POOL = 10  # critical pairs are searched among this many top-ranked candidates
 _DIGITS = 9  # results equal to this many decimals are ties
@@ -68,74 +67,39 @@ def candidates(projection: Projection) -> list[str]:
     ]
 
 
-def _remove(index: SupplyIndex, removed: set[int], order: list[int]) -> tuple[frozenset[int], float]:
-    """The failed applications and the mean capacity lost over all applications."""
-    failed = failed_nodes(index, removed, order)
-    capacity = capacities(index, removed, order)
-    apps = frozenset(n for n in failed if index.is_app[n])
-    n_apps = sum(index.is_app) or 1
-    lost = sum(1.0 - c for n, c in capacity.items() if index.is_app[n]) / n_apps
-    return apps, lost
-
-
 def chokepoints(
     projection: Projection, pair_pool: int = PAIR_POOL, progress: Callable[[str], None] | None = None
 ) -> Chokepoints:
-    """Rank every candidate vendor, find the critical pairs among the top `pair_pool`, and add the
-    supplements (see the module docstring)."""
+    """Rank every candidate vendor, find the critical pairs of the top `pair_pool`, and add the
+    supplements (see the module docstring). Every single removal comes from one pass
+    (graph/single_removals.py), equal to simulating each removal with survival and capacity."""
     index = projection.index
-    results: dict[str, tuple[frozenset[int], float]] = {}
+    outcome = single_removals(projection, progress)
+    n_apps = sum(index.is_app) or 1
     names = candidates(projection)
-    for done, vendor in enumerate(names, start=1):
-        removed = {index.number[n] for n in projection.nodes_of(vendor)}
-        order = index.upstream(removed)
-        results[vendor] = _remove(index, removed, order)
-        if progress and done % 2000 == 0:
-            progress(f"chokepoints: removed {done:,} of {len(names):,} vendors one at a time")
 
     def key(vendor: str) -> tuple[int, float]:
-        apps, lost = results[vendor]
-        return (-len(apps), -round(lost, _DIGITS))
+        lost = round(outcome.capacity_lost.get(vendor, 0.0) / n_apps, _DIGITS)
+        return (-len(outcome.apps_cut_off.get(vendor, ())), -lost)
 
     ordered = sorted(names, key=lambda v: (key(v), v))
     ranking: list[Candidate] = []
     for position, vendor in enumerate(ordered, start=1):
         rank = ranking[-1].rank if ranking and key(ranking[-1].vendor) == key(vendor) else position
-        apps, lost = results[vendor]
-        ranking.append(Candidate(vendor, rank, tuple(sorted(index.ids[a] for a in apps)), round(lost, _DIGITS)))
-    pairs = _critical_pairs(projection, ordered[:pair_pool], names, results)
+        apps = tuple(index.ids[a] for a in outcome.apps_cut_off.get(vendor, ()))
+        ranking.append(Candidate(vendor, rank, tuple(sorted(apps)), -key(vendor)[1]))
+    cuts = cut_sets(projection)
+    found: dict[tuple[str, str], tuple[str, ...]] = {}
+    candidate_set = set(names)
+    for a in ordered[:pair_pool]:
+        for b, apps in critical_pairs(projection, a, cuts).items():
+            if b in candidate_set:
+                found.setdefault(tuple(sorted((a, b))), tuple(sorted(index.ids[n] for n in apps)))
+    pairs = sorted(
+        (CriticalPair(p, apps) for p, apps in found.items()), key=lambda p: (-len(p.apps_cut_off), p.vendors)
+    )
     articulation, betweenness = _supplements(index)
     return Chokepoints(ranking, pairs, articulation, betweenness)
-
-
-def _critical_pairs(
-    projection: Projection, pool: list[str], names: list[str], results: dict[str, tuple[frozenset[int], float]]
-) -> list[CriticalPair]:
-    """For each vendor a of the pool and every other candidate b: the applications that fail when both
-    go and when neither goes alone. Starting from what fails without a, only b's upstream can change."""
-    index = projection.index
-    requires = index.requires
-    found: dict[tuple[str, str], tuple[str, ...]] = {}
-    for a in pool:
-        base = failed_nodes(index, {index.number[n] for n in projection.nodes_of(a)})
-        for b in names:
-            pair = tuple(sorted((a, b)))
-            if b == a or pair in found:
-                continue
-            removed = {index.number[n] for n in projection.nodes_of(b)}
-            new = removed - base
-            for n in index.upstream(removed):
-                if n in base or n in new:
-                    continue
-                for suppliers in requires[n]:
-                    if all(s in base or s in new for s, _ in suppliers):
-                        new.add(n)
-                        break
-            apps = sorted(index.ids[n] for n in new if index.is_app[n] and n not in results[b][0])
-            if apps:
-                found[pair] = tuple(apps)
-    pairs = [CriticalPair(pair, apps) for pair, apps in found.items()]
-    return sorted(pairs, key=lambda p: (-len(p.apps_cut_off), p.vendors))
 
 
 def _supplements(index: SupplyIndex) -> tuple[list[str], dict[str, float]]:

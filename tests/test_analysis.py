@@ -379,3 +379,64 @@ def test_moat_matrix_cells(mini) -> None:
     assert m.cells["apps"] == {"supply-chain": (), "workflow-depth": ("appco",), "scale": ()}
     assert m.cells["cloud-platforms"]["supply-chain"] == ("cloudco",)
     assert sum(len(v) for row in m.cells.values() for v in row.values()) == 2
+
+
+# -- the one-pass chokepoint computation equals simulating every removal -------------------------
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Projection:
+    """A generated market of 150 vendors (shares, vendor references, vendor-level dependencies)."""
+    from benchmarks.market import generate_market
+
+    folder = tmp_path_factory.mktemp("market")
+    generate_market(150, folder, seed=11)
+    return project(load_valid(folder).store)
+
+
+def test_one_pass_ranking_equals_simulating_each_removal(generated: Projection) -> None:
+    """For every candidate: the apps cut off and the capacity lost equal survival and capacity run on
+    that removal alone."""
+    from graph.capacity import capacities
+    from graph.chokepoints import candidates
+    from graph.survival import failed_nodes
+
+    index = generated.index
+    ranked = {c.vendor: c for c in chokepoints(generated).ranking}
+    assert sorted(ranked) == candidates(generated)
+    n_apps = len(generated.apps)
+    losses = set()
+    for vendor, result in ranked.items():
+        removed = {index.number[n] for n in generated.nodes_of(vendor)}
+        failed = failed_nodes(index, removed)
+        capacity = capacities(index, removed)
+        apps = tuple(sorted(index.ids[n] for n in failed if index.is_app[n]))
+        lost = sum(1 - capacity.get(index.number[a], 1.0) for a in generated.apps) / n_apps
+        assert result.apps_cut_off == apps, vendor
+        assert result.capacity_lost == pytest.approx(lost, abs=1e-9), vendor
+        losses.add(round(lost, 6))
+    assert len(losses) > 10  # the market is varied enough for the comparison to mean something
+
+
+def test_one_pass_pairs_equal_simulating_each_pair(generated: Projection) -> None:
+    """The critical pairs of the top candidates equal those found by removing every pair."""
+    from graph.chokepoints import PAIR_POOL, candidates
+    from graph.survival import failed_nodes
+
+    index = generated.index
+    result = chokepoints(generated)
+
+    def apps_failing(vendors: list[str]) -> set[int]:
+        removed = {index.number[n] for v in vendors for n in generated.nodes_of(v)}
+        return {n for n in failed_nodes(index, removed) if index.is_app[n]}
+
+    alone = {v: apps_failing([v]) for v in candidates(generated)}
+    expected = {}
+    for a in [c.vendor for c in result.ranking[:PAIR_POOL]]:
+        for b in candidates(generated):
+            if b != a:
+                new = apps_failing([a, b]) - alone[a] - alone[b]
+                if new:
+                    expected[tuple(sorted((a, b)))] = tuple(sorted(index.ids[n] for n in new))
+    assert {p.vendors: p.apps_cut_off for p in result.pairs} == expected
+    assert len(expected) >= 3

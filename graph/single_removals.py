@@ -1,0 +1,127 @@
+"""The outcome of removing each vendor alone, for every vendor at once, in one pass over the graph.
+
+Removing vendor v removes all its nodes. Survival and capacity (graph/survival.py, graph/capacity.py)
+then give, for every node n, whether it fails and the capacity it keeps. Simulating each vendor
+separately costs the size of its upstream every time; this module gets the same answers from two
+quantities carried from suppliers to consumers, so the cost is the total size of the nodes' supply
+chains (the same order as reach):
+
+- cut(n), the vendors whose removal alone makes n fail: n's own vendor, and for each dependency kind,
+  the vendors that make every supplier of that kind fail:
+  cut(n) = {vendor(n)} | union over kinds of (intersection over the kind's suppliers s of cut(s)).
+- loss(n)[v] = 1 - capacity of n without v (kept only where it is above 0): 1 for n's own vendor,
+  else the largest over kinds of 1 - min(1, sum of w_s x (1 - loss(s)[v])).
+
+With `without`, the same quantities are computed with one vendor already removed: pairs {a, b} that
+cut off what neither cuts off alone are then the b in cut_a(n) outside cut(n).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .projection import Projection
+
+
+@dataclass(frozen=True)
+class SingleRemovals:
+    """For every vendor: the applications that fail when it alone is removed (node numbers), and the
+    sum over applications of the capacity they lose."""
+
+    apps_cut_off: dict[str, list[int]]
+    capacity_lost: dict[str, float]
+
+
+def _vendor_numbers(projection: Projection) -> tuple[list[str], list[int]]:
+    """Vendor ids, and the number of each node's vendor."""
+    vendors = list(projection.vendors)
+    number = {v: i for i, v in enumerate(vendors)}
+    graph = projection.graph
+    return vendors, [number[graph.nodes[n]["vendor"]] for n in projection.index.ids]
+
+
+def cut_sets(projection: Projection, without: int | None = None) -> list[frozenset[int] | None]:
+    """cut(n) for every node (vendor numbers); with `without`, on the map where that vendor is
+    removed, and None for the nodes that fail there."""
+    index = projection.index
+    _, owner = _vendor_numbers(projection)
+    cuts: list[frozenset[int] | None] = [None] * len(index.ids)
+    for n, kinds in enumerate(index.requires):
+        if owner[n] == without:
+            continue
+        cut = {owner[n]}
+        failed = False
+        for kind in kinds:
+            alive = [cuts[s] for s, _ in kind if cuts[s] is not None]
+            if not alive:
+                failed = True
+                break
+            common = set(alive[0])
+            for other in alive[1:]:
+                common &= other
+                if not common:
+                    break
+            cut |= common
+        cuts[n] = None if failed else frozenset(cut)
+    return cuts
+
+
+def single_removals(projection: Projection, progress: Callable[[str], None] | None = None) -> SingleRemovals:
+    """What removing each vendor alone does to the applications (see the module docstring)."""
+    index = projection.index
+    vendors, owner = _vendor_numbers(projection)
+    cuts = cut_sets(projection)
+    remaining = [len(c) for c in index.consumers]  # consumers still to read a node's loss
+    losses: list[dict[int, float] | None] = [None] * len(index.ids)
+    cut_off: dict[int, list[int]] = defaultdict(list)
+    lost: dict[int, float] = defaultdict(float)
+    step = max(1, len(index.ids) // 10)
+    for n, kinds in enumerate(index.requires):
+        loss: dict[int, float] = {}
+        for kind in kinds:
+            total_weight = 0.0
+            weighted: dict[int, float] = defaultdict(float)
+            for s, w in kind:
+                total_weight += w
+                for v, x in losses[s].items():
+                    weighted[v] += w * x
+            for v, x in weighted.items():
+                kept = total_weight - x
+                value = 1.0 - (kept if kept < 1.0 else 1.0)
+                if value > loss.get(v, 0.0):
+                    loss[v] = value
+        for s in {s for kind in kinds for s, _ in kind}:
+            remaining[s] -= 1
+            if remaining[s] == 0 and not index.is_app[s]:
+                losses[s] = None  # every consumer has read it
+        loss[owner[n]] = 1.0
+        losses[n] = loss
+        if index.is_app[n]:
+            for v in cuts[n]:
+                cut_off[v].append(n)
+            for v, x in loss.items():
+                lost[v] += x
+        if progress and n % step == 0 and n:
+            progress(f"chokepoints: {n:,} of {len(index.ids):,} nodes")
+    return SingleRemovals(
+        apps_cut_off={vendors[v]: sorted(apps) for v, apps in cut_off.items()},
+        capacity_lost={vendors[v]: x for v, x in lost.items()},
+    )
+
+
+def critical_pairs(projection: Projection, vendor: str, cuts: list[frozenset[int] | None]) -> dict[str, list[int]]:
+    """For one vendor a: every other vendor b such that a and b together cut off applications that
+    neither cuts off alone, with those applications (node numbers). `cuts` is cut_sets(projection)."""
+    index = projection.index
+    vendors, _ = _vendor_numbers(projection)
+    a = vendors.index(vendor)
+    residual = cut_sets(projection, without=a)
+    found: dict[int, list[int]] = defaultdict(list)
+    for n, is_app in enumerate(index.is_app):
+        if not is_app or residual[n] is None:
+            continue
+        for b in residual[n] - cuts[n]:
+            found[b].append(n)
+    return {vendors[b]: apps for b, apps in sorted(found.items())}

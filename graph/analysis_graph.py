@@ -44,8 +44,9 @@ def _integer(n: int) -> ox.Literal:
 
 
 def _decimal(x: float) -> ox.Literal:
-    text = f"{x:.6f}".rstrip("0")
-    return ox.Literal(text + "0" if text.endswith(".") else text, datatype=ox.NamedNode(vocab.XSD_DECIMAL))
+    """x as an xsd:decimal to 6 places, in Oxigraph's canonical form ("0.5", "1")."""
+    text = f"{x:.6f}".rstrip("0").rstrip(".")
+    return ox.Literal("0" if text in ("", "-0") else text, datatype=ox.NamedNode(vocab.XSD_DECIMAL))
 
 
 def analysis_quads(analysis: Analysis) -> list[ox.Quad]:

@@ -16,7 +16,10 @@ import pytest
 
 from conftest import MINI
 from graph import export
+from graph.analysis import analyse, to_json
+from graph.analysis_graph import analysis_quads
 from graph.named_queries import shipped as shipped_queries
+from graph.projection import project
 from graph.validate import summarise
 
 ID = "https://w3id.org/stackmap/id/"
@@ -269,17 +272,25 @@ def test_queries_json(cli):
 
 
 def test_build(cli, mini, tmp_path):
-    """`build` writes TriG and N-Quads that parse back to every quad of the loaded map, and no temporaries."""
+    """`build` writes TriG and N-Quads that parse back to every quad of the loaded map plus the analysis
+    graph, and analysis.json; no temporaries."""
     out = tmp_path / "out"
     result = cli("build", "--data", MINI, "--out", out)
     assert (result.code, result.err) == (0, "")
-    assert result.out.splitlines() == [MINI_SUMMARY, f"wrote {out}/stackmap.nq", f"wrote {out}/stackmap.trig"]
-    assert sorted(p.name for p in out.iterdir()) == ["stackmap.nq", "stackmap.trig"]
-    expected = {str(q) for q in mini.store}
+    assert result.out.splitlines() == [
+        MINI_SUMMARY,
+        f"wrote {out}/analysis.json",
+        f"wrote {out}/stackmap.nq",
+        f"wrote {out}/stackmap.trig",
+    ]
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "stackmap.nq", "stackmap.trig"]
+    analysis = analyse(project(mini.store))
+    expected = {str(q) for q in mini.store} | {str(q) for q in analysis_quads(analysis)}
     trig = {str(q) for q in ox.parse((out / "stackmap.trig").read_bytes(), format=ox.RdfFormat.TRIG)}
     nquads = {str(q) for q in ox.parse((out / "stackmap.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)}
-    assert len(trig) == len(mini.store) == 717
+    assert len(analysis_quads(analysis)) == 126
     assert trig == nquads == expected
+    assert (out / "analysis.json").read_bytes() == to_json(analysis)
 
 
 def test_build_bad_data_creates_nothing(cli, make_data, tmp_path):
@@ -367,4 +378,4 @@ def test_build_files_have_the_usual_mode(cli, tmp_path):
     finally:
         os.umask(old)
     modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()}
-    assert modes == {"stackmap.nq": 0o644, "stackmap.trig": 0o644}
+    assert modes == {"analysis.json": 0o644, "stackmap.nq": 0o644, "stackmap.trig": 0o644}

@@ -14,12 +14,10 @@ from .chokepoints import PAIR_POOL, Chokepoints, chokepoints
 from .concentration import Concentration, concentration
 from .moat_matrix import MoatMatrix, moat_matrix
 from .ontology import load_vocabulary
-from .projection import Projection
+from .projection import LARGE_GRAPH, Projection
 from .reach import Reach, reach
 from .value_flow import MissingFigure, ValueFlow, value_flow
 from .vertical_integration import Integration, vertical_integration
-
-LARGE = 5000  # nodes from which analyses report progress
 
 
 @dataclass(frozen=True)
@@ -40,7 +38,7 @@ def analyse(
 ) -> Analysis:
     """Run every analysis on the projection; flow_options go to value_flow (e.g. direct_to_cloud)."""
     graph = projection.graph
-    if progress and graph.number_of_nodes() < LARGE:
+    if progress and graph.number_of_nodes() < LARGE_GRAPH:
         progress = None  # small maps take well under a second
     if progress:
         progress(f"analysing {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} edges")
@@ -76,34 +74,39 @@ def to_dict(analysis: Analysis) -> dict:
             "apps": len(p.apps),
         },
         "reach": {"vendors": analysis.reach.vendors, "nodes": analysis.reach.nodes},
-        "chokepoints": {
-            "ranking": [
-                {
-                    "rank": x.rank,
-                    "vendor": x.vendor,
-                    "apps_cut_off": len(x.apps_cut_off),
-                    "capacity_lost": x.capacity_lost,
-                    "apps": list(x.apps_cut_off),
-                }
-                for x in c.ranking
-            ],
-            "critical_pairs": [{"vendors": list(x.vendors), "apps": list(x.apps_cut_off)} for x in c.pairs],
-            "articulation_points": c.articulation_points,
-            "betweenness": c.betweenness,
-        },
-        "concentration": [_plain(asdict(x)) for x in analysis.concentration],
-        "value_flow": _plain(asdict(analysis.flow)) if analysis.flow else None,
-        "vertical_integration": [_plain(asdict(x)) for x in analysis.integration],
-        "moat_matrix": _plain(asdict(analysis.moats)),
+        "chokepoints": chokepoints_dict(c),
+        "concentration": [plain(asdict(x)) for x in analysis.concentration],
+        "value_flow": plain(asdict(analysis.flow)) if analysis.flow else None,
+        "vertical_integration": [plain(asdict(x)) for x in analysis.integration],
+        "moat_matrix": plain(asdict(analysis.moats)),
     }
 
 
-def _plain(value):
+def chokepoints_dict(c: Chokepoints) -> dict:
+    """The chokepoint results as JSON-ready data."""
+    return {
+        "ranking": [
+            {
+                "rank": x.rank,
+                "vendor": x.vendor,
+                "apps_cut_off": len(x.apps_cut_off),
+                "capacity_lost": x.capacity_lost,
+                "apps": list(x.apps_cut_off),
+            }
+            for x in c.ranking
+        ],
+        "critical_pairs": [{"vendors": list(x.vendors), "apps": list(x.apps_cut_off)} for x in c.pairs],
+        "articulation_points": c.articulation_points,
+        "betweenness": c.betweenness,
+    }
+
+
+def plain(value):
     """Tuples as lists, recursively (JSON has no tuples)."""
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from .analysis import Analysis
+from .chokepoints import Chokepoints
 from .concentration import Concentration
+from .projection import Projection
+from .reach import Reach
 from .results_format import text_table
 from .value_flow import ValueFlow
 from .whatif import WhatIf
@@ -19,10 +21,8 @@ def _names(ids, limit: int = 6) -> str:
     return ", ".join(ids[:limit]) + more
 
 
-def chokepoints_text(analysis: Analysis, top: int) -> str:
+def chokepoints_text(p: Projection, c: Chokepoints, reached: Reach, top: int) -> str:
     """The top of the chokepoint ranking, the critical pairs, and the supplements."""
-    c = analysis.chokepoints
-    p = analysis.projection
     n_apps = len(p.apps)
     shown = [x for x in c.ranking if x.rank <= top] if c.ranking else []
     rows = [
@@ -32,7 +32,7 @@ def chokepoints_text(analysis: Analysis, top: int) -> str:
             p.vendors[x.vendor].label,
             f"{len(x.apps_cut_off)}/{n_apps}",
             _pct(x.capacity_lost),
-            str(analysis.reach.vendors[x.vendor]),
+            str(reached.vendors[x.vendor]),
         ]
         for x in shown
     ]
@@ -53,9 +53,8 @@ def chokepoints_text(analysis: Analysis, top: int) -> str:
     return "".join(out)
 
 
-def whatif_text(result: WhatIf, analysis: Analysis) -> str:
+def whatif_text(result: WhatIf, p: Projection) -> str:
     """What fails and what capacity remains after a removal."""
-    p = analysis.projection
     apps = p.apps
     out = [f"Removed {len(result.removed)} node(s): {_names(result.removed, 12)}\n"]
     out.append(f"Apps that fail: {len(result.failed_apps)} of {len(apps)}\n\n")

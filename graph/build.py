@@ -32,7 +32,7 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     from .projection import project
 
     loaded = load_valid(data_dir, progress)
-    analysis = analyse(project(loaded.store), progress=progress)
+    analysis = analyse(project(loaded.store, progress), progress=progress)
     loaded.store.bulk_extend(analysis_quads(analysis))
     files = {Path(out_dir) / name: export.serialize(loaded.store, fmt) for fmt, name in DATASET_FILES.items()}
     files[Path(out_dir) / ANALYSIS_FILE] = to_json(analysis)

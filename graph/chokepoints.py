@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .projection import APPLICATIONS, Projection, SupplyIndex
+from .projection import APPLICATIONS, LARGE_GRAPH, Projection, SupplyIndex
 from .single_removals import critical_pairs, cut_sets, single_removals
 
 PAIR_POOL = 10  # critical pairs are searched among this many top-ranked candidates
@@ -74,6 +74,8 @@ def chokepoints(
     supplements (see the module docstring). Every single removal comes from one pass
     (graph/single_removals.py), equal to simulating each removal with survival and capacity."""
     index = projection.index
+    if progress and len(index.ids) < LARGE_GRAPH:
+        progress = None
     outcome = single_removals(projection, progress)
     n_apps = sum(index.is_app) or 1
     names = candidates(projection)

@@ -112,18 +112,15 @@ def _fraction(text: str) -> float:
     return low
 
 
-def _analyse(args: argparse.Namespace, **flow_options):
-    """Load and validate the data, project it and run every analysis; Failure on bad data."""
-    from .analysis import analyse
+def _project(args: argparse.Namespace):
+    """Load and validate the data and project it for the analyses; Failure on bad data."""
     from .projection import ProjectionError, project
 
     loaded = _load(args, shapes=True)
-    progress = _progress(time.monotonic())
     try:
-        projection = project(loaded.store)
+        return project(loaded.store, progress=_progress(time.monotonic()))
     except ProjectionError as error:
         raise Failure(str(error)) from None
-    return analyse(projection, progress=progress, **flow_options)
 
 
 def _add_analysis(loaded) -> None:
@@ -133,7 +130,8 @@ def _add_analysis(loaded) -> None:
     from .projection import ProjectionError, project
 
     try:
-        loaded.store.bulk_extend(analysis_quads(analyse(project(loaded.store))))
+        progress = _progress(time.monotonic())
+        loaded.store.bulk_extend(analysis_quads(analyse(project(loaded.store, progress), progress=progress)))
     except ProjectionError as error:
         raise Failure(str(error)) from None
 
@@ -228,88 +226,95 @@ def _bind_params(text: str, params: list[str], loaded) -> str:
 
 
 def cmd_chokepoints(args: argparse.Namespace) -> int:
-    from .analysis import to_dict
     from .analysis_format import chokepoints_text
+    from .chokepoints import chokepoints
+    from .reach import reach
 
-    analysis = _analyse(args)
+    projection = _project(args)
+    ranked = chokepoints(projection, progress=_progress(time.monotonic()))
     if args.format == "json":
-        data = to_dict(analysis)["chokepoints"]
-        shown = {x["vendor"] for x in data["ranking"] if x["rank"] <= args.top}
-        data["ranking"] = [x for x in data["ranking"] if x["vendor"] in shown]
+        from .analysis import chokepoints_dict
+
+        data = chokepoints_dict(ranked)
+        data["ranking"] = [x for x in data["ranking"] if x["rank"] <= args.top]
         _print_json(data)
     else:
-        sys.stdout.write(chokepoints_text(analysis, args.top))
+        sys.stdout.write(chokepoints_text(projection, ranked, reach(projection), args.top))
     return EXIT_OK
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
+    from .analysis import plain
     from .analysis_format import whatif_text
     from .whatif import UnknownName, whatif
 
     if not args.remove and not args.country:
         raise UsageError("name what to remove: --remove ID ... and/or --country CC ...")
-    analysis = _analyse(args)
+    projection = _project(args)
     try:
-        result = whatif(analysis.projection, args.remove or [], args.country or [])
+        result = whatif(projection, args.remove or [], args.country or [])
     except UnknownName as error:
         raise Failure(str(error)) from None
     if args.format == "json":
-        from .analysis import _plain
-
-        _print_json(_plain(asdict(result)))
+        _print_json(plain(asdict(result)))
     else:
-        sys.stdout.write(whatif_text(result, analysis))
+        sys.stdout.write(whatif_text(result, projection))
     return EXIT_OK
 
 
 def cmd_concentration(args: argparse.Namespace) -> int:
-    from .analysis import to_dict
-    from .analysis_format import concentration_text
+    from dataclasses import asdict
 
-    analysis = _analyse(args)
+    from .analysis import plain
+    from .analysis_format import concentration_text
+    from .concentration import concentration
+
+    results = concentration(_project(args))
     if args.format == "json":
-        _print_json(to_dict(analysis)["concentration"])
+        _print_json([plain(asdict(c)) for c in results])
     else:
-        sys.stdout.write(concentration_text(analysis.concentration))
+        sys.stdout.write(concentration_text(results))
     return EXIT_OK
 
 
 def cmd_flow(args: argparse.Namespace) -> int:
-    from .analysis import to_dict
+    from dataclasses import asdict
+
+    from .analysis import plain
     from .analysis_format import flow_text
+    from .value_flow import MissingFigure, value_flow
 
     options = {"direct_to_cloud": args.direct_to_cloud, "revenue": args.revenue}
     if args.inference_spend:
         options["inference_spend"] = args.inference_spend
     if args.cloud_spend:
         options["cloud_spend"] = args.cloud_spend
-    analysis = _analyse(args, **options)
-    if analysis.flow is None:
-        from .value_flow import value_flow
-
-        try:
-            value_flow(analysis.projection, **options)
-        except LookupError as error:
-            raise Failure(str(error)) from None
+    try:
+        flow = value_flow(_project(args), **options)
+    except MissingFigure as error:
+        raise Failure(str(error)) from None
     if args.format == "json":
-        _print_json(to_dict(analysis)["value_flow"])
+        _print_json(plain(asdict(flow)))
     else:
-        sys.stdout.write(flow_text(analysis.flow))
+        sys.stdout.write(flow_text(flow))
     return EXIT_OK
 
 
 def cmd_vendor(args: argparse.Namespace) -> int:
     from .analysis_format import vendor_text
-    from .vendor_card import vendor_card
+    from .chokepoints import chokepoints
+    from .reach import reach
+    from .vendor_card import require_vendor, vendor_card
     from .whatif import UnknownName
 
-    analysis = _analyse(args)
+    projection = _project(args)
     try:
-        card = vendor_card(analysis, args.id)
+        require_vendor(projection, args.id)
     except UnknownName as error:
         raise Failure(str(error)) from None
+    card = vendor_card(projection, reach(projection), chokepoints(projection), args.id)
     if args.format == "json":
         _print_json(card)
     else:

@@ -22,7 +22,7 @@ analyses that simulate removals many times.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -33,6 +33,8 @@ from . import vocab
 from .ontology import Layer, Vocabulary, load_vocabulary
 
 APPLICATIONS = "applications"
+LARGE_STORE = 200_000  # quads from which projecting reports progress
+LARGE_GRAPH = 5_000  # nodes from which the analyses report progress
 
 
 class ProjectionError(ValueError):
@@ -242,9 +244,14 @@ class _Reference:
     sources: tuple[str, ...]
 
 
-def project(store: ox.Store, vocabulary: Vocabulary | None = None) -> Projection:
-    """Project a loaded, valid dataset onto the analysis graph (see the module docstring)."""
+def project(
+    store: ox.Store, progress: Callable[[str], None] | None = None, vocabulary: Vocabulary | None = None
+) -> Projection:
+    """Project a loaded, valid dataset onto the analysis graph (see the module docstring); `progress`
+    hears of the work on large maps."""
     vocabulary = vocabulary or load_vocabulary()
+    if progress and len(store) < LARGE_STORE:
+        progress = None
     layers = vocabulary.layers
     layer_by_iri = {layer.iri: layer.id for layer in layers.values()}
     key_by_iri = {r.iri: r.key for r in vocabulary.dependencies.values()}
@@ -316,6 +323,8 @@ def project(store: ox.Store, vocabulary: Vocabulary | None = None) -> Projection
                 sources=v.sources,
             )
 
+    if progress:
+        progress(f"projecting {len(vendors):,} vendors and {len(offerings):,} offerings onto the analysis graph")
     references = _read_references(store, key_by_iri)
     _add_dependencies(graph, vendors, references, vocabulary)
     _refuse_cycles(graph)

@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from .analysis import Analysis
+from .chokepoints import Chokepoints
 from .problems import did_you_mean
-from .reach import apps_depending_on
+from .projection import Projection
+from .reach import Reach, apps_depending_on
 from .whatif import UnknownName
 
 
-def vendor_card(analysis: Analysis, vendor_id: str) -> dict:
+def require_vendor(p: Projection, vendor_id: str) -> None:
+    """UnknownName, with a did-you-mean (or a note that it is an offering), for an id that is no vendor."""
+    if vendor_id in p.vendors:
+        return
+    hint = did_you_mean(vendor_id, p.vendors)
+    if vendor_id in p.graph:
+        hint = f"; '{vendor_id}' is an offering of {p.graph.nodes[vendor_id]['vendor']}"
+    raise UnknownName(f"unknown vendor '{vendor_id}'{hint or ''}")
+
+
+def vendor_card(p: Projection, reached: Reach, ranked: Chokepoints, vendor_id: str) -> dict:
     """Layers, offerings, dependencies both ways, reach, chokepoint rank, moats, figures, ties and
-    sources of a vendor, as JSON-ready data; UnknownName (with a did-you-mean) for an unknown id."""
-    p = analysis.projection
-    if vendor_id not in p.vendors:
-        hint = did_you_mean(vendor_id, p.vendors)
-        if vendor_id in p.graph:
-            hint = f"; '{vendor_id}' is an offering of {p.graph.nodes[vendor_id]['vendor']}"
-        raise UnknownName(f"unknown vendor '{vendor_id}'{hint or ''}")
+    sources of a vendor, as JSON-ready data; UnknownName for an unknown id."""
+    require_vendor(p, vendor_id)
     vendor = p.vendors[vendor_id]
     graph = p.graph
     nodes = [n for n in p.nodes_of(vendor_id) if n in graph]
@@ -50,7 +56,7 @@ def vendor_card(analysis: Analysis, vendor_id: str) -> dict:
     figures = [f for f in p.figures if f.vendor == vendor_id]
     for item in (*moats, *figures):
         sources.update(item.sources)
-    rank = analysis.chokepoints.rank_of(vendor_id)
+    rank = ranked.rank_of(vendor_id)
     layers = sorted({graph.nodes[n]["layer"] for n in nodes}, key=lambda layer: p.layers[layer].order)
     return {
         "id": vendor.id,
@@ -68,12 +74,12 @@ def vendor_card(analysis: Analysis, vendor_id: str) -> dict:
         ],
         "depends_on": sorted(depends_on, key=lambda d: (d["node"], d["relation"], d["supplier"])),
         "depended_on_by": sorted(depended_on_by, key=lambda d: (d["node"], d["relation"], d["consumer"])),
-        "reach": {"apps": analysis.reach.vendors[vendor_id], "list": apps_depending_on(p, nodes)},
+        "reach": {"apps": reached.vendors[vendor_id], "list": apps_depending_on(p, nodes)},
         "chokepoint": None
         if rank is None
         else {
             "rank": rank.rank,
-            "of": len(analysis.chokepoints.ranking),
+            "of": len(ranked.ranking),
             "apps_cut_off": list(rank.apps_cut_off),
             "capacity_lost": rank.capacity_lost,
         },

@@ -73,7 +73,8 @@ def test_vertically_integrated_vendors(shipped_analysis) -> None:
 
 
 def test_vendor_card_of_tsmc(shipped_analysis) -> None:
-    card = vendor_card(shipped_analysis, "tsmc")
+    a = shipped_analysis
+    card = vendor_card(a.projection, a.reach, a.chokepoints, "tsmc")
     assert card["layers"] == ["advanced-packaging", "foundry"]
     assert [o["id"] for o in card["offerings"]] == ["tsmc-cowos", "tsmc-n5", "tsmc-n7"]
     assert {d["supplier_vendor"] for d in card["depends_on"]} == {"asml"}

@@ -36,6 +36,7 @@ def measure(data: Path) -> dict[str, float]:
     from graph.analysis_graph import analysis_quads
     from graph.chokepoints import chokepoints
     from graph.concentration import concentration
+    from graph.gc_pause import gc_paused
     from graph.moat_matrix import moat_matrix
     from graph.ontology import load_vocabulary
     from graph.projection import project
@@ -53,15 +54,16 @@ def measure(data: Path) -> dict[str, float]:
         return result
 
     loaded = timed("load", lambda: load_valid(data, shapes=False))
-    projection = timed("project", lambda: project(loaded.store))
-    reached = timed("reach", lambda: reach(projection))
-    ranked = timed("chokepoints", lambda: chokepoints(projection))
-    concentrated = timed("concentration", lambda: concentration(projection))
-    flow = timed("value flow", lambda: value_flow(projection, inference_spend=(0.2, 0.4), cloud_spend=(0.5, 0.5)))
-    integration = timed("integration+moats", lambda: vertical_integration(projection))
-    moats = moat_matrix(projection, list(load_vocabulary().moat_types))
-    analysis = Analysis(projection, reached, ranked, concentrated, flow, integration, moats)
-    timed("analysis graph+json", lambda: (analysis_quads(analysis), to_json(analysis)))
+    with gc_paused():  # as analyse() and the commands run them
+        projection = timed("project", lambda: project(loaded.store))
+        reached = timed("reach", lambda: reach(projection))
+        ranked = timed("chokepoints", lambda: chokepoints(projection))
+        concentrated = timed("concentration", lambda: concentration(projection))
+        flow = timed("value flow", lambda: value_flow(projection, inference_spend=(0.2, 0.4), cloud_spend=(0.5, 0.5)))
+        integration = timed("integration+moats", lambda: vertical_integration(projection))
+        moats = moat_matrix(projection, list(load_vocabulary().moat_types))
+        analysis = Analysis(projection, reached, ranked, concentrated, flow, integration, moats)
+        timed("analysis graph+json", lambda: (analysis_quads(analysis), to_json(analysis)))
     times["nodes"] = projection.graph.number_of_nodes()
     times["edges"] = projection.graph.number_of_edges()
     times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

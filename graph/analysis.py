@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 
 from .chokepoints import PAIR_POOL, Chokepoints, chokepoints
 from .concentration import Concentration, concentration
+from .gc_pause import gc_paused
 from .moat_matrix import MoatMatrix, moat_matrix
 from .ontology import load_vocabulary
 from .projection import LARGE_GRAPH, Projection
@@ -33,6 +34,7 @@ class Analysis:
     moats: MoatMatrix
 
 
+@gc_paused()
 def analyse(
     projection: Projection, pair_pool: int = PAIR_POOL, progress: Callable[[str], None] | None = None, **flow_options
 ) -> Analysis:
@@ -110,6 +112,7 @@ def plain(value):
     return value
 
 
+@gc_paused()
 def to_json(analysis: Analysis) -> bytes:
     """The results as indented JSON, byte-identical for the same data."""
     return (json.dumps(to_dict(analysis), indent=2, ensure_ascii=False) + "\n").encode("utf-8")

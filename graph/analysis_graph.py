@@ -13,6 +13,7 @@ import pyoxigraph as ox
 
 from . import vocab
 from .analysis import Analysis
+from .gc_pause import gc_paused
 
 ANALYSIS_GRAPH = "https://w3id.org/stackmap/analysis"
 CONCENTRATION_BASE = ANALYSIS_GRAPH + "/concentration/"
@@ -49,6 +50,7 @@ def _decimal(x: float) -> ox.Literal:
     return ox.Literal("0" if text in ("", "-0") else text, datatype=ox.NamedNode(vocab.XSD_DECIMAL))
 
 
+@gc_paused()
 def analysis_quads(analysis: Analysis) -> list[ox.Quad]:
     """The analysis results as quads in the analysis graph, sorted."""
     g = ox.NamedNode(ANALYSIS_GRAPH)

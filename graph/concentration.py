@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from .gc_pause import gc_paused
 from .projection import Figure, Projection
 
 MARKET_SHARE = "market-share"
@@ -128,6 +129,7 @@ def _normalised(demand: dict[str, float]) -> dict[str, float]:
     return {v: d / total for v, d in demand.items()} if total > 0 else {}
 
 
+@gc_paused()
 def concentration(projection: Projection) -> list[Concentration]:
     """The concentration of every layer and market that has shares (layers first, in stack order)."""
     graph = projection.graph

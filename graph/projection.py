@@ -30,6 +30,7 @@ import networkx as nx
 import pyoxigraph as ox
 
 from . import vocab
+from .gc_pause import gc_paused
 from .ontology import Layer, Vocabulary, load_vocabulary
 
 APPLICATIONS = "applications"
@@ -244,6 +245,7 @@ class _Reference:
     sources: tuple[str, ...]
 
 
+@gc_paused()
 def project(
     store: ox.Store, progress: Callable[[str], None] | None = None, vocabulary: Vocabulary | None = None
 ) -> Projection:
@@ -498,6 +500,7 @@ def _read_sources(store: ox.Store) -> dict[str, Source]:
 # -- compiling -----------------------------------------------------------------------------------
 
 
+@gc_paused()
 def compile_index(graph: nx.DiGraph) -> SupplyIndex:
     """Number the nodes suppliers first (ties broken by id) and compile requirements and consumers."""
     order = list(nx.lexicographical_topological_sort(graph.reverse(copy=False)))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .gc_pause import gc_paused
 from .projection import Projection
 
 
@@ -21,6 +22,7 @@ class Reach:
     vendors: dict[str, int]
 
 
+@gc_paused()
 def reach(projection: Projection) -> Reach:
     """The reach of every node and vendor of the projection."""
     index = projection.index

@@ -22,6 +22,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .gc_pause import gc_paused
 from .projection import Projection
 
 
@@ -42,6 +43,7 @@ def _vendor_numbers(projection: Projection) -> tuple[list[str], list[int]]:
     return vendors, [number[graph.nodes[n]["vendor"]] for n in projection.index.ids]
 
 
+@gc_paused()
 def cut_sets(projection: Projection, without: int | None = None) -> list[frozenset[int] | None]:
     """cut(n) for every node (vendor numbers); with `without`, on the map where that vendor is
     removed, and None for the nodes that fail there."""
@@ -68,6 +70,7 @@ def cut_sets(projection: Projection, without: int | None = None) -> list[frozens
     return cuts
 
 
+@gc_paused()
 def single_removals(projection: Projection, progress: Callable[[str], None] | None = None) -> SingleRemovals:
     """What removing each vendor alone does to the applications (see the module docstring)."""
     index = projection.index

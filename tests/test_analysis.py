@@ -440,3 +440,20 @@ def test_one_pass_pairs_equal_simulating_each_pair(generated: Projection) -> Non
                     expected[tuple(sorted((a, b)))] = tuple(sorted(index.ids[n] for n in new))
     assert {p.vendors: p.apps_cut_off for p in result.pairs} == expected
     assert len(expected) >= 3
+
+
+def test_vendor_without_offerings_stands_as_a_node(tmp_path: Path) -> None:
+    """A vendor with only a `layer` is one node; naming it means that node, and removing it cuts its
+    dependents off."""
+    p = make_map(
+        tmp_path,
+        {
+            "app": "offerings:\n" + offering("a", "apps", "uses_model: [labco]"),
+            "labco": "layer: closed-foundation-models\nruns_on: [c]\n",
+            "cloud": "offerings:\n" + offering("c", "cloud-platforms"),
+        },
+    )
+    assert sorted(p.graph.edges) == [("a", "labco"), ("labco", "c")]
+    assert p.graph.nodes["labco"]["kind"] == "vendor" and p.nodes_of("labco") == ["labco"]
+    assert whatif(p, ["labco"]).failed_apps == ("a",)
+    assert reach(p).vendors == {"app": 0, "cloud": 1, "labco": 1}

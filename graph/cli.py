@@ -361,7 +361,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 COMMANDS = {
     "build": (
         cmd_build,
-        "check the data, then write the knowledge graph to the output folder",
+        "check and analyse the data, then write the knowledge graph and analysis.json to the output folder",
         "examples:\n  stackmap build\n  stackmap build --data my-data --out site/",
     ),
     "check": (
@@ -483,10 +483,16 @@ def make_parser() -> argparse.ArgumentParser:
             )
         elif name == "flow":
             p.add_argument(
-                "--inference-spend", type=_ratio_range, metavar="LOW[-HIGH]", help="apps' inference spend ratio"
+                "--inference-spend",
+                type=_ratio_range,
+                metavar="LOW[-HIGH]",
+                help="part of app revenue spent on inference (default: the data's inference-spend-ratio figure)",
             )
             p.add_argument(
-                "--cloud-spend", type=_ratio_range, metavar="LOW[-HIGH]", help="model providers' cloud spend ratio"
+                "--cloud-spend",
+                type=_ratio_range,
+                metavar="LOW[-HIGH]",
+                help="part of model providers' revenue spent on cloud (default: the data's cloud-spend-ratio figure)",
             )
             p.add_argument(
                 "--direct-to-cloud",

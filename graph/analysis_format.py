@@ -143,6 +143,12 @@ def vendor_text(card: dict) -> str:
     out.append("offerings: " + (", ".join(f"{o['id']} ({o['layer']})" for o in card["offerings"]) or "none") + "\n")
     reach = card["reach"]
     out.append(f"reach: {reach['apps']} app(s){': ' + _names(reach['list'], 10) if reach['list'] else ''}\n")
+    fails = card["fails_without"]
+    out.append(
+        "fails without: "
+        + ("; ".join(f"{v} ({', '.join(nodes)})" for v, nodes in fails.items()) or "no single other vendor")
+        + "\n"
+    )
     c = card["chokepoint"]
     if c:
         out.append(

@@ -98,3 +98,12 @@ def test_analysis_json_is_stable_and_complete(shipped_analysis) -> None:
     assert data["summary"] == {"nodes": 45, "edges": 61, "vendors": 29, "apps": 7}
     assert data["chokepoints"]["ranking"][0]["vendor"] == "asml"
     assert to_json(shipped_analysis) == to_json(shipped_analysis)
+
+
+def test_jasper_fails_without_the_essays_chain(shipped_analysis) -> None:
+    """Jasper's single points of failure are the essay's chain: OpenAI's model, on Microsoft's Azure,
+    on Nvidia's GPUs, fabbed by TSMC with ASML's EUV tools."""
+    a = shipped_analysis
+    card = vendor_card(a.projection, a.reach, a.chokepoints, "jasper")
+    assert card["fails_without"] == {v: ["jasper-app"] for v in ("asml", "microsoft", "nvidia", "openai", "tsmc")}
+    assert card["chokepoint"] is None and card["reach"] == {"apps": 0, "list": []}

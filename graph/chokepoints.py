@@ -84,19 +84,21 @@ def chokepoints(
         lost = round(outcome.capacity_lost.get(vendor, 0.0) / n_apps, _DIGITS)
         return (-len(outcome.apps_cut_off.get(vendor, ())), -lost)
 
-    ordered = sorted(names, key=lambda v: (key(v), v))
+    keys = {v: key(v) for v in names}
+    ordered = sorted(names, key=lambda v: (keys[v], v))
     ranking: list[Candidate] = []
     for position, vendor in enumerate(ordered, start=1):
-        rank = ranking[-1].rank if ranking and key(ranking[-1].vendor) == key(vendor) else position
-        apps = tuple(index.ids[a] for a in outcome.apps_cut_off.get(vendor, ()))
-        ranking.append(Candidate(vendor, rank, tuple(sorted(apps)), -key(vendor)[1]))
+        tied = ranking and keys[ranking[-1].vendor] == keys[vendor]
+        apps = sorted(index.ids[a] for a in outcome.apps_cut_off.get(vendor, ()))
+        ranking.append(Candidate(vendor, ranking[-1].rank if tied else position, tuple(apps), -keys[vendor][1]))
     cuts = cut_sets(projection)
     found: dict[tuple[str, str], tuple[str, ...]] = {}
     candidate_set = set(names)
     for a in ordered[:pair_pool]:
         for b, apps in critical_pairs(projection, a, cuts).items():
-            if b in candidate_set:
-                found.setdefault(tuple(sorted((a, b))), tuple(sorted(index.ids[n] for n in apps)))
+            pair = tuple(sorted((a, b)))
+            if b in candidate_set and pair not in found:
+                found[pair] = tuple(sorted(index.ids[n] for n in apps))
     pairs = sorted(
         (CriticalPair(p, apps) for p, apps in found.items()), key=lambda p: (-len(p.apps_cut_off), p.vendors)
     )

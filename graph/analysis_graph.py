@@ -8,11 +8,15 @@ sm:hhiMax, sm:cr1, sm:cr4, sm:concentrationBand, sm:shareBasis, dcterms:temporal
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from . import vocab
-from .analysis import Analysis
+
+if TYPE_CHECKING:  # `stackmap query` imports this module: keep networkx out of its start-up
+    from .analysis import Analysis
 from .gc_pause import gc_paused
 
 ANALYSIS_GRAPH = "https://w3id.org/stackmap/analysis"
@@ -45,9 +49,8 @@ def _integer(n: int) -> ox.Literal:
 
 
 def _decimal(x: float) -> ox.Literal:
-    """x as an xsd:decimal to 6 places, in Oxigraph's canonical form ("0.5", "1")."""
-    text = f"{x:.6f}".rstrip("0").rstrip(".")
-    return ox.Literal("0" if text in ("", "-0") else text, datatype=ox.NamedNode(vocab.XSD_DECIMAL))
+    """x to 6 places as a canonical xsd:decimal ("0.5", "1")."""
+    return ox.Literal(vocab.decimal_text(Decimal(f"{x:.6f}")), datatype=ox.NamedNode(vocab.XSD_DECIMAL))
 
 
 @gc_paused()

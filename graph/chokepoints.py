@@ -16,10 +16,10 @@ both computed by igraph, which is exact and fast at 100k nodes.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .projection import APPLICATIONS, LARGE_GRAPH, Projection, SupplyIndex
-from .single_removals import critical_pairs, cut_sets, single_removals
+from .single_removals import critical_pairs, single_removals
 
 PAIR_POOL = 10  # critical pairs are searched among this many top-ranked candidates
 _DIGITS = 9  # results equal to this many decimals are ties
@@ -51,6 +51,7 @@ class Chokepoints:
     pairs: list[CriticalPair]
     articulation_points: list[str]
     betweenness: dict[str, float]
+    cuts: list[frozenset[int] | None] = field(default_factory=list, repr=False, compare=False)  # see single_removals
 
     def rank_of(self, vendor: str) -> Candidate | None:
         """The candidate result of a vendor, or None when it is not a candidate."""
@@ -91,7 +92,7 @@ def chokepoints(
         tied = ranking and keys[ranking[-1].vendor] == keys[vendor]
         apps = sorted(index.ids[a] for a in outcome.apps_cut_off.get(vendor, ()))
         ranking.append(Candidate(vendor, ranking[-1].rank if tied else position, tuple(apps), -keys[vendor][1]))
-    cuts = cut_sets(projection)
+    cuts = outcome.cuts
     found: dict[tuple[str, str], tuple[str, ...]] = {}
     candidate_set = set(names)
     for a in ordered[:pair_pool]:
@@ -103,7 +104,7 @@ def chokepoints(
         (CriticalPair(p, apps) for p, apps in found.items()), key=lambda p: (-len(p.apps_cut_off), p.vendors)
     )
     articulation, betweenness = _supplements(index)
-    return Chokepoints(ranking, pairs, articulation, betweenness)
+    return Chokepoints(ranking, pairs, articulation, betweenness, cuts)
 
 
 def _supplements(index: SupplyIndex) -> tuple[list[str], dict[str, float]]:

@@ -198,6 +198,12 @@ class Projection:
         """The graph compiled to integer lists (see SupplyIndex)."""
         return compile_index(self.graph)
 
+    @cached_property
+    def owners(self) -> tuple[int, ...]:
+        """For each node number of the index, the position of its vendor in `vendors`."""
+        position = {v: i for i, v in enumerate(self.vendors)}
+        return tuple(position[self.graph.nodes[n]["vendor"]] for n in self.index.ids)
+
     def nodes_of(self, vendor: str) -> list[str]:
         """The nodes of a vendor: its offerings, or the vendor itself when it has none."""
         v = self.vendors[vendor]
@@ -220,10 +226,6 @@ def _rows(store: ox.Store, query: str) -> list[tuple]:
     return [tuple(None if t is None else t.value for t in row) for row in result]
 
 
-def _id(iri: str, base: str = vocab.ID) -> str:
-    return iri[len(base) :] if iri.startswith(base) else iri
-
-
 def _number(text: str | None) -> float | None:
     return None if text is None else float(text)
 
@@ -232,7 +234,7 @@ def _grouped_sources(rows: list[tuple]) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = defaultdict(set)
     for entity, source in rows:
         if source is not None:
-            found[_id(entity)].add(_id(source))
+            found[vocab.local_id(entity)].add(vocab.local_id(source))
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
@@ -268,8 +270,8 @@ def project(
                ?o a sm:Offering ; sm:offeredBy ?v ; sm:layer ?layer ; rdfs:label ?label .
                OPTIONAL { ?o sm:market ?market } OPTIONAL { ?o sm:openWeights ?open } }""",
     ):
-        offerings[_id(o)] = {
-            "vendor": _id(v),
+        offerings[vocab.local_id(o)] = {
+            "vendor": vocab.local_id(v),
             "layer": layer_by_iri[layer],
             "label": label,
             "market": market,
@@ -284,7 +286,7 @@ def project(
         """SELECT ?v ?label ?country ?layer WHERE { ?v a sm:Vendor ; rdfs:label ?label .
                OPTIONAL { ?v sm:headquartersCountry ?country } OPTIONAL { ?v sm:layer ?layer } }""",
     ):
-        vid = _id(v)
+        vid = vocab.local_id(v)
         vendors[vid] = Vendor(
             vid,
             label,
@@ -334,8 +336,8 @@ def project(
         graph=graph,
         vendors=vendors,
         layers=dict(layers),
-        figures=_read_figures(store, offerings, layer_by_iri),
-        moats=_read_moats(store, offerings),
+        figures=_read_figures(store, offerings, layer_by_iri, vocabulary),
+        moats=_read_moats(store, offerings, vocabulary),
         ties=_read_ties(store, vocabulary),
         sources=_read_sources(store),
     )
@@ -351,11 +353,11 @@ def _read_references(store: ox.Store, key_by_iri: dict[str, str]) -> list[_Refer
     )
     merged: dict[tuple[str, str, str], tuple[float | None, set[str]]] = {}
     for _, s, p, o, share, src in rows:
-        key = (_id(s), key_by_iri[p], _id(o))
+        key = (vocab.local_id(s), key_by_iri[p], vocab.local_id(o))
         previous = merged.get(key)
         sources = previous[1] if previous else set()
         if src is not None:
-            sources.add(_id(src))
+            sources.add(vocab.local_id(src))
         merged[key] = (_number(share) if share is not None else (previous[0] if previous else None), sources)
     return [_Reference(s, k, o, share, tuple(sorted(srcs))) for (s, k, o), (share, srcs) in sorted(merged.items())]
 
@@ -426,7 +428,10 @@ def _refuse_cycles(graph: nx.DiGraph) -> None:
     )
 
 
-def _read_figures(store: ox.Store, offerings: dict[str, dict], layer_by_iri: dict[str, str]) -> list[Figure]:
+def _read_figures(
+    store: ox.Store, offerings: dict[str, dict], layer_by_iri: dict[str, str], vocabulary: Vocabulary
+) -> list[Figure]:
+    metric_ids = {iri: notation for notation, iri in vocabulary.metrics.items()}
     rows = _rows(
         store,
         """SELECT ?f ?metric ?value ?min ?max ?unit ?period ?about ?layer ?market ?src WHERE {
@@ -439,14 +444,14 @@ def _read_figures(store: ox.Store, offerings: dict[str, dict], layer_by_iri: dic
     sources = _grouped_sources([(r[0], r[10]) for r in rows])
     figures = {}
     for f, metric, value, low, high, unit, period, about, layer, market, _ in rows:
-        about_id = _id(about) if about else None
+        about_id = vocab.local_id(about) if about else None
         vendor = offerings[about_id]["vendor"] if about_id in offerings else about_id
         layer_id = layer_by_iri.get(layer) if layer else None
         if layer_id is None and about_id in offerings:
             layer_id = offerings[about_id]["layer"]
-        figures[_id(f)] = Figure(
-            _id(f),
-            _id(metric, vocab.METRIC),
+        figures[vocab.local_id(f)] = Figure(
+            vocab.local_id(f),
+            metric_ids[metric],
             _number(value),
             _number(low),
             _number(high),
@@ -456,12 +461,13 @@ def _read_figures(store: ox.Store, offerings: dict[str, dict], layer_by_iri: dic
             vendor,
             layer_id,
             market,
-            sources.get(_id(f), ()),
+            sources.get(vocab.local_id(f), ()),
         )
     return [figures[k] for k in sorted(figures)]
 
 
-def _read_moats(store: ox.Store, offerings: dict[str, dict]) -> list[MoatClaim]:
+def _read_moats(store: ox.Store, offerings: dict[str, dict], vocabulary: Vocabulary) -> list[MoatClaim]:
+    moat_ids = {iri: notation for notation, iri in vocabulary.moat_types.items()}
     rows = _rows(
         store,
         """SELECT ?m ?about ?type ?evidence ?src WHERE {
@@ -471,10 +477,10 @@ def _read_moats(store: ox.Store, offerings: dict[str, dict]) -> list[MoatClaim]:
     sources = _grouped_sources([(r[0], r[4]) for r in rows])
     claims = {}
     for m, about, moat_type, evidence, _ in rows:
-        about_id = _id(about)
+        about_id = vocab.local_id(about)
         vendor = offerings[about_id]["vendor"] if about_id in offerings else about_id
-        claims[_id(m)] = MoatClaim(
-            _id(m), about_id, vendor, _id(moat_type, vocab.MOAT), evidence, sources.get(_id(m), ())
+        claims[vocab.local_id(m)] = MoatClaim(
+            vocab.local_id(m), about_id, vendor, moat_ids[moat_type], evidence, sources.get(vocab.local_id(m), ())
         )
     return [claims[k] for k in sorted(claims)]
 
@@ -483,7 +489,7 @@ def _read_ties(store: ox.Store, vocabulary: Vocabulary) -> list[Tie]:
     ties = []
     for r in vocabulary.ties.values():
         for s, o in _rows(store, f"SELECT ?s ?o WHERE {{ ?s <{r.iri}> ?o }}"):
-            ties.append(Tie(_id(s), r.key, _id(o)))
+            ties.append(Tie(vocab.local_id(s), r.key, vocab.local_id(o)))
     return sorted(set(ties), key=lambda t: (t.subject, t.key, t.object))
 
 
@@ -494,7 +500,10 @@ def _read_sources(store: ox.Store) -> dict[str, Source]:
                ?s a sm:Source ; dcterms:title ?title ; schema:url ?url ; dcterms:date ?date .
                OPTIONAL { ?s dcterms:publisher ?publisher } }""",
     )
-    return {_id(s): Source(_id(s), title, url, date, publisher) for s, title, url, date, publisher in sorted(rows)}
+    return {
+        vocab.local_id(s): Source(vocab.local_id(s), title, url, date, publisher)
+        for s, title, url, date, publisher in sorted(rows)
+    }
 
 
 # -- compiling -----------------------------------------------------------------------------------

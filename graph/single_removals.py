@@ -29,18 +29,11 @@ from .projection import Projection
 @dataclass(frozen=True)
 class SingleRemovals:
     """For every vendor: the applications that fail when it alone is removed (node numbers), and the
-    sum over applications of the capacity they lose."""
+    sum over applications of the capacity they lose; and cut(n) for every node (see cut_sets)."""
 
     apps_cut_off: dict[str, list[int]]
     capacity_lost: dict[str, float]
-
-
-def _vendor_numbers(projection: Projection) -> tuple[list[str], list[int]]:
-    """Vendor ids, and the number of each node's vendor."""
-    vendors = list(projection.vendors)
-    number = {v: i for i, v in enumerate(vendors)}
-    graph = projection.graph
-    return vendors, [number[graph.nodes[n]["vendor"]] for n in projection.index.ids]
+    cuts: list[frozenset[int] | None]
 
 
 @gc_paused()
@@ -48,7 +41,7 @@ def cut_sets(projection: Projection, without: int | None = None) -> list[frozens
     """cut(n) for every node (vendor numbers); with `without`, on the map where that vendor is
     removed, and None for the nodes that fail there."""
     index = projection.index
-    _, owner = _vendor_numbers(projection)
+    owner = projection.owners
     cuts: list[frozenset[int] | None] = [None] * len(index.ids)
     for n, kinds in enumerate(index.requires):
         if owner[n] == without:
@@ -74,7 +67,7 @@ def cut_sets(projection: Projection, without: int | None = None) -> list[frozens
 def single_removals(projection: Projection, progress: Callable[[str], None] | None = None) -> SingleRemovals:
     """What removing each vendor alone does to the applications (see the module docstring)."""
     index = projection.index
-    vendors, owner = _vendor_numbers(projection)
+    vendors, owner = list(projection.vendors), projection.owners
     cuts = cut_sets(projection)
     remaining = [len(c) for c in index.consumers]  # consumers still to read a node's loss
     losses: list[dict[int, float] | None] = [None] * len(index.ids)
@@ -111,6 +104,7 @@ def single_removals(projection: Projection, progress: Callable[[str], None] | No
     return SingleRemovals(
         apps_cut_off={vendors[v]: sorted(apps) for v, apps in cut_off.items()},
         capacity_lost={vendors[v]: x for v, x in lost.items()},
+        cuts=cuts,
     )
 
 
@@ -118,7 +112,7 @@ def critical_pairs(projection: Projection, vendor: str, cuts: list[frozenset[int
     """For one vendor a: every other vendor b such that a and b together cut off applications that
     neither cuts off alone, with those applications (node numbers). `cuts` is cut_sets(projection)."""
     index = projection.index
-    vendors, _ = _vendor_numbers(projection)
+    vendors = list(projection.vendors)
     a = vendors.index(vendor)
     residual = cut_sets(projection, without=a)
     found: dict[int, list[int]] = defaultdict(list)

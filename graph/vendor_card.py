@@ -6,7 +6,6 @@ from .chokepoints import Chokepoints
 from .problems import did_you_mean
 from .projection import Projection
 from .reach import Reach, apps_depending_on
-from .single_removals import cut_sets
 from .whatif import UnknownName
 
 
@@ -20,9 +19,8 @@ def require_vendor(p: Projection, vendor_id: str) -> None:
     raise UnknownName(f"unknown vendor '{vendor_id}'{hint or ''}")
 
 
-def _fails_without(p: Projection, vendor_id: str, nodes: list[str]) -> dict[str, list[str]]:
+def _fails_without(p: Projection, cuts: list, vendor_id: str, nodes: list[str]) -> dict[str, list[str]]:
     """For each other vendor whose loss alone makes one of these nodes fail: those nodes."""
-    cuts = cut_sets(p)
     vendors = list(p.vendors)
     found: dict[str, list[str]] = {}
     for n in nodes:
@@ -89,7 +87,7 @@ def vendor_card(p: Projection, reached: Reach, ranked: Chokepoints, vendor_id: s
         "depends_on": sorted(depends_on, key=lambda d: (d["node"], d["relation"], d["supplier"])),
         "depended_on_by": sorted(depended_on_by, key=lambda d: (d["node"], d["relation"], d["consumer"])),
         "reach": {"apps": reached.vendors[vendor_id], "list": apps_depending_on(p, nodes)},
-        "fails_without": _fails_without(p, vendor_id, nodes),
+        "fails_without": _fails_without(p, ranked.cuts, vendor_id, nodes),
         "chokepoint": None
         if rank is None
         else {

@@ -5,6 +5,8 @@ Kept free of rdflib and pyoxigraph so that every module can import it at no cost
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 SM = "https://w3id.org/stackmap/ns/"
 LAYER = SM + "layer/"
 MOAT = SM + "moat/"
@@ -91,6 +93,12 @@ PREFIXES: dict[str, str] = {
     "org": ORG,
     "schema": SCHEMA,
 }
+
+
+def decimal_text(number: Decimal) -> str:
+    """The canonical xsd:decimal spelling of a number, as Oxigraph writes it ("0.5", "1", "0")."""
+    text = format(number.normalize(), "f")
+    return "0" if text == "-0" else text
 
 
 def entity(identifier: str) -> str:

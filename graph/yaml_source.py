@@ -59,11 +59,6 @@ def _parse_number(node: yaml.Node) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _decimal_text(number: Decimal) -> str:
-    text = format(number.normalize(), "f")
-    return text if text not in ("-0",) else "0"
-
-
 class _Reader:
     """Walks the node tree of one file, emitting quads and collecting problems."""
 
@@ -243,7 +238,7 @@ class _Reader:
             term = None if flag is None else _lit("true" if flag else "false", vocab.XSD_BOOLEAN)
         elif kind == "number":
             number = self.number(node, key)
-            term = None if number is None else _lit(_decimal_text(number), vocab.XSD_DECIMAL)
+            term = None if number is None else _lit(vocab.decimal_text(number), vocab.XSD_DECIMAL)
         elif kind == "layer":
             term = self.concept(node, key, self.layer_ids, "layer")
         elif kind == "metric":
@@ -426,7 +421,7 @@ class _Reader:
                 f"not {self.kind_of(node)}{hint}",
             )
             return
-        self.add(tie, vocab.SHARE, _lit(_decimal_text(number), vocab.XSD_DECIMAL), line)
+        self.add(tie, vocab.SHARE, _lit(vocab.decimal_text(number), vocab.XSD_DECIMAL), line)
 
     def read_moat(self, node: yaml.Node, vendor: str, default_source: str | None) -> None:
         fields = self.mapping(node, "a moat claim", MOAT_KEYS, ["type"])

@@ -356,6 +356,35 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .importers.epoch import ImportError_
+    from .importers.run import import_epoch
+    from .importers.writer import Refused
+
+    downloaded = None
+    if args.downloaded:
+        try:
+            downloaded = dt.date.fromisoformat(args.downloaded)
+        except ValueError:
+            raise UsageError(f"--downloaded takes a date as YYYY-MM-DD, not '{args.downloaded}'") from None
+    try:
+        summary = import_epoch(
+            Path(args.table),
+            Path(args.out),
+            _data_dir(args),
+            hardware=Path(args.hardware) if args.hardware else None,
+            dry_run=args.dry_run,
+            downloaded=downloaded,
+            progress=_progress(time.monotonic()),
+        )
+    except (ImportError_, Refused) as error:
+        raise Failure(f"{error}; nothing written") from None
+    print("\n".join(summary.lines()))
+    return EXIT_OK
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 COMMANDS = {
@@ -417,6 +446,18 @@ COMMANDS = {
         cmd_export,
         "write the whole dataset as Turtle, TriG, N-Quads or JSON-LD",
         "examples:\n  stackmap export --format trig -o stackmap.trig\n  stackmap export --format jsonld > map.jsonld",
+    ),
+    "import": (
+        cmd_import,
+        "make vendor data files from a public dataset (Epoch AI's notable AI models and ML hardware)",
+        "examples:\n  stackmap import epoch-models models.csv --hardware hw.csv --out data/imported/epoch --dry-run\n"
+        "  stackmap import epoch-models models.csv --hardware hw.csv --out data/imported/epoch\n"
+        "  stackmap check && git diff --stat && git add data/imported && git commit\n\n"
+        "Organisations become vendors, models offerings in the model layers (open or closed weights from\n"
+        "the accessibility column), training hardware `trained_on` accelerators, and their foundry\n"
+        "`fabbed_by`. Names are matched to the vendors of --data (ids, names, `aliases:`); an existing\n"
+        "vendor is extended by an `extends:` file, never duplicated or edited. Only files the import\n"
+        "made are replaced; re-running it gives the same files. Epoch AI's data are CC BY 4.0.",
     ),
 }
 
@@ -510,6 +551,19 @@ def make_parser() -> argparse.ArgumentParser:
             )
         elif name == "vendor":
             p.add_argument("id", metavar="ID", help="a vendor id, such as nvidia")
+        elif name == "import":
+            p.add_argument("dataset", choices=("epoch-models",), help="the dataset: epoch-models (Epoch AI)")
+            p.add_argument("table", metavar="MODELS.csv", help="Epoch AI's Notable AI Models export (CSV)")
+            p.add_argument("--hardware", metavar="HARDWARE.csv", help="Epoch AI's ML Hardware table (CSV)")
+            p.add_argument(
+                "--out", metavar="DIR", required=True, help="the folder for the new files, e.g. data/imported/epoch"
+            )
+            p.add_argument("--dry-run", action="store_true", help="print the summary, write nothing")
+            p.add_argument(
+                "--downloaded",
+                metavar="YYYY-MM-DD",
+                help="when the files were downloaded, the sources' date (default: each file's modification date)",
+            )
         if name in ("chokepoints", "whatif", "concentration", "flow", "vendor"):
             p.add_argument(
                 "--format", choices=("table", "json"), default="table", help="output format (default: table)"

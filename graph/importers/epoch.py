@@ -200,6 +200,7 @@ class _Plan:
         self.hardware: dict[str, str] = {}  # key of a hardware name -> offering id
         self.hardware_vendor: dict[str, str] = {}  # offering id -> vendor id
         self.models: dict[tuple[str, str], str] = {}  # (vendor, model key) -> offering id
+        self.partners: set[str] = set()  # organisations listed after the first of a model row
 
     # -- vendors ------------------------------------------------------------------------------
 
@@ -370,6 +371,7 @@ class _Plan:
         text += f"; accessibility: {access}."
         if len(orgs) > 1:
             text += f" Developed with {', '.join(orgs[1:])}."
+            self.partners.update(orgs[1:])
         offering: dict = {
             "id": unique_id([slug(model), f"{out.id}-{slug(model)}"], self.taken),
             "name": model,
@@ -424,6 +426,11 @@ def plan(
     for row in sorted(model_rows, key=lambda r: (key(r.get("Model", "")), clean(r.get("Model", "")))):
         state.model_row(row)
     vendors = {vid: v for vid, v in sorted(state.vendors.items()) if v.offerings}
+    for partner in state.partners:
+        vid = state.find_vendor(partner)
+        if vid not in vendors and vid not in existing.vendors:
+            reason = "only ever listed after a model's first organisation (named in its description)"
+            summary.skipped["organisations", reason] += 1
     summary.vendors_created = [vid for vid, v in vendors.items() if v.new]
     summary.vendors_extended = [vid for vid, v in vendors.items() if not v.new]
     summary.model_layer_newcomers = [

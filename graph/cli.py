@@ -452,7 +452,7 @@ COMMANDS = {
         "make vendor data files from a public dataset (Epoch AI's notable AI models and ML hardware)",
         "examples:\n  stackmap import epoch-models models.csv --hardware hw.csv --out data/imported/epoch --dry-run\n"
         "  stackmap import epoch-models models.csv --hardware hw.csv --out data/imported/epoch\n"
-        "  stackmap check && git diff --stat && git add data/imported && git commit\n\n"
+        "  stackmap check && git add data/imported && git diff --cached data/imported   # review, then commit\n\n"
         "Organisations become vendors, models offerings in the model layers (open or closed weights from\n"
         "the accessibility column), training hardware `trained_on` accelerators, and their foundry\n"
         "`fabbed_by`. Names are matched to the vendors of --data (ids, names, `aliases:`); an existing\n"

@@ -103,8 +103,11 @@ class Summary:
         merged = sorted(self.merged_spellings)
         out.append(
             f"vendors: {len(self.vendors_created)} created, {len(merged)} merged with existing vendors"
-            + (f" ({', '.join(merged)})" if merged else "")
+            + (" (spellings below)" if merged else "")
         )
+        for vid in merged:
+            quoted = ", ".join('"' + x + '"' for x in sorted(self.merged_spellings[vid]))
+            out.append(f"  {vid} <- {quoted}")
         out.append(
             f"vendors new to the model layers: {len(self.model_layer_newcomers)} "
             f"({sum(v in self.vendors_created for v in self.model_layer_newcomers)} created, "

@@ -359,7 +359,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     import datetime as dt
 
-    from .importers.epoch import ImportError_
+    from .importers.epoch import InputError
     from .importers.run import import_epoch
     from .importers.writer import Refused
 
@@ -379,7 +379,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             downloaded=downloaded,
             progress=_progress(time.monotonic()),
         )
-    except (ImportError_, Refused) as error:
+    except (InputError, Refused) as error:
         raise Failure(f"{error}; nothing written") from None
     print("\n".join(summary.lines()))
     return EXIT_OK

@@ -48,7 +48,7 @@ HARDWARE_COLUMNS = ("Hardware name", "Manufacturer")
 _URL_RE = re.compile(r"https?://[^\s<>\"{}|\\^`,]+")
 
 
-class ImportError_(ValueError):
+class InputError(ValueError):
     """The input cannot be imported (a missing file or column); the message says what to do."""
 
 
@@ -141,17 +141,17 @@ def _read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
             header = [clean(h) for h in next(reader, [])]
             missing = [c for c in required if c not in header]
             if missing:
-                raise ImportError_(
+                raise InputError(
                     f"{path}: no column {', '.join(repr(c) for c in missing)}; "
                     f"is this the right Epoch AI export? (its columns: {', '.join(header[:8])}, ...)"
                 )
             return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in reader]
     except FileNotFoundError:
-        raise ImportError_(f"file not found: {path}") from None
+        raise InputError(f"file not found: {path}") from None
     except UnicodeDecodeError as error:
-        raise ImportError_(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8") from None
+        raise InputError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8") from None
     except csv.Error as error:
-        raise ImportError_(f"{path}: not a readable CSV file ({error})") from None
+        raise InputError(f"{path}: not a readable CSV file ({error})") from None
 
 
 def _country(name: str) -> str | None:

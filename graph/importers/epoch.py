@@ -201,7 +201,6 @@ class _Plan:
         self.taken = set(existing.ids)
         self.vendors: dict[str, OutVendor] = {}
         self.hardware: dict[str, str] = {}  # key of a hardware name -> offering id
-        self.hardware_vendor: dict[str, str] = {}  # offering id -> vendor id
         self.models: dict[tuple[str, str], str] = {}  # (vendor, model key) -> offering id
         self.partners: set[str] = set()  # organisations listed after the first of a model row
 
@@ -263,8 +262,8 @@ class _Plan:
                 "name": f"{name} foundry",
                 "layer": FOUNDRY_LAYER,
                 "description": f'Chip manufacturing; Epoch AI ML Hardware names it the foundry of "{row_key}".',
+                "source": HARDWARE_SOURCE,
             }
-            offering["source"] = HARDWARE_SOURCE
             self.add_offering(out, offering, "foundry")
         return out.id
 
@@ -284,7 +283,6 @@ class _Plan:
         out = self.vendor(maker)
         if not out.new and (known := self.existing_offering(out.id, name, {HARDWARE_LAYER})):
             self.hardware[key(name)] = known
-            self.hardware_vendor[known] = out.id
             self.summary.offerings_merged[known] = name
             return
         details = [clean(row.get("Type", ""))]
@@ -307,7 +305,6 @@ class _Plan:
             self.summary.dependencies["fabbed_by"] += len(offering["fabbed_by"])
         self.add_offering(out, offering, "hardware")
         self.hardware[key(name)] = offering["id"]
-        self.hardware_vendor[offering["id"]] = out.id
 
     def training_hardware(self, name: str, model: str) -> str | None:
         """The offering id of a training hardware named in the models table; made (without a foundry)
@@ -320,19 +317,18 @@ class _Plan:
             self.summary.skipped["training hardware", "manufacturer unknown (not a vendor, not in --hardware)"] += 1
             return None
         out = self.vendor(maker)
-        vid = out.id
-        if not out.new and (known := self.existing_offering(vid, name, {HARDWARE_LAYER})):
+        if not out.new and (known := self.existing_offering(out.id, name, {HARDWARE_LAYER})):
             self.summary.offerings_merged[known] = name
             self.hardware[key(name)] = known
             return known
         offering = {
-            "id": unique_id([slug(name), f"{vid}-{slug(name)}"], self.taken),
+            "id": unique_id([slug(name), f"{out.id}-{slug(name)}"], self.taken),
             "name": name,
             "layer": HARDWARE_LAYER,
             "description": f'Training hardware of Epoch AI Notable AI Models row "{model}"'
             " (not in the ML Hardware table).",
+            "source": MODELS_SOURCE,
         }
-        offering["source"] = MODELS_SOURCE
         self.add_offering(out, offering, "hardware")
         self.hardware[key(name)] = offering["id"]
         return offering["id"]
@@ -361,7 +357,6 @@ class _Plan:
         if (out.id, key(model)) in self.models:
             skipped["model rows", "same model and organisation as an earlier row"] += 1
             return
-        layers = {"open-foundation-models" if is_open else "closed-foundation-models"}
         if not out.new and (known := self.existing_offering(out.id, model, MODEL_LAYERS)):
             self.summary.offerings_merged[known] = model
             self.models[out.id, key(model)] = known
@@ -378,7 +373,7 @@ class _Plan:
         offering: dict = {
             "id": unique_id([slug(model), f"{out.id}-{slug(model)}"], self.taken),
             "name": model,
-            "layer": next(iter(layers)),
+            "layer": "open-foundation-models" if is_open else "closed-foundation-models",
             "open_weights": is_open,
         }
         if link := _first_url(row.get("Link", "")):

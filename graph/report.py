@@ -17,6 +17,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from . import report_figures as rf
 from .ontology import load_vocabulary
@@ -24,6 +25,11 @@ from .palette import FALLBACK_COLOUR, layer_colour
 from .projection import Projection
 from .report_numbers import count, hhi, of, pct, pct_range
 from .source_support import KINDS, SourceSupport
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from .analysis import Analysis
 
 TOP_RANKS = 10  # chokepoint ranks shown
 MAX_ROWS = 25  # rows of a long table (chokepoints, pairs, source figure)
@@ -61,9 +67,17 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A table cell linking to a web page (http or https only; any other URL shows as plain text)."""
+
+    text: str
+    url: str
+
+
+@dataclass(frozen=True)
 class Table:
     header: tuple[str, ...]
-    rows: tuple[tuple[str | Cell, ...], ...]
+    rows: tuple[tuple[str | Cell | Link, ...], ...]
     numeric: frozenset[int] = field(default_factory=frozenset)  # right-aligned columns
 
 
@@ -166,10 +180,18 @@ def _summary(p: Projection, a: dict, names: _Names) -> list[Block]:
     layers = [c for c in a["concentration"] if c["scope"] == "layer"]
     if layers:
         high = [c for c in layers if c["band"] == "highly concentrated"]
-        items.append(
-            f"Concentration: {of(len(high), len(layers))} measured layers are highly concentrated "
-            "(HHI above 1,800 under the 2023 US Merger Guidelines)."
+        by_figures = sorted(
+            (c for c in layers if c["basis"] != "dependents"), key=lambda c: (-c["hhi"], p.layers[c["id"]].order)
         )
+        text = (
+            f"Concentration: {of(len(high), len(layers))} measured layers are highly concentrated "
+            "(HHI above 1,800 under the 2023 US Merger Guidelines)"
+        )
+        if by_figures:
+            text += "; by market-share figures: " + ", ".join(
+                f"{names.layer(c['id'])} {hhi(c['hhi'])}" for c in by_figures[:MAX_NAMES]
+            )
+        items.append(text + ".")
     integrated = a["vertical_integration"]
     if integrated:
         items.append(
@@ -178,9 +200,9 @@ def _summary(p: Projection, a: dict, names: _Names) -> list[Block]:
         )
     s = a["summary"]
     intro = (
-        f"This report reads the results of the stackmap analyses of a map of {count(s['vendors'])} vendors, "
-        f"{count(s['nodes'])} nodes (offerings, or vendors without one) and {count(s['edges'])} dependencies, "
-        f"{count(s['apps'])} of them apps. Every number below comes from `analysis.json` or from the map itself."
+        f"This report reads the results of the stackmap analyses of a map of {count(s['vendors'])} vendors with "
+        f"{count(s['nodes'])} nodes (offerings, or vendors without one; {count(s['apps'])} of them apps) and "
+        f"{count(s['edges'])} dependency edges. Every number below comes from `analysis.json` or from the map."
     )
     return [Heading(2, "Summary", "summary"), Para(intro), Bullets(tuple(items))]
 
@@ -270,9 +292,13 @@ def _value_flow(p: Projection, a: dict, names: _Names) -> list[Block]:
         Table(
             ("Parameter", "Low", "High"),
             (
-                ("Share of app revenue spent on inference", pct(params["inference_spend"][0]), pct(params["inference_spend"][1])),
-                ("Share of that paid straight to clouds", pct(params["direct_to_cloud"]), pct(params["direct_to_cloud"])),
-                ("Share of model-provider revenue spent on cloud", pct(params["cloud_spend"][0]), pct(params["cloud_spend"][1])),
+                ("Share of app revenue spent on inference", *map(pct, params["inference_spend"])),
+                (
+                    "Share of that paid straight to clouds",
+                    pct(params["direct_to_cloud"]),
+                    pct(params["direct_to_cloud"]),
+                ),
+                ("Share of model-provider revenue spent on cloud", *map(pct, params["cloud_spend"])),
             ),
             frozenset({1, 2}),
         ),
@@ -385,11 +411,12 @@ def _chokepoints(p: Projection, a: dict, names: _Names) -> list[Block]:
     if not shown:
         return [*blocks, Para("No vendor below the apps to remove.")]
     lowest = {x["vendor"]: _lowest_layer(p, x["vendor"]) for x in shown}
+    colour = {v: layer_colour(layer) if layer else FALLBACK_COLOUR for v, layer in lowest.items()}
     bars = [
         rf.ChokepointBar(
             x["rank"],
             names.vendor(x["vendor"]),
-            layer_colour(lowest[x["vendor"]]) if lowest[x["vendor"]] else FALLBACK_COLOUR,
+            colour[x["vendor"]],
             x["apps_cut_off"],
             x["capacity_lost"],
         )
@@ -400,7 +427,7 @@ def _chokepoints(p: Projection, a: dict, names: _Names) -> list[Block]:
     rows = tuple(
         (
             str(x["rank"]),
-            Cell(names.vendor(x["vendor"]), layer_colour(lowest[x["vendor"]]) if lowest[x["vendor"]] else FALLBACK_COLOUR),
+            Cell(names.vendor(x["vendor"]), colour[x["vendor"]]),
             of(x["apps_cut_off"], n_apps),
             pct(x["capacity_lost"]),
             _names([names.node(app) for app in x["apps"]]) or "none",
@@ -479,7 +506,10 @@ def _integration_and_moats(p: Projection, a: dict, names: _Names) -> list[Block]
         if cells[i][j]
     ]
     blocks += [
-        Para("The moats the data claims for the vendors of each layer, each claim with its source and evidence."),
+        Para(
+            "The moats the data claims for the vendors of each layer (`stackmap vendor ID` shows each claim's "
+            "evidence and source)."
+        ),
         Figure(
             "moats",
             rf.moat_figure(
@@ -522,10 +552,7 @@ def _data(p: Projection, a: dict, support: Sequence[SourceSupport], names: _Name
     blocks.append(
         Table(
             ("Source", "Title", "Publisher", "Date", *[k.capitalize() for k in kinds], "Total"),
-            tuple(
-                (s.id, s.title, s.publisher or "", s.date, *[count(s.facts[k]) for k in kinds], count(s.total))
-                for s in support
-            ),
+            tuple(_source_row(s, kinds) for s in support),
             frozenset(range(4, 5 + len(kinds))),
         )
     )
@@ -536,9 +563,16 @@ def _data(p: Projection, a: dict, support: Sequence[SourceSupport], names: _Name
             "vendors in it that no market-share figure covers. A figure for them would replace the "
             "dependents estimate."
         ),
-        Table(("Layer", "Concentration basis", "Vendors with a share figure", "Vendors without"), _share_gaps(p, a, names)),
+        Table(
+            ("Layer", "Concentration basis", "Vendors with a share figure", "Vendors without"),
+            _share_gaps(p, a, names),
+        ),
     ]
     return blocks
+
+
+def _source_row(s: SourceSupport, kinds: list[str]) -> tuple:
+    return (s.id, Link(s.title, s.url), s.publisher or "", s.date, *[count(s.facts[k]) for k in kinds], count(s.total))
 
 
 def _share_gaps(p: Projection, a: dict, names: _Names) -> tuple[tuple, ...]:
@@ -579,8 +613,17 @@ def report_blocks(projection: Projection, analysis: dict, support: Sequence[Sour
 # -- writers -----------------------------------------------------------------------------------
 
 
-def _cell_text(cell: str | Cell) -> str:
-    return cell.text if isinstance(cell, Cell) else cell
+def _web_url(url: str) -> bool:
+    return re.fullmatch(r"https?://[^\s<>\"]+", url) is not None
+
+
+def _md_cell(cell: str | Cell | Link) -> str:
+    if isinstance(cell, Link):
+        if not _web_url(cell.url):
+            return md_escape(cell.text)
+        url = cell.url.replace("(", "%28").replace(")", "%29")
+        return f"[{md_escape(cell.text)}]({url})"
+    return md_escape(cell.text if isinstance(cell, Cell) else cell)
 
 
 _CODE = re.compile(r"`([^`]+)`")
@@ -605,7 +648,7 @@ def to_markdown(blocks: Sequence[Block]) -> str:
         elif isinstance(b, Table):
             lines = ["| " + " | ".join(md_escape(h) for h in b.header) + " |"]
             lines.append("|" + "|".join("---:" if i in b.numeric else "---" for i in range(len(b.header))) + "|")
-            lines += ["| " + " | ".join(md_escape(_cell_text(c)) for c in row) + " |" for row in b.rows]
+            lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in b.rows]
             out.append("\n".join(lines))
         elif isinstance(b, Figure):
             out.append(f"![{md_escape(b.caption)}](figures/{b.name}.svg)")
@@ -646,7 +689,11 @@ def _html_inline(text: str) -> str:
     return "".join(f"<code>{html.escape(p)}</code>" if i % 2 else html.escape(p) for i, p in enumerate(parts))
 
 
-def _html_cell(cell: str | Cell) -> str:
+def _html_cell(cell: str | Cell | Link) -> str:
+    if isinstance(cell, Link):
+        if not _web_url(cell.url):
+            return html.escape(cell.text)
+        return f'<a href="{html.escape(cell.url)}">{html.escape(cell.text)}</a>'
     if isinstance(cell, Cell):
         return f'<span class="swatch" style="background:{html.escape(cell.colour)}"></span>{html.escape(cell.text)}'
     return html.escape(cell)
@@ -691,6 +738,14 @@ def to_html(blocks: Sequence[Block]) -> str:
         + "\n".join(body)
         + "\n</body>\n</html>\n"
     )
+
+
+def report_files(analysis: Analysis, store: ox.Store) -> dict[str, bytes]:
+    """The report of an analysed map whose data `store` holds (sources are counted there)."""
+    from .analysis import to_dict
+    from .source_support import source_support
+
+    return render_report(analysis.projection, to_dict(analysis), source_support(store))
 
 
 def render_report(projection: Projection, analysis: dict, support: Sequence[SourceSupport]) -> dict[str, bytes]:

@@ -29,6 +29,8 @@ FACT_COLOURS: dict[str, str] = {
 """Kinds of fact in the sources figure: Paul Tol's colour-blind-safe "bright" scheme (not layers)."""
 
 GRID = "#DDDDDD"
+TITLE = {"x": 0.01, "ha": "left", "fontweight": "bold", "fontsize": 9}
+"""Figure titles: bold, flush left."""
 WIDTH = 7.5  # inches: fits an A4 or Letter page with margins
 BANDS = (
     (0, 1000, "below 1,000: unconcentrated", "#FFFFFF"),
@@ -123,9 +125,7 @@ def stack_figure(rows: Sequence[StackRow]) -> bytes:
             loc="lower right",
             frameon=False,
         )
-        fig.suptitle(
-            "The stack: vendors and offerings per layer, top to bottom", x=0.01, ha="left", fontweight="bold", fontsize=9
-        )
+        fig.suptitle("The stack: vendors and offerings per layer, top to bottom", **TITLE)
         return fig
 
     return _draw("stack", draw)
@@ -210,7 +210,8 @@ def value_flow_figure(ends: Sequence[FlowEnd], colours: dict[str, str], labels: 
             ax.text(xb, 1.04, f"{labels['models']}\nreceive {pct(e.to_models)}", ha="left", va="bottom", fontsize=8)
             ax.text(xc, 1.04, f"{labels['cloud-platforms']}\nreceive {pct(cloud)}", ha="left", va="bottom", fontsize=8)
             ax.text(end_a + 0.08, e.apps_keep / 2 - drop, f"apps keep\n{pct(e.apps_keep)}", va="center", fontsize=8)
-            ax.text(end_b + 0.08, sum(kept_b) / 2, f"model providers\nkeep {pct(e.models_keep)}", va="center", fontsize=8)
+            models_keep = f"model providers\nkeep {pct(e.models_keep)}"
+            ax.text(end_b + 0.08, sum(kept_b) / 2, models_keep, va="center", fontsize=8)
             ax.text((xa + xb) / 2, 1 - e.to_models / 2, f"inference spend {pct(e.to_models)}", ha="center", va="center")
             mid_c = 1 - e.models_to_cloud / 2
             ax.text((xb + xc) / 2, mid_c, f"cloud spend {pct(e.models_to_cloud)}", ha="center", va="center")
@@ -233,7 +234,7 @@ def value_flow_figure(ends: Sequence[FlowEnd], colours: dict[str, str], labels: 
                 ha="left",
                 va="center",
                 fontsize=7.5,
-                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": INK, "linestyle": "--", "lw": 0.6},
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": INK, "ls": "--", "lw": 0.6},
             )
         return fig
 
@@ -264,7 +265,7 @@ def concentration_figure(layers: Sequence[ConcentrationBar], markets: Sequence[C
         heights = [max(len(bars), 1) for _, bars in groups]
         fig = _figure(1.3 + 0.27 * sum(heights) + 0.35 * len(groups))
         axes = fig.subplots(len(groups), 1, squeeze=False, height_ratios=heights, sharex=True)[:, 0]
-        for i, (ax, (title, bars)) in enumerate(zip(axes, groups, strict=True)):
+        for ax, (title, bars) in zip(axes, groups, strict=True):
             for low, high, _, shade in BANDS:
                 ax.axvspan(low, high, color=shade, zorder=0, linewidth=0)
             for x in (1000, 1800):
@@ -297,14 +298,14 @@ def concentration_figure(layers: Sequence[ConcentrationBar], markets: Sequence[C
             handles=[
                 Patch(facecolor="#888888", edgecolor=INK, linewidth=0.5, label="from market-share figures"),
                 Patch(facecolor="#888888", edgecolor=INK, linewidth=0.5, hatch="///", label="from dependents"),
-                Patch(facecolor="white", edgecolor=INK, linewidth=0.6, linestyle=":", label="bound: fringe as one firm"),
-                *[Patch(facecolor=shade, edgecolor="#999999", linewidth=0.5, label=name) for _, _, name, shade in BANDS],
+                Patch(facecolor="white", edgecolor=INK, lw=0.6, linestyle=":", label="bound: fringe as one firm"),
+                *[Patch(facecolor=shade, edgecolor="#999999", lw=0.5, label=name) for _, _, name, shade in BANDS],
             ],
             loc="outside lower center",
             ncols=3,
             frameon=False,
         )
-        fig.suptitle("Concentration: HHI per layer and market", x=0.01, ha="left", fontweight="bold", fontsize=9)
+        fig.suptitle("Concentration: HHI per layer and market", **TITLE)
         return fig
 
     return _draw("concentration", draw)
@@ -359,13 +360,7 @@ def chokepoints_figure(bars: Sequence[ChokepointBar], n_apps: int, legend: Seque
             title="the vendor's lowest layer",
             title_fontsize=7.5,
         )
-        fig.suptitle(
-            "Chokepoints: each vendor removed alone (equal results share a rank)",
-            x=0.01,
-            ha="left",
-            fontweight="bold",
-            fontsize=9,
-        )
+        fig.suptitle("Chokepoints: each vendor removed alone (equal results share a rank)", **TITLE)
         return fig
 
     return _draw("chokepoints", draw)
@@ -404,7 +399,8 @@ def moat_figure(
                         linespacing=1.05,
                     )
         for r, (_, colour) in enumerate(rows):
-            ax.add_patch(Rectangle((-0.22, r + 0.12), 0.14, 0.76, facecolor=colour, edgecolor=INK, lw=0.4, clip_on=False))
+            swatch = Rectangle((-0.22, r + 0.12), 0.14, 0.76, facecolor=colour, edgecolor=INK, lw=0.4, clip_on=False)
+            ax.add_patch(swatch)
         ax.set_xlim(0, len(columns))
         ax.set_ylim(len(rows), 0)
         ax.set_xticks([c + 0.5 for c in range(len(columns))], columns, rotation=30, ha="right", rotation_mode="anchor")
@@ -413,13 +409,7 @@ def moat_figure(
         ax.tick_params(axis="y", pad=14)
         for side in ("left", "bottom"):
             ax.spines[side].set_visible(False)
-        fig.suptitle(
-            "Moats: the vendors that claim each moat, per layer (darker: more vendors)",
-            x=0.01,
-            ha="left",
-            fontweight="bold",
-            fontsize=9,
-        )
+        fig.suptitle("Moats: the vendors that claim each moat, per layer (darker: more vendors)", **TITLE)
         return fig
 
     return _draw("moats", draw)
@@ -459,7 +449,7 @@ def sources_figure(rows: Sequence[tuple[str, dict[str, int]]]) -> bytes:
             title="kind of fact",
             title_fontsize=7.5,
         )
-        fig.suptitle("Data: the facts each source supports", x=0.01, ha="left", fontweight="bold", fontsize=9)
+        fig.suptitle("Data: the facts each source supports", **TITLE)
         return fig
 
     return _draw("sources", draw)

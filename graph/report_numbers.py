@@ -9,8 +9,8 @@ def pct(x: float) -> str:
 
 
 def pct_range(low: float, high: float) -> str:
-    """A range of fractions: '10.0%–20.0%', or one percentage when both ends are equal."""
-    return pct(low) if pct(low) == pct(high) else f"{pct(low)}–{pct(high)}"
+    """A range of fractions: '10.0% to 20.0%', or one percentage when both ends are equal."""
+    return pct(low) if pct(low) == pct(high) else f"{pct(low)} to {pct(high)}"
 
 
 def hhi(x: float) -> str:

@@ -665,7 +665,7 @@ th, td { border-bottom: 1px solid #ddd; padding: 0.25rem 0.5rem; text-align: lef
 th { background: #f3f3f3; } td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 .swatch { display: inline-block; width: 0.8em; height: 0.8em; margin-right: 0.4em; border: 1px solid #222;
           vertical-align: -0.05em; }
-figure { margin: 1rem 0; } figure svg { max-width: 100%; height: auto; }
+figure { margin: 1rem 0; } figure svg { width: 100%; height: auto; }
 figcaption { font-size: 0.85rem; color: #555; }
 code { font-size: 0.9em; }
 @media print { body { max-width: none; margin: 0; font-size: 11pt; } h2 { break-after: avoid; }

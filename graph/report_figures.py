@@ -57,6 +57,7 @@ def _rc(name: str) -> dict:
         "hatch.color": "#FFFFFF",
         "hatch.linewidth": 0.8,
         "path.simplify": False,
+        "text.parse_math": False,  # names from data files may hold "$"
     }
 
 

@@ -72,6 +72,7 @@ class Link:
 
     text: str
     url: str
+    after: str = ""  # plain text after the link
 
 
 @dataclass(frozen=True)
@@ -288,7 +289,11 @@ def _value_flow(p: Projection, a: dict, names: _Names) -> list[Block]:
             f"pay for {_and([names.layer(x).lower() for x in beneath])}, so the flow stops at the clouds; "
             "the chokepoint and concentration sections cover the layers beneath."
         ),
-        Figure("value-flow", rf.value_flow_figure(ends, colours, labels), "The flow at both ends of the ranges."),
+        Figure(
+            "value-flow",
+            rf.value_flow_figure(ends, colours, labels),
+            "The flow at both ends of the parameter ranges; every amount is a share of app revenue.",
+        ),
         Table(
             ("Parameter", "Low", "High"),
             (
@@ -551,9 +556,9 @@ def _data(p: Projection, a: dict, support: Sequence[SourceSupport], names: _Name
         )
     blocks.append(
         Table(
-            ("Source", "Title", "Publisher", "Date", *[k.capitalize() for k in kinds], "Total"),
+            ("Source", "Title, publisher, date", *[k.capitalize() for k in kinds], "Total"),
             tuple(_source_row(s, kinds) for s in support),
-            frozenset(range(4, 5 + len(kinds))),
+            frozenset(range(2, 3 + len(kinds))),
         )
     )
     blocks += [
@@ -572,7 +577,8 @@ def _data(p: Projection, a: dict, support: Sequence[SourceSupport], names: _Name
 
 
 def _source_row(s: SourceSupport, kinds: list[str]) -> tuple:
-    return (s.id, Link(s.title, s.url), s.publisher or "", s.date, *[count(s.facts[k]) for k in kinds], count(s.total))
+    after = f" ({s.publisher}, {s.date})" if s.publisher else f" ({s.date})"
+    return (s.id, Link(s.title, s.url, after), *[count(s.facts[k]) for k in kinds], count(s.total))
 
 
 def _share_gaps(p: Projection, a: dict, names: _Names) -> tuple[tuple, ...]:
@@ -620,9 +626,9 @@ def _web_url(url: str) -> bool:
 def _md_cell(cell: str | Cell | Link) -> str:
     if isinstance(cell, Link):
         if not _web_url(cell.url):
-            return md_escape(cell.text)
+            return md_escape(cell.text + cell.after)
         url = cell.url.replace("(", "%28").replace(")", "%29")
-        return f"[{md_escape(cell.text)}]({url})"
+        return f"[{md_escape(cell.text)}]({url}){md_escape(cell.after)}"
     return md_escape(cell.text if isinstance(cell, Cell) else cell)
 
 
@@ -692,8 +698,8 @@ def _html_inline(text: str) -> str:
 def _html_cell(cell: str | Cell | Link) -> str:
     if isinstance(cell, Link):
         if not _web_url(cell.url):
-            return html.escape(cell.text)
-        return f'<a href="{html.escape(cell.url)}">{html.escape(cell.text)}</a>'
+            return html.escape(cell.text + cell.after)
+        return f'<a href="{html.escape(cell.url)}">{html.escape(cell.text)}</a>{html.escape(cell.after)}'
     if isinstance(cell, Cell):
         return f'<span class="swatch" style="background:{html.escape(cell.colour)}"></span>{html.escape(cell.text)}'
     return html.escape(cell)

@@ -108,9 +108,16 @@ def stack_figure(rows: Sequence[StackRow]) -> bytes:
             ax.barh(y - h / 2, r.offerings, h, color=r.colour, edgecolor=INK, linewidth=0.5, hatch="///", alpha=0.75)
             ax.text(r.vendors + 0.15, y + h / 2, str(r.vendors), va="center", fontsize=7.5)
             ax.text(r.offerings + 0.15, y - h / 2, str(r.offerings), va="center", fontsize=7.5)
-        ax.set_yticks(ys, [f"{r.label}  ({r.top})" for r in rows])
+        ax.set_yticks(ys, [r.label for r in rows])
+        ax.tick_params(axis="y", length=0)
         top = max([r.offerings for r in rows] + [r.vendors for r in rows] + [1])
-        ax.set_xlim(0, top * 1.12 + 0.5)
+        right = top * 1.12 + 0.5
+        ax.set_xlim(0, right)
+        for i, (y, r) in enumerate(zip(ys, rows, strict=True)):
+            if i == 0 or rows[i - 1].top != r.top:  # a top layer starts: rule above it, its name at the right
+                if i:
+                    ax.axhline(y + 0.5, color="#888888", linewidth=0.7, linestyle="--")
+                ax.text(right, y + 0.42, r.top, ha="right", va="top", style="italic", color="#555555")
         ax.set_ylim(-0.7, len(rows) - 0.3)
         ax.set_xlabel("number in the layer")
         ax.xaxis.get_major_locator().set_params(integer=True)

@@ -97,8 +97,9 @@ def test_every_figure_parses_and_carries_its_labels(built: Path, shipped, analys
     texts = {name: svg_texts((built / "figures" / f"{name}.svg").read_bytes()) for name in FIGURES}
     leaf = [x for x in p.layers.values() if x.leaf]
     for layer in leaf:
-        assert any(t.startswith(layer.label + "  (") for t in texts["stack"]), layer.label
+        assert layer.label in texts["stack"]
         assert layer.label in texts["moats"]
+    assert {"Applications", "Models", "Infrastructure"} <= set(texts["stack"])
     for c in analysis_json["concentration"]:
         label = p.layers[c["id"]].label if c["scope"] == "layer" else c["id"]
         assert label in texts["concentration"]
@@ -217,13 +218,17 @@ def test_stack_integration_and_summary_numbers(built: Path, tables, analysis_jso
 
 def test_source_numbers_equal_the_data(tables, shipped) -> None:
     support = source_support(shipped.store)
-    rows = table(tables, "Source", "Title")
+    rows = table(tables, "Source", "Title, publisher, date")
     kinds = list(KINDS.values())
     assert [(r["Source"], *(r[k.capitalize()] for k in kinds), r["Total"]) for r in rows] == [
         (s.id, *(count(s.facts[k]) for k in kinds), count(s.total)) for s in support
     ]
     a16z = next(r for r in rows if r["Source"] == "a16z-2023-genai-platform")
     assert (a16z["Moats"], a16z["Total"]) == ("15", "86")
+    assert a16z["Title, publisher, date"] == (
+        "[Who Owns the Generative AI Platform?](https://a16z.com/who-owns-the-generative-ai-platform/)"
+        " (Andreessen Horowitz, 2023-01-19)"
+    )
     # every fact of each kind is counted once per source it cites
     vendors = table(tables, "Layer", "Concentration basis")
     assert {r["Layer"]: r["Vendors without"] for r in vendors}["Cloud platforms"] == "CoreWeave, Lambda, Oracle"

@@ -293,7 +293,8 @@ def concentration_figure(layers: Sequence[ConcentrationBar], markets: Sequence[C
                     zorder=3,
                 )
                 text = hhi(b.hhi) + (f" (≤{hhi(b.hhi_max)})" if b.hhi_max > b.hhi else "")
-                ax.text(max(b.hhi, b.hhi_max) + 90, y, text, va="center", fontsize=7.5, zorder=4)
+                backing = {"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85}
+                ax.text(max(b.hhi, b.hhi_max) + 110, y, text, va="center", fontsize=7.5, zorder=4, bbox=backing)
             ax.set_yticks(ys, [b.label for b in bars])
             ax.set_ylim(-0.6, len(bars) - 0.4)
             ax.set_xlim(0, 11800)
@@ -377,11 +378,14 @@ def chokepoints_figure(bars: Sequence[ChokepointBar], n_apps: int, legend: Seque
 # -- moat matrix -------------------------------------------------------------------------------
 
 
+CELL_NAMES, CELL_CHARS = 3, 13  # names that fit in a heat-map cell; beyond, the cell shows the count
+
+
 def moat_figure(
     rows: Sequence[tuple[str, str]], columns: Sequence[str], cells: Sequence[Sequence[Sequence[str]]]
 ) -> bytes:
     """Layer x moat type heat map: rows (label, colour), column labels, cells[r][c] = vendor names;
-    the shade is the number of vendors, the cell names them."""
+    the shade is the number of vendors; the cell names them when they fit, else counts them."""
     from matplotlib.colors import LinearSegmentedColormap
     from matplotlib.patches import Rectangle
 
@@ -396,10 +400,11 @@ def moat_figure(
                 hexed = "#{:02X}{:02X}{:02X}".format(*(round(255 * v) for v in shade[:3]))
                 ax.add_patch(Rectangle((c, r), 1, 1, facecolor=hexed, edgecolor=GRID, linewidth=0.6))
                 if names:
+                    fits = len(names) <= CELL_NAMES and all(len(n) <= CELL_CHARS for n in names)
                     ax.text(
                         c + 0.5,
                         r + 0.5,
-                        "\n".join(names),
+                        "\n".join(names) if fits else f"{len(names)} vendor{'s' if len(names) != 1 else ''}",
                         ha="center",
                         va="center",
                         fontsize=6,

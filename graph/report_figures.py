@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .palette import INK, text_colour
-from .report_numbers import hhi, pct
+from .report_numbers import count, hhi, pct
 
 FACT_COLOURS: dict[str, str] = {
     "vendors": "#4477AA",
@@ -75,6 +75,11 @@ def _draw(name: str, draw) -> bytes:
         return _svg(draw())
 
 
+def _end_label(ax, x: float, y: float, text: str, fontsize: float = 7.5, **kwargs) -> None:
+    """A value label just past the end of a horizontal bar (a fixed 3 points, whatever the scale)."""
+    ax.annotate(text, (x, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=fontsize, **kwargs)
+
+
 def _figure(height: float):
     from matplotlib.figure import Figure
 
@@ -106,8 +111,8 @@ def stack_figure(rows: Sequence[StackRow]) -> bytes:
         for y, r in zip(ys, rows, strict=True):
             ax.barh(y + h / 2, r.vendors, h, color=r.colour, edgecolor=INK, linewidth=0.5)
             ax.barh(y - h / 2, r.offerings, h, color=r.colour, edgecolor=INK, linewidth=0.5, hatch="///", alpha=0.75)
-            ax.text(r.vendors + 0.15, y + h / 2, str(r.vendors), va="center", fontsize=7.5)
-            ax.text(r.offerings + 0.15, y - h / 2, str(r.offerings), va="center", fontsize=7.5)
+            _end_label(ax, r.vendors, y + h / 2, str(r.vendors))
+            _end_label(ax, r.offerings, y - h / 2, str(r.offerings))
         ax.set_yticks(ys, [r.label for r in rows])
         ax.tick_params(axis="y", length=0)
         top = max([r.offerings for r in rows] + [r.vendors for r in rows] + [1])
@@ -294,7 +299,7 @@ def concentration_figure(layers: Sequence[ConcentrationBar], markets: Sequence[C
                 )
                 text = hhi(b.hhi) + (f" (≤{hhi(b.hhi_max)})" if b.hhi_max > b.hhi else "")
                 backing = {"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85}
-                ax.text(max(b.hhi, b.hhi_max) + 110, y, text, va="center", fontsize=7.5, zorder=4, bbox=backing)
+                _end_label(ax, max(b.hhi, b.hhi_max), y, text, zorder=4, bbox=backing)
             ax.set_yticks(ys, [b.label for b in bars])
             ax.set_ylim(-0.6, len(bars) - 0.4)
             ax.set_xlim(0, 11800)
@@ -344,15 +349,15 @@ def chokepoints_figure(bars: Sequence[ChokepointBar], n_apps: int, legend: Seque
         ys = list(range(len(bars)))[::-1]
         for y, b in zip(ys, bars, strict=True):
             left.barh(y, b.apps_cut_off, 0.62, color=b.colour, edgecolor=INK, linewidth=0.5)
-            left.text(b.apps_cut_off + 0.08, y, f"{b.apps_cut_off}", va="center", fontsize=7.5)
+            _end_label(left, b.apps_cut_off, y, count(b.apps_cut_off))
             right.barh(y, 100 * b.capacity_lost, 0.62, color=b.colour, edgecolor=INK, linewidth=0.5)
-            right.text(100 * b.capacity_lost + 1.5, y, pct(b.capacity_lost), va="center", fontsize=7.5)
+            _end_label(right, 100 * b.capacity_lost, y, pct(b.capacity_lost))
         left.set_yticks(ys, [f"{b.rank}. {b.label}" for b in bars])
         left.tick_params(axis="y", length=0)
         left.set_ylim(-0.6, len(bars) - 0.4)
         left.set_xlim(0, n_apps * 1.15 + 0.2)
         left.xaxis.get_major_locator().set_params(integer=True)
-        left.set_xlabel(f"apps that fail (of {n_apps})")
+        left.set_xlabel(f"apps that fail (of {count(n_apps)})")
         right.set_xlim(0, 118)
         right.set_xticks([0, 25, 50, 75, 100])
         right.xaxis.set_major_formatter(lambda x, _: f"{x:.0f}%")
@@ -446,7 +451,7 @@ def sources_figure(rows: Sequence[tuple[str, dict[str, int]]]) -> bytes:
                 if n:
                     ax.barh(y, n, 0.7, left=left, color=colour, edgecolor=INK, linewidth=0.3)
                 left += n
-            ax.text(left + 0.4, y, str(left), va="center", fontsize=7)
+            _end_label(ax, left, y, count(left), fontsize=7)
         ax.set_yticks(ys, [label for label, _ in rows], fontsize=7)
         ax.tick_params(axis="y", length=0)
         ax.set_ylim(-0.6, len(rows) - 0.4)

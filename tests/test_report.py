@@ -348,3 +348,49 @@ def test_check_and_query_do_not_import_matplotlib() -> None:
     )
     completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
     assert (completed.returncode, completed.stdout) == (0, "False\n"), completed.stderr
+
+
+def test_no_figure_text_falls_outside_its_figure(shipped, monkeypatch) -> None:
+    """Every artist of every figure (labels, legends, titles) lies within the figure: nothing is cut off."""
+    from graph import report_figures
+    from graph.analysis import analyse, to_dict
+    from graph.report import render_report
+
+    original = report_figures._svg
+    boxes = {}
+
+    def measured(fig) -> bytes:
+        data = original(fig)
+        boxes[fig.get_suptitle() or fig.axes[0].get_title(loc="left")] = (fig.get_tightbbox(), fig.bbox_inches)
+        return data
+
+    monkeypatch.setattr(report_figures, "_svg", measured)
+    p = project(shipped.store)
+    render_report(p, to_dict(analyse(p)), source_support(shipped.store))
+    assert len(boxes) == len(FIGURES)
+    for title, (tight, page) in boxes.items():
+        assert tight.x0 >= -0.01 and tight.y0 >= -0.01, title
+        assert tight.x1 <= page.x1 + 0.01 and tight.y1 <= page.y1 + 0.01, title
+
+
+def test_links_only_to_web_pages() -> None:
+    """A source URL that is not http(s) is shown as text, never as a link; link text is escaped."""
+    from graph.report import Link, Table, to_html, to_markdown
+
+    blocks = [
+        Table(
+            ("Source",),
+            (
+                (Link("<x>", "javascript:alert(1)"),),
+                (Link("a|b", "https://e.org/?a=1&b=(2)", " (P)"),),
+                (Link("q", 'https://e.org/"x'),),
+            ),
+        )
+    ]
+    page = to_html(blocks)
+    assert "javascript:" not in page and "&lt;x&gt;" in page
+    assert '<a href="https://e.org/?a=1&amp;b=(2)">a|b</a> (P)' in page
+    assert "<td>q</td>" in page  # a quote in a URL: not a link
+    md = to_markdown(blocks)
+    assert "javascript:" not in md
+    assert "[a\\|b](https://e.org/?a=1&b=%282%29) (P)" in md

@@ -380,7 +380,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 COMMANDS = {
     "build": (
         cmd_build,
-        "check and analyse the data, then write the knowledge graph and analysis.json to the output folder",
+        "check and analyse the data, then write the knowledge graph, analysis.json and the report to the output folder",
         "examples:\n  stackmap build\n  stackmap build --data my-data --out site/",
     ),
     "report": (

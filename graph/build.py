@@ -1,5 +1,6 @@
 """`build`: check the data, run the analyses, then write the dataset (with the analysis results in
-their own named graph) and `analysis.json` to the output folder. On bad data nothing is written."""
+their own named graph), `analysis.json` and the report to the output folder. On bad data nothing is
+written."""
 
 from __future__ import annotations
 
@@ -24,17 +25,20 @@ class BuildResult:
 
 
 def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph)
-    and the analysis results (JSON) to out_dir; raises DataError or ProjectionError (writing
-    nothing) when the data has problems."""
+    """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph),
+    the analysis results (JSON) and the report (Markdown, HTML, SVG figures) to out_dir; raises
+    DataError or ProjectionError (writing nothing) when the data has problems."""
     from .analysis import analyse, to_json
     from .analysis_graph import analysis_quads
     from .projection import project
+    from .report import report_files
 
     loaded = load_valid(data_dir, progress)
     analysis = analyse(project(loaded.store, progress), progress=progress)
+    report = report_files(analysis, loaded.store)
     loaded.store.bulk_extend(analysis_quads(analysis))
     files = {Path(out_dir) / name: export.serialize(loaded.store, fmt) for fmt, name in DATASET_FILES.items()}
     files[Path(out_dir) / ANALYSIS_FILE] = to_json(analysis)
+    files.update({Path(out_dir) / name: data for name, data in report.items()})
     write_files(files)
     return BuildResult(summary=summarise(loaded), written=sorted(files))

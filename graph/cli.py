@@ -179,6 +179,25 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .analysis import analyse
+    from .atomic import write_files
+    from .projection import ProjectionError, project
+    from .report import report_files
+
+    loaded = _load(args, shapes=True)
+    progress = _progress(time.monotonic())
+    try:
+        analysis = analyse(project(loaded.store, progress), progress=progress)
+    except ProjectionError as error:
+        raise Failure(f"{error}; {args.out} was not written") from None
+    files = {Path(args.out) / name: data for name, data in report_files(analysis, loaded.store).items()}
+    write_files(files)
+    for path in sorted(files):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from .named_queries import resolve
     from .results_format import render
@@ -390,8 +409,16 @@ def cmd_import(args: argparse.Namespace) -> int:
 COMMANDS = {
     "build": (
         cmd_build,
-        "check and analyse the data, then write the knowledge graph and analysis.json to the output folder",
+        "check and analyse the data, then write the knowledge graph, analysis.json and the report to the output folder",
         "examples:\n  stackmap build\n  stackmap build --data my-data --out site/",
+    ),
+    "report": (
+        cmd_report,
+        "write the market report (report.md, a self-contained report.html and SVG figures) to the output folder",
+        "examples:\n  stackmap report\n  stackmap report --out site/ --data my-data\n\n"
+        "The report answers where value accrues with the analyses' numbers: the stack, the value flow,\n"
+        "concentration, chokepoints, vertical integration and moats, and the sources. `stackmap build`\n"
+        "writes it too, beside the dataset.",
     ),
     "check": (
         cmd_check,
@@ -497,7 +524,7 @@ def make_parser() -> argparse.ArgumentParser:
                 default="oxigraph",
                 help="SHACL engine: the shapes compiled to SPARQL (default, fast) or pyshacl (the reference)",
             )
-        elif name == "build":
+        elif name in ("build", "report"):
             p.add_argument("--out", metavar="DIR", default="out", help="the output folder (default: out/)")
         elif name == "query":
             from .results_format import FORMATS

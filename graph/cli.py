@@ -184,6 +184,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     from .results_format import render
     from .sparql import QueryError, run_query
 
+    if args.endpoint:
+        return _query_remote(args)
     _data_dir(args)
     try:
         _, text = resolve(args.query)
@@ -202,6 +204,72 @@ def cmd_query(args: argparse.Namespace) -> int:
     sys.stdout.write(render(result, args.format))
     if result.truncated:
         _err(f"note: only the first {args.limit} results are shown (raise --limit for more)")
+    return EXIT_OK
+
+
+def _query_remote(args: argparse.Namespace) -> int:
+    """`query --endpoint`: the query (text, file or shipped name, with --param) run on a remote store."""
+    from . import vocab
+    from .analysis_graph import uses_analysis
+    from .http_client import RemoteError
+    from .named_queries import NAME_RE, bind, resolve
+    from .remote import run_remote
+    from .results_format import render
+
+    try:
+        _, text = resolve(args.query)
+    except LookupError as error:
+        raise Failure(str(error)) from None
+    for param in args.param or []:
+        name, _, value = param.partition("=")
+        if not name or not NAME_RE.match(value):
+            raise UsageError(f"--param takes NAME=ID with an id such as chatgpt, not '{param}'")
+        try:
+            text = bind(text, name.lstrip("?"), vocab.entity(value))
+        except LookupError as error:
+            raise Failure(str(error)) from None
+    try:
+        result = run_remote(args.endpoint, text, timeout=args.timeout, limit=args.limit)
+    except RemoteError as error:
+        raise Failure(str(error)) from None
+    sys.stdout.write(render(result, args.format))
+    if result.truncated:
+        _err(f"note: only the first {args.limit} results are shown (raise --limit for more)")
+    if uses_analysis(text) and result.kind == "select" and not result.rows:
+        _err("note: this query reads analysis results: `stackmap push` uploads them with the data")
+    return EXIT_OK
+
+
+def _built_dataset(args: argparse.Namespace) -> Path:
+    """The dataset in the output folder, built first when missing or older than the data."""
+    from .built import ensure_built
+    from .problems import DataError
+    from .projection import ProjectionError
+
+    directory = _data_dir(args)
+    try:
+        return ensure_built(directory, Path(args.out), _progress(time.monotonic()))
+    except DataError as error:
+        _report_problems(directory, error.problems)
+        raise Failure(_problem_count(error.problems)) from None
+    except ProjectionError as error:
+        raise Failure(str(error)) from None
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .built import read_dataset
+    from .graph_store import push
+    from .http_client import RemoteError
+
+    dataset = _built_dataset(args)
+    progress = _progress(time.monotonic())
+    try:
+        result = push(read_dataset(dataset), args.endpoint, graph=args.graph, timeout=args.timeout, progress=progress)
+    except RemoteError as error:
+        raise Failure(str(error)) from None
+    print(f"pushed {result.triples:,} triples in {len(result.replaced):,} graphs to {args.endpoint}")
+    for name in result.deleted:
+        print(f"deleted <{name}> (no data file holds it any more)")
     return EXIT_OK
 
 
@@ -377,7 +445,27 @@ COMMANDS = {
         "  stackmap query my-question.rq --format csv\n"
         "  stackmap query 'SELECT ?v WHERE { ?v a sm:Vendor }' --format json\n\n"
         "Queries are read-only and local: updates, SERVICE, LOAD and FROM are refused. The default\n"
-        "graph is the union of all data files; GRAPH ?g { } tells which file said what.",
+        "graph is the union of all data files; GRAPH ?g { } tells which file said what.\n\n"
+        "With --endpoint URL the query runs on a remote store (SPARQL 1.1 Protocol) that holds the pushed\n"
+        "map, e.g. http://localhost:7878/query?union-default-graph (Oxigraph server):\n"
+        "  stackmap query tsmc-dependents --endpoint http://localhost:7878/query?union-default-graph",
+    ),
+    "push": (
+        cmd_push,
+        "upload the dataset to a triple store (SPARQL 1.1 Graph Store Protocol), replacing the graphs it owns",
+        "examples:\n  stackmap push --endpoint http://localhost:7878/store                  # Oxigraph server\n"
+        "  stackmap push --endpoint http://localhost:3030/stackmap/data          # Apache Jena Fuseki\n"
+        "  stackmap push --endpoint http://localhost:7200/repositories/stackmap/rdf-graphs/service  # GraphDB\n"
+        "  stackmap push --endpoint http://localhost:8890/sparql-graph-crud-auth # Virtuoso\n"
+        "  stackmap push --endpoint http://localhost:7878/store --graph https://example.org/stackmap\n\n"
+        "Pushes what `stackmap build` writes to --out (building first when it is missing or older than\n"
+        "the data): one PUT per named graph (each data file, the ontology, the analysis results). The\n"
+        "graphs stackmap owns are listed in the graph <https://w3id.org/stackmap/manifest>; one it owned\n"
+        "that no data file holds any more is deleted; other graphs are left alone. --graph IRI replaces\n"
+        "that one graph with everything and leaves the manifest alone.\n\n"
+        "Credentials come from the environment: STACKMAP_ENDPOINT_USER and STACKMAP_ENDPOINT_PASSWORD\n"
+        "(Basic, or Digest when the store asks for it), or STACKMAP_ENDPOINT_TOKEN (Bearer).\n"
+        "Query the store afterwards with `stackmap query NAME --endpoint QUERY-URL`.",
     ),
     "queries": (
         cmd_queries,
@@ -471,6 +559,18 @@ def make_parser() -> argparse.ArgumentParser:
             )
             p.add_argument(
                 "--param", action="append", metavar="NAME=ID", help="set a query parameter, e.g. app=chatgpt"
+            )
+            p.add_argument(
+                "--endpoint",
+                metavar="URL",
+                help="run the query on this remote SPARQL endpoint instead of the local data (see `stackmap push`)",
+            )
+        elif name == "push":
+            p.add_argument("--endpoint", metavar="URL", required=True, help="the store's Graph Store Protocol URL")
+            p.add_argument("--graph", metavar="IRI", help="put the whole dataset into this one graph instead")
+            p.add_argument("--out", metavar="DIR", default="out", help="the build output folder (default: out/)")
+            p.add_argument(
+                "--timeout", type=_positive(float), default=60.0, metavar="SECONDS", help="per request (default: 60)"
             )
         elif name == "queries":
             p.add_argument("--format", choices=("table", "json"), default="table", help="output format")

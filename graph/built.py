@@ -1,0 +1,46 @@
+"""The build output folder as `serve` and `push` use it: the dataset `stackmap build` wrote, built
+first when it is missing or older than a data or ontology file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .build import DATASET_FILES
+from .paths import ontology_dir
+
+DATASET = DATASET_FILES["nquads"]
+
+
+def _newest(folder: Path) -> float:
+    """The latest modification time of a file in folder (recursively), 0 for none."""
+    return max((p.stat().st_mtime for p in folder.rglob("*") if p.is_file()), default=0.0)
+
+
+def is_stale(data_dir: Path, out_dir: Path) -> bool:
+    """Whether out_dir lacks the dataset or holds one older than a data or ontology file."""
+    dataset = Path(out_dir) / DATASET
+    if not dataset.is_file():
+        return True
+    return dataset.stat().st_mtime < max(_newest(Path(data_dir)), _newest(ontology_dir()))
+
+
+def ensure_built(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> Path:
+    """The path of the built dataset (N-Quads) in out_dir, building it first when stale; raises
+    DataError or ProjectionError (writing nothing) when the data has problems."""
+    if is_stale(data_dir, out_dir):
+        from .build import build
+
+        if progress:
+            progress(f"building {out_dir}: the dataset is missing or older than the data")
+        build(data_dir, out_dir, progress)
+    return Path(out_dir) / DATASET
+
+
+def read_dataset(path: Path) -> ox.Store:
+    """The N-Quads dataset at path, in an in-memory store."""
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store

@@ -9,7 +9,6 @@ challenge (Virtuoso's `/sparql-graph-crud-auth` asks for Digest).
 from __future__ import annotations
 
 import os
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -119,7 +118,7 @@ def request(
         raise RemoteError(f"{_place(url)} did not answer within {timeout:g} s") from None
     except urllib.error.URLError as error:
         reason = error.reason
-        if isinstance(reason, TimeoutError | socket.timeout):
+        if isinstance(reason, TimeoutError):
             raise RemoteError(f"{_place(url)} did not answer within {timeout:g} s") from None
         raise RemoteError(f"cannot reach {_place(url)}: {getattr(reason, 'strerror', None) or reason}") from None
     except (ConnectionError, OSError) as error:

@@ -273,6 +273,43 @@ def cmd_push(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    import ipaddress
+
+    from .server import make_server
+
+    dataset = _built_dataset(args)
+    _progress(time.monotonic())("starting the query workers")
+    try:
+        server = make_server(
+            Path(args.out),
+            dataset,
+            host=args.host,
+            port=args.port,
+            timeout=args.timeout,
+            limit=args.limit,
+            workers=args.workers,
+        )
+    except OSError as error:
+        raise Failure(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    host, port = server.server_address[:2]
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        _err(f"note: listening on {host}, reachable from other machines; the endpoint is read-only")
+    shown = f"[{host}]" if ":" in host else host
+    _err(f"serving http://{shown}:{port}/ (SPARQL at http://{shown}:{port}/sparql); Ctrl-C stops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        _err("stopped")
+    finally:
+        server.server_close()
+    return EXIT_OK
+
+
 def _bind_params(text: str, params: list[str], loaded) -> str:
     """Set `--param name=ID` values in the query's VALUES blocks; unknown ids get a did-you-mean."""
     from . import vocab
@@ -450,6 +487,18 @@ COMMANDS = {
         "map, e.g. http://localhost:7878/query?union-default-graph (Oxigraph server):\n"
         "  stackmap query tsmc-dependents --endpoint http://localhost:7878/query?union-default-graph",
     ),
+    "serve": (
+        cmd_serve,
+        "serve a read-only SPARQL endpoint at /sparql and the built map, report and dataset at /",
+        "examples:\n  stackmap serve\n  stackmap serve --port 8080 --timeout 10\n"
+        "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' "
+        "http://127.0.0.1:7878/sparql\n\n"
+        "Serves what `stackmap build` writes to --out, building first when it is missing or older than\n"
+        "the data. SPARQL 1.1 Protocol: GET or POST; results as JSON, XML, CSV or TSV (Accept header or\n"
+        "format=), CONSTRUCT and DESCRIBE as Turtle. Updates, SERVICE, LOAD and FROM are refused; a query\n"
+        "past --timeout is stopped (503) and results past --limit are cut (header Stackmap-Truncated).\n"
+        "Listens on 127.0.0.1 only, unless --host says otherwise.",
+    ),
     "push": (
         cmd_push,
         "upload the dataset to a triple store (SPARQL 1.1 Graph Store Protocol), replacing the graphs it owns",
@@ -564,6 +613,19 @@ def make_parser() -> argparse.ArgumentParser:
                 "--endpoint",
                 metavar="URL",
                 help="run the query on this remote SPARQL endpoint instead of the local data (see `stackmap push`)",
+            )
+        elif name == "serve":
+            p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+            p.add_argument("--port", type=int, default=7878, help="the port (default: 7878; 0 picks a free one)")
+            p.add_argument("--out", metavar="DIR", default="out", help="the build output folder (default: out/)")
+            p.add_argument(
+                "--timeout", type=_positive(float), default=30.0, metavar="SECONDS", help="per query (default: 30)"
+            )
+            p.add_argument(
+                "--limit", type=_positive(int), default=10_000, metavar="N", help="at most N results (default: 10000)"
+            )
+            p.add_argument(
+                "--workers", type=_positive(int), default=2, metavar="N", help="queries run at once (default: 2)"
             )
         elif name == "push":
             p.add_argument("--endpoint", metavar="URL", required=True, help="the store's Graph Store Protocol URL")

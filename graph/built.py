@@ -15,8 +15,8 @@ DATASET = DATASET_FILES["nquads"]
 
 
 def _newest(folder: Path) -> float:
-    """The latest modification time of a file in folder (recursively), 0 for none."""
-    return max((p.stat().st_mtime for p in folder.rglob("*") if p.is_file()), default=0.0)
+    """The latest modification time of folder and everything in it (a deleted file changes its folder's)."""
+    return max((p.stat().st_mtime for p in [folder, *folder.rglob("*")]), default=0.0)
 
 
 def is_stale(data_dir: Path, out_dir: Path) -> bool:

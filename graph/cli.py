@@ -301,6 +301,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _err(f"note: listening on {host}, reachable from other machines; the endpoint is read-only")
     shown = f"[{host}]" if ":" in host else host
     _err(f"serving http://{shown}:{port}/ (SPARQL at http://{shown}:{port}/sparql); Ctrl-C stops")
+    import signal
+
+    def stop(_signum, _frame) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # `kill` stops the workers and removes the temporary store too
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -112,7 +112,8 @@ def request(
         if error.code in ok:
             return Response(error.code, error.headers.get("Content-Type", ""), data)
         text = data.decode("utf-8", "replace").strip()
-        detail = f": {text[:500]}" if text else ""
+        html = "html" in (error.headers.get("Content-Type") or "") or text.lower().startswith("<!doctype html")
+        detail = f": {text[:500]}" if text and not html else ""
         raise RemoteError(_explain(error.code, url, detail)) from None
     except TimeoutError:
         raise RemoteError(f"{_place(url)} did not answer within {timeout:g} s") from None

@@ -80,9 +80,13 @@ class QueryPool:
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._closed = False
-        starting = [self._start() for _ in range(workers)]
-        for worker in starting:
-            self._ready(worker)
+        try:
+            starting = [self._start() for _ in range(workers)]
+            for worker in starting:
+                self._ready(worker)
+        except BaseException:
+            self.close()
+            raise
 
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()

@@ -60,16 +60,13 @@ def safe_path(root: Path, url_path: str) -> Path | None:
 
 def index_page(root: Path) -> bytes:
     """The page at /: the files of the output folder (the known ones described) and a query form."""
-    files = (
-        sorted(p.name for p in root.iterdir() if p.is_file() and not p.name.startswith(".")) if root.is_dir() else []
-    )
+    files = [p.name for p in root.iterdir() if p.is_file() and not p.name.startswith(".")] if root.is_dir() else []
+    order = {name: i for i, name in enumerate(KNOWN_FILES)}  # the known outputs first, then the rest by name
     items = "".join(
         f'<li><a href="{html.escape(urllib.parse.quote(name))}">{html.escape(name)}</a>'
         + (f": {html.escape(KNOWN_FILES[name])}" if name in KNOWN_FILES else "")
         + "</li>\n"
-        for name in sorted(
-            files, key=lambda n: (n not in KNOWN_FILES, list(KNOWN_FILES).index(n) if n in KNOWN_FILES else 0, n)
-        )
+        for name in sorted(files, key=lambda n: (order.get(n, len(order)), n))
     )
     missing = [n for n in ("stackmap.html", "report.html") if n not in files]
     note = (
@@ -103,6 +100,7 @@ class Handler(BaseHTTPRequestHandler):
     server: StackmapServer
     server_version = "stackmap"
     protocol_version = "HTTP/1.1"
+    timeout = 60  # seconds a connection may stay silent before it is closed
 
     def log_message(self, format: str, *args) -> None:
         if not self.server.quiet:

@@ -4,6 +4,7 @@ against a small fake store for credentials and errors."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.request import parse_http_list, parse_keqv_list
 
 import pyoxigraph as ox
 import pytest
@@ -206,9 +208,36 @@ class _FakeStore(BaseHTTPRequestHandler):
         pass
 
 
-@pytest.fixture
-def fake_store() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _FakeStore)
+class _DigestStore(_FakeStore):
+    """Accepts only a valid Digest answer (Virtuoso's /sparql-graph-crud-auth asks for Digest)."""
+
+    def _answer(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        auth = self.headers.get("Authorization", "")
+        _FakeStore.seen.append((self.command, self.path, auth.split(" ")[0]))
+        if not auth.startswith("Digest ") or not self._valid(parse_keqv_list(parse_http_list(auth[7:]))):
+            self.send_response(401)
+            self.send_header("WWW-Authenticate", 'Digest realm="virtuoso", nonce="n0nce", qop="auth"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(404 if self.command == "GET" else 201)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def _valid(self, p: dict[str, str]) -> bool:
+        def md5(text: str) -> str:
+            return hashlib.md5(text.encode()).hexdigest()
+
+        ha1, ha2 = md5("dba:virtuoso:dba-pass"), md5(f"{self.command}:{p.get('uri')}")
+        expected = md5(f"{ha1}:{p.get('nonce')}:{p.get('nc')}:{p.get('cnonce')}:{p.get('qop')}:{ha2}")
+        return p.get("username") == "dba" and p.get("response") == expected
+
+    do_GET = do_PUT = do_DELETE = do_POST = _answer
+
+
+def _serve(handler) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     _FakeStore.seen = []
@@ -217,6 +246,16 @@ def fake_store() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def fake_store() -> Iterator[str]:
+    yield from _serve(_FakeStore)
+
+
+@pytest.fixture
+def digest_store() -> Iterator[str]:
+    yield from _serve(_DigestStore)
 
 
 def test_basic_credentials_from_the_environment(cli, fake_store: str, monkeypatch, tmp_path: Path) -> None:
@@ -255,3 +294,16 @@ def test_push_builds_the_shipped_map_when_out_is_missing(cli, fake_store: str, m
     assert result.code == 0 and (out / DATASET_FILES["nquads"]).is_file()
     assert "building" in result.err
     assert shipped_data_dir().is_dir()
+
+
+def test_digest_credentials_when_the_store_asks(cli, digest_store: str, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(http_client.TOKEN_VAR, raising=False)
+    monkeypatch.setenv(http_client.USER_VAR, "dba")
+    monkeypatch.setenv(http_client.PASSWORD_VAR, "dba-pass")
+    result = cli("push", "--endpoint", digest_store, "--data", MINI, "--out", tmp_path)
+    assert result.code == 0, result.err
+    schemes = [scheme for _, _, scheme in _FakeStore.seen]
+    assert "Digest" in schemes and schemes[-1] == "Digest"
+    monkeypatch.setenv(http_client.PASSWORD_VAR, "wrong")
+    refused = cli("push", "--endpoint", digest_store, "--data", MINI, "--out", tmp_path)
+    assert refused.code == 1 and "HTTP 401" in refused.err

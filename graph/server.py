@@ -228,8 +228,8 @@ class StackmapServer(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, address: tuple[str, int], root: Path, pool: QueryPool, quiet: bool = False) -> None:
+        self.root, self.pool, self.quiet = Path(root), pool, quiet  # set first: a failed bind closes the server
         super().__init__(address, Handler)
-        self.root, self.pool, self.quiet = Path(root), pool, quiet
 
     def server_close(self) -> None:
         super().server_close()

@@ -307,3 +307,18 @@ def test_digest_credentials_when_the_store_asks(cli, digest_store: str, monkeypa
     monkeypatch.setenv(http_client.PASSWORD_VAR, "wrong")
     refused = cli("push", "--endpoint", digest_store, "--data", MINI, "--out", tmp_path)
     assert refused.code == 1 and "HTTP 401" in refused.err
+
+
+def test_push_help_and_usage(cli) -> None:
+    shown = cli("push", "--help")
+    assert shown.code == 0
+    for url in (
+        "/store",
+        "/DATASET/data".replace("DATASET", "stackmap"),
+        "/rdf-graphs/service",
+        "/sparql-graph-crud-auth",
+    ):
+        assert url in shown.out
+    assert "STACKMAP_ENDPOINT_TOKEN" in shown.out
+    assert cli("push").code == 2  # --endpoint is required
+    assert "--endpoint URL" in cli("query", "--help").out

@@ -7,6 +7,7 @@ import csv
 import http.client
 import io
 import json
+import socket
 import subprocess
 import sys
 import threading
@@ -275,3 +276,15 @@ def test_stackmap_serve_command(tmp_path: Path) -> None:
     err = process.stderr.read()
     assert f"serving http://127.0.0.1:{port}/ (SPARQL at http://127.0.0.1:{port}/sparql)" in err
     assert process.returncode == 0 and "stopped" in err
+
+
+def test_serve_help_and_a_port_in_use(cli, out_dir: Path) -> None:
+    shown = cli("serve", "--help")
+    assert shown.code == 0 and "stackmap serve --port 8080" in shown.out and "127.0.0.1" in shown.out
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = cli("serve", "--port", port, "--out", out_dir)
+    assert busy.code == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.err
+    assert cli("serve", "--port", "x").code == 2

@@ -275,6 +275,7 @@ def cmd_push(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     import ipaddress
+    import signal
 
     from .server import make_server
 
@@ -301,7 +302,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _err(f"note: listening on {host}, reachable from other machines; the endpoint is read-only")
     shown = f"[{host}]" if ":" in host else host
     _err(f"serving http://{shown}:{port}/ (SPARQL at http://{shown}:{port}/sparql); Ctrl-C stops")
-    import signal
 
     def stop(_signum, _frame) -> None:
         raise KeyboardInterrupt
@@ -491,7 +491,8 @@ COMMANDS = {
         "graph is the union of all data files; GRAPH ?g { } tells which file said what.\n\n"
         "With --endpoint URL the query runs on a remote store (SPARQL 1.1 Protocol) that holds the pushed\n"
         "map, e.g. http://localhost:7878/query?union-default-graph (Oxigraph server):\n"
-        "  stackmap query tsmc-dependents --endpoint http://localhost:7878/query?union-default-graph",
+        "  stackmap query tsmc-dependents --endpoint 'http://localhost:7878/query?union-default-graph'\n"
+        "--data is not read then; shipped queries that read analysis results need them pushed too.",
     ),
     "serve": (
         cmd_serve,

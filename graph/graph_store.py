@@ -5,8 +5,9 @@ graphs stackmap owns are listed in a manifest graph in the store (MANIFEST_GRAPH
 per graph); a graph listed there that the dataset no longer has (its data file was deleted) is
 removed with `DELETE URL?graph=IRI`. Graphs that stackmap never listed are left alone.
 
-The manifest is first widened to old plus new graphs, then the graphs are put and the stale ones
-deleted, then it is narrowed to the new graphs: a push cut short leaves no graph unlisted.
+The manifest is first widened to old plus new graphs, then the graphs are put (CONNECTIONS at once)
+and the stale ones deleted, then it is narrowed to the new graphs: a push cut short leaves no graph
+unlisted.
 With `graph=IRI` the whole dataset (as triples) replaces that one graph; the manifest is untouched.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -23,6 +25,7 @@ from . import http_client, vocab
 MANIFEST_GRAPH = "https://w3id.org/stackmap/manifest"
 HAS_PART = "http://purl.org/dc/terms/hasPart"
 TURTLE = "text/turtle; charset=utf-8"
+CONNECTIONS = 4  # graphs put at once
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,10 @@ def _put(endpoint: str, graph: str, body: bytes, timeout: float, env) -> None:
     )
 
 
+def _put_graph(endpoint: str, graph: str, triples: list[ox.Triple], timeout: float, env) -> None:
+    _put(endpoint, graph, turtle(triples), timeout, env)  # serialised here: one body in memory per connection
+
+
 def push(
     quads: Iterable[ox.Quad],
     endpoint: str,
@@ -109,10 +116,17 @@ def push(
     before = owned_graphs(endpoint, timeout=timeout, env=env)
     stale = sorted(set(before) - set(graphs))
     _put(endpoint, MANIFEST_GRAPH, _manifest([*before, *graphs]), timeout, env)
-    for i, (name, triples) in enumerate(graphs.items(), 1):
-        if i == 1 or i % 500 == 0 or i == len(graphs):
-            report(f"putting graph {i:,} of {len(graphs):,}")
-        _put(endpoint, name, turtle(triples), timeout, env)
+    with ThreadPoolExecutor(max_workers=CONNECTIONS) as pool:
+        pending = [pool.submit(_put_graph, endpoint, name, triples, timeout, env) for name, triples in graphs.items()]
+        try:
+            for i, done in enumerate(as_completed(pending), 1):
+                done.result()
+                if i == 1 or i % 1000 == 0 or i == len(pending):
+                    report(f"put {i:,} of {len(pending):,} graphs")
+        except BaseException:
+            for future in pending:
+                future.cancel()
+            raise
     for name in stale:
         report(f"deleting <{name}>: no data file holds it any more")
         http_client.request("DELETE", graph_url(endpoint, name), timeout=timeout, env=env, ok=(404,))

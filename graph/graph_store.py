@@ -66,22 +66,24 @@ def owned_graphs(endpoint: str, *, timeout: float, env: Mapping[str, str] | None
     answer = http_client.request(
         "GET",
         graph_url(endpoint, MANIFEST_GRAPH),
-        headers={"Accept": "application/n-triples"},
+        headers={"Accept": "application/n-triples, text/turtle;q=0.9"},
         timeout=timeout,
         env=env,
         ok=(404,),
     )
     if answer.status == 404 or not answer.body.strip():
         return []
+    media = answer.content_type.split(";")[0].strip().lower()
+    rdf_format = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.TURTLE  # N-Triples is Turtle too
     try:
-        triples = ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)
-        return sorted(
-            t.object.value for t in triples if t.predicate.value == HAS_PART and isinstance(t.object, ox.NamedNode)
-        )
-    except SyntaxError as error:
+        triples = list(ox.parse(answer.body, format=rdf_format))
+    except (SyntaxError, ValueError) as error:
         raise http_client.RemoteError(
-            f"the store's manifest graph <{MANIFEST_GRAPH}> is not N-Triples: {error}"
+            f"the store's manifest graph <{MANIFEST_GRAPH}> could not be read: {error}"
         ) from None
+    return sorted(
+        {t.object.value for t in triples if t.predicate.value == HAS_PART and isinstance(t.object, ox.NamedNode)}
+    )
 
 
 def _put(endpoint: str, graph: str, body: bytes, timeout: float, env) -> None:

@@ -290,6 +290,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             limit=args.limit,
             workers=args.workers,
+            cors=args.cors,
         )
     except OSError as error:
         raise Failure(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
@@ -633,6 +634,9 @@ def make_parser() -> argparse.ArgumentParser:
             )
             p.add_argument(
                 "--workers", type=_positive(int), default=2, metavar="N", help="queries run at once (default: 2)"
+            )
+            p.add_argument(
+                "--cors", action="store_true", help="let web pages of any origin query the endpoint (e.g. YASGUI)"
             )
         elif name == "push":
             p.add_argument("--endpoint", metavar="URL", required=True, help="the store's Graph Store Protocol URL")

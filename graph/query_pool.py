@@ -26,6 +26,10 @@ from .sparql import QueryError, QueryTimeout, guard, run_query
 _SPARE = 5.0  # seconds the worker's own guard waits beyond the pool's deadline (the pool acts first)
 
 
+class WorkerLost(QueryError):
+    """A worker that died while running a query (not the query's fault)."""
+
+
 @dataclass(frozen=True)
 class Answer:
     """An encoded query result: media type, body, and whether rows were cut at the limit."""
@@ -139,7 +143,7 @@ class QueryPool:
             reply = worker.conn.recv()
         except (EOFError, OSError):
             self._replace(worker)
-            raise QueryError("the query worker stopped unexpectedly; the query was not answered") from None
+            raise WorkerLost("the query worker stopped unexpectedly; the query was not answered") from None
         self._idle.put(worker)
         if isinstance(reply, str):
             raise QueryError(reply)

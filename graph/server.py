@@ -19,7 +19,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .query_pool import QueryPool
+from .query_pool import QueryPool, WorkerLost
 from .sparql import QueryError, QueryTimeout
 
 MAX_BODY = 1_000_000  # bytes of a POSTed query
@@ -111,6 +111,9 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("X-Content-Type-Options", "nosniff")
+        if self.server.cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.send_header("Access-Control-Expose-Headers", TRUNCATED_HEADER)
         for key, value in (headers or {}).items():
             self.send_header(key, value)
         self.end_headers()
@@ -143,6 +146,16 @@ class Handler(BaseHTTPRequestHandler):
         self._refuse(Refused(HTTPStatus.METHOD_NOT_ALLOWED, "read-only: only GET and POST", {"Allow": "GET, POST"}))
 
     do_PUT = do_DELETE = do_PATCH = _not_allowed
+
+    def do_OPTIONS(self) -> None:
+        """A CORS preflight (answered in full only with --cors)."""
+        headers = {"Allow": "GET, HEAD, POST, OPTIONS"}
+        if self.server.cors:
+            headers |= {
+                "Access-Control-Allow-Methods": "GET, POST",
+                "Access-Control-Allow-Headers": "Content-Type, Accept",
+            }
+        self._send(HTTPStatus.NO_CONTENT, b"", "text/plain; charset=utf-8", headers)
 
     def _file(self, url_path: str) -> None:
         path = safe_path(self.server.root, url_path)
@@ -212,6 +225,8 @@ class Handler(BaseHTTPRequestHandler):
             answer = self.server.pool.run(queries[0], self.headers.get("Accept"), format_name)
         except QueryTimeout as error:
             raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, str(error), {"Retry-After": "1"}) from None
+        except WorkerLost as error:
+            raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, str(error)) from None
         except QueryError as error:
             raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from None
         from .results_media import content_type
@@ -227,8 +242,10 @@ class StackmapServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], root: Path, pool: QueryPool, quiet: bool = False) -> None:
-        self.root, self.pool, self.quiet = Path(root), pool, quiet  # set first: a failed bind closes the server
+    def __init__(
+        self, address: tuple[str, int], root: Path, pool: QueryPool, quiet: bool = False, cors: bool = False
+    ) -> None:
+        self.root, self.pool, self.quiet, self.cors = Path(root), pool, quiet, cors  # set first: a failed bind closes
         super().__init__(address, Handler)
 
     def server_close(self) -> None:
@@ -246,12 +263,14 @@ def make_server(
     limit: int = 10_000,
     workers: int = 2,
     quiet: bool = False,
+    cors: bool = False,
 ) -> StackmapServer:
     """A server (not yet serving) for the output folder root and the N-Quads dataset; port 0 picks a
-    free port (read it from `server.server_address`). Close it with `server_close()`."""
+    free port (read it from `server.server_address`); `cors` lets pages of any origin read the answers.
+    Close it with `server_close()`."""
     pool = QueryPool(dataset, workers=workers, timeout=timeout, limit=limit)
     try:
-        return StackmapServer((host, port), root, pool, quiet=quiet)
+        return StackmapServer((host, port), root, pool, quiet=quiet, cors=cors)
     except OSError:
         pool.close()
         raise

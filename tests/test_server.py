@@ -288,3 +288,28 @@ def test_serve_help_and_a_port_in_use(cli, out_dir: Path) -> None:
         busy = cli("serve", "--port", port, "--out", out_dir)
     assert busy.code == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.err
     assert cli("serve", "--port", "x").code == 2
+
+
+def test_cors_on_request_and_a_dead_worker_is_replaced(server: StackmapServer, client: Client, out_dir: Path) -> None:
+    assert "Access-Control-Allow-Origin" not in client.get(VENDORS)[1]  # off by default
+    assert client.request("OPTIONS", "/sparql")[0] == 204
+    served = make_server(out_dir, out_dir / "stackmap.nq", port=0, timeout=20, workers=1, quiet=True, cors=True)
+    threading.Thread(target=served.serve_forever, daemon=True).start()
+    try:
+        other = Client(served.server_address[1])
+        status, headers, _ = other.get(VENDORS)
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+        preflight = other.request("OPTIONS", "/sparql", headers={"Origin": "https://yasgui.example"})
+        assert preflight[0] == 204 and "POST" in preflight[1]["Access-Control-Allow-Methods"]
+        answers: list[int] = []
+        slow = threading.Thread(target=lambda: answers.append(other.get(SLOW)[0]))
+        slow.start()
+        time.sleep(0.5)
+        (worker,) = served.pool._workers
+        worker.process.kill()  # dies mid-query, not by the time limit
+        slow.join()
+        assert answers == [500]
+        assert other.get("ASK { stack:tsmc a sm:Vendor }")[0] == 200  # its successor answers
+    finally:
+        served.shutdown()
+        served.server_close()

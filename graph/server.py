@@ -51,9 +51,12 @@ def safe_path(root: Path, url_path: str) -> Path | None:
     parts = urllib.parse.unquote(url_path).split("/")
     if any(p in (".", "..") or p.startswith(".") or "\\" in p or "\x00" in p for p in parts):
         return None
-    base = root.resolve()
-    target = base.joinpath(*[p for p in parts if p]).resolve()
-    if not target.is_relative_to(base) or not target.is_file():
+    try:
+        base = root.resolve()
+        target = base.joinpath(*[p for p in parts if p]).resolve()
+        if not target.is_relative_to(base) or not target.is_file():
+            return None
+    except (OSError, ValueError, RuntimeError):  # a name too long, a symlink loop
         return None
     return target
 
@@ -139,6 +142,11 @@ class Handler(BaseHTTPRequestHandler):
                 self._file(url.path)
         except Refused as refusal:
             self._refuse(refusal)
+        except (BrokenPipeError, ConnectionResetError):  # the client left
+            self.close_connection = True
+        except Exception as error:  # a fault of ours: answer it rather than drop the connection
+            self.log_error("internal error: %r", error)
+            self._refuse(Refused(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error: the server could not answer"))
 
     do_GET = do_POST = do_HEAD = _handle
 

@@ -322,3 +322,14 @@ def test_push_help_and_usage(cli) -> None:
     assert "STACKMAP_ENDPOINT_TOKEN" in shown.out
     assert cli("push").code == 2  # --endpoint is required
     assert "--endpoint URL" in cli("query", "--help").out
+
+
+def test_bad_data_is_neither_built_nor_pushed(cli, make_data, fake_store: str, tmp_path: Path) -> None:
+    data = make_data({"vendors/x.yaml": "id: x\nname: X\nsource: test-source\nlayer: compute\n"})
+    out = tmp_path / "out"
+    for command in ("push", "serve"):
+        args = ["--endpoint", fake_store] if command == "push" else ["--port", "0"]
+        result = cli(command, *args, "--data", data, "--out", out)
+        assert result.code == 1, command
+        assert "vendors/x.yaml:4: unknown layer 'compute'" in result.err and "1 problem found" in result.err
+    assert not out.exists() and _FakeStore.seen == []

@@ -248,7 +248,18 @@ def test_files_of_the_output_folder_are_served(client: Client, out_dir: Path) ->
 
 
 @pytest.mark.parametrize(
-    "path", ["/../stackmap.nq", "/%2e%2e/%2e%2e/etc/passwd", "/..%2fetc%2fpasswd", "/.secret", "/nothing.html", "/etc"]
+    "path",
+    [
+        "/../stackmap.nq",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2fetc%2fpasswd",
+        "/.secret",
+        "/nothing.html",
+        "/etc",
+        "/%00",
+        "/" + "x" * 5000,
+        "/stackmap.nq/..",
+    ],
 )
 def test_paths_outside_the_output_folder_are_refused(client: Client, path: str) -> None:
     status, _, body = client.request("GET", path)

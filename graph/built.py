@@ -1,5 +1,5 @@
-"""The build output folder as `serve` and `push` use it: the dataset `stackmap build` wrote, built
-first when it is missing or older than a data or ontology file."""
+"""The build output folder as `serve` and `push` use it: what `stackmap build` wrote, built first
+when a file of it is missing or older than a data or ontology file."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import DATASET_FILES
+from .build import ANALYSIS_FILE, DATASET_FILES
 from .paths import ontology_dir
 
 DATASET = DATASET_FILES["nquads"]
+OUTPUTS = (*DATASET_FILES.values(), ANALYSIS_FILE)  # what `stackmap build` writes: any missing means build
 
 
 def _newest(folder: Path) -> float:
@@ -20,11 +21,11 @@ def _newest(folder: Path) -> float:
 
 
 def is_stale(data_dir: Path, out_dir: Path) -> bool:
-    """Whether out_dir lacks the dataset or holds one older than a data or ontology file."""
-    dataset = Path(out_dir) / DATASET
-    if not dataset.is_file():
+    """Whether out_dir lacks one of the build's OUTPUTS or holds one older than a data or ontology file."""
+    outputs = [Path(out_dir) / name for name in OUTPUTS]
+    if not all(p.is_file() for p in outputs):
         return True
-    return dataset.stat().st_mtime < max(_newest(Path(data_dir)), _newest(ontology_dir()))
+    return min(p.stat().st_mtime for p in outputs) < max(_newest(Path(data_dir)), _newest(ontology_dir()))
 
 
 def ensure_built(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> Path:

@@ -7,6 +7,8 @@ import csv
 import http.client
 import io
 import json
+import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -21,7 +23,7 @@ import pytest
 from live_servers import free_port, stop, wait_until_answers
 
 from conftest import MINI
-from graph.built import ensure_built
+from graph.built import ensure_built, is_stale
 from graph.named_queries import shipped as shipped_queries
 from graph.paths import shipped_data_dir
 from graph.server import StackmapServer, make_server
@@ -324,3 +326,32 @@ def test_cors_on_request_and_a_dead_worker_is_replaced(server: StackmapServer, c
     finally:
         served.shutdown()
         served.server_close()
+
+
+def test_stackmap_query_endpoint_reads_this_server(cli, client: Client) -> None:
+    endpoint = f"http://127.0.0.1:{client.port}/sparql"
+    for name in ("tsmc-dependents", "chokepoint-ranking"):
+        local = cli("query", name, "--format", "csv")
+        remote = cli("query", name, "--format", "csv", "--endpoint", endpoint)
+        assert remote.code == 0 and remote.out == local.out, name
+    graph = cli("query", "DESCRIBE stack:tsmc", "--endpoint", endpoint)
+    assert (
+        graph.code == 0
+        and '<https://w3id.org/stackmap/id/tsmc> <http://www.w3.org/2000/01/rdf-schema#label> "TSMC" .' in graph.out
+    )
+    refused = cli("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "--endpoint", endpoint)
+    assert refused.code == 1 and "SERVICE is refused" in refused.err
+
+
+def test_a_missing_or_older_output_means_build(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert is_stale(MINI, out)
+    ensure_built(MINI, out)
+    assert not is_stale(MINI, out)
+    (out / "analysis.json").unlink()
+    assert is_stale(MINI, out)
+    ensure_built(MINI, out)
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    os.utime(out / "stackmap.trig", (1, 1))  # older than every data file
+    assert is_stale(data, out)

@@ -500,7 +500,8 @@ COMMANDS = {
         "serve a read-only SPARQL endpoint at /sparql and the built map, report and dataset at /",
         "examples:\n  stackmap serve\n  stackmap serve --port 8080 --timeout 10\n"
         "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' "
-        "http://127.0.0.1:7878/sparql\n\n"
+        "http://127.0.0.1:7878/sparql\n"
+        "  stackmap query tsmc-dependents --endpoint http://127.0.0.1:7878/sparql\n\n"
         "Serves what `stackmap build` writes to --out, building first when it is missing or older than\n"
         "the data. SPARQL 1.1 Protocol: GET or POST; results as JSON, XML, CSV or TSV (Accept header or\n"
         "format=), CONSTRUCT and DESCRIBE as Turtle. Updates, SERVICE, LOAD and FROM are refused; a query\n"

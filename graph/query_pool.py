@@ -110,9 +110,11 @@ class QueryPool:
             ready = worker.conn.poll(60) and worker.conn.recv() == "ready"
         except (EOFError, OSError):
             ready = False
-        if not ready:
+        if not ready or self._closed:
             self._discard(worker)
-            raise RuntimeError("a query worker failed to start")
+            if not ready and not self._closed:
+                raise RuntimeError("a query worker failed to start")
+            return
         self._idle.put(worker)
 
     def _discard(self, worker: _Worker) -> None:

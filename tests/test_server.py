@@ -244,7 +244,14 @@ def test_files_of_the_output_folder_are_served(client: Client, out_dir: Path) ->
     status, headers, body = client.request("GET", "/")
     page = body.decode()
     assert status == 200 and '<a href="stackmap.html">stackmap.html</a>' in page
-    assert "report.html" in page and "Not built yet: report.html" in page
+    assert '<a href="report.html">report.html</a>' in page and "Not built yet" not in page
+    report = out_dir / "report.html"
+    report.rename(out_dir / "report.html.away")
+    try:
+        page = client.request("GET", "/")[2].decode()
+        assert "Not built yet: report.html" in page and '<a href="report.html">' not in page
+    finally:
+        (out_dir / "report.html.away").rename(report)
     assert "a&lt;b&gt;.txt" in page and "a<b>" not in page and ".secret" not in page
     assert 'action="sparql"' in page
 

@@ -13,6 +13,7 @@ from .validate import Summary, load_valid, summarise
 
 DATASET_FILES = {"trig": "stackmap.trig", "nquads": "stackmap.nq"}
 ANALYSIS_FILE = "analysis.json"
+HTML_FILE = "stackmap.html"
 
 
 @dataclass(frozen=True)
@@ -24,11 +25,12 @@ class BuildResult:
 
 
 def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph)
-    and the analysis results (JSON) to out_dir; raises DataError or ProjectionError (writing
+    """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph),
+    the analysis results (JSON) and the interactive view (HTML) to out_dir; raises DataError or ProjectionError (writing
     nothing) when the data has problems."""
-    from .analysis import analyse, to_json
+    from .analysis import analyse, to_dict, to_json
     from .analysis_graph import analysis_quads
+    from .html_view import render_html
     from .projection import project
 
     loaded = load_valid(data_dir, progress)
@@ -36,5 +38,8 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     loaded.store.bulk_extend(analysis_quads(analysis))
     files = {Path(out_dir) / name: export.serialize(loaded.store, fmt) for fmt, name in DATASET_FILES.items()}
     files[Path(out_dir) / ANALYSIS_FILE] = to_json(analysis)
+    files[Path(out_dir) / HTML_FILE] = render_html(
+        analysis.projection, to_dict(analysis), analysis.chokepoints.cuts
+    ).encode("utf-8")
     write_files(files)
     return BuildResult(summary=summarise(loaded), written=sorted(files))

@@ -30,7 +30,7 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     nothing) when the data has problems."""
     from .analysis import analyse, to_dict, to_json
     from .analysis_graph import analysis_quads
-    from .html_view import render_html
+    from .html_view import read_texts, render_html
     from .projection import project
 
     loaded = load_valid(data_dir, progress)
@@ -38,8 +38,7 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     loaded.store.bulk_extend(analysis_quads(analysis))
     files = {Path(out_dir) / name: export.serialize(loaded.store, fmt) for fmt, name in DATASET_FILES.items()}
     files[Path(out_dir) / ANALYSIS_FILE] = to_json(analysis)
-    files[Path(out_dir) / HTML_FILE] = render_html(
-        analysis.projection, to_dict(analysis), analysis.chokepoints.cuts
-    ).encode("utf-8")
+    page = render_html(analysis.projection, to_dict(analysis), analysis.chokepoints.cuts, read_texts(loaded.store))
+    files[Path(out_dir) / HTML_FILE] = page.encode("utf-8")
     write_files(files)
     return BuildResult(summary=summarise(loaded), written=sorted(files))

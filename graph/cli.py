@@ -179,6 +179,20 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_view(args: argparse.Namespace) -> int:
+    from .build import HTML_FILE
+    from .view import needs_build, open_in_browser
+
+    page = Path(args.out) / HTML_FILE
+    if args.rebuild or needs_build(_data_dir(args), page):
+        cmd_build(args)
+    if open_in_browser(page):
+        print(f"opened {page} in the browser")
+    else:
+        print(f"no browser found; open {page.resolve()}")
+    return EXIT_OK
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from .named_queries import resolve
     from .results_format import render
@@ -361,8 +375,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 COMMANDS = {
     "build": (
         cmd_build,
-        "check and analyse the data, then write the knowledge graph and analysis.json to the output folder",
+        "check and analyse the data, then write the graph, analysis.json and stackmap.html to the output folder",
         "examples:\n  stackmap build\n  stackmap build --data my-data --out site/",
+    ),
+    "view": (
+        cmd_view,
+        "open the interactive graph (out/stackmap.html) in the browser, building it first when needed",
+        "examples:\n  stackmap view\n  stackmap view --rebuild --data my-data --out site/\n\n"
+        "The page is one file that works offline. It is rebuilt when it is missing or older than the data.",
     ),
     "check": (
         cmd_check,
@@ -456,8 +476,10 @@ def make_parser() -> argparse.ArgumentParser:
                 default="oxigraph",
                 help="SHACL engine: the shapes compiled to SPARQL (default, fast) or pyshacl (the reference)",
             )
-        elif name == "build":
+        elif name in ("build", "view"):
             p.add_argument("--out", metavar="DIR", default="out", help="the output folder (default: out/)")
+            if name == "view":
+                p.add_argument("--rebuild", action="store_true", help="build even when the page is up to date")
         elif name == "query":
             from .results_format import FORMATS
 

@@ -102,6 +102,41 @@ def vis_network_js() -> str:
     return re.sub(r"</(script)", r"<\\/\1", text, flags=re.IGNORECASE)  # never closes the inline script early
 
 
+@dataclass(frozen=True)
+class Texts:
+    """The prose of the data the analyses do not read: descriptions and homepages of vendors and
+    offerings (by id), and the notes of dependencies (by subject id, YAML key, object id)."""
+
+    descriptions: dict[str, str]
+    homepages: dict[str, str]
+    notes: dict[tuple[str, str, str], str]
+
+
+def read_texts(store) -> Texts:
+    """Descriptions, homepages and dependency notes from a loaded dataset (a pyoxigraph Store)."""
+    from . import vocab
+
+    def rows(query: str) -> list[tuple]:
+        result = store.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
+        return [tuple(t.value for t in row) for row in result]
+
+    entity = "{ ?e a sm:Vendor } UNION { ?e a sm:Offering }"
+    descriptions = {vocab.local_id(e): c for e, c in rows(f"SELECT ?e ?c WHERE {{ {entity} ?e rdfs:comment ?c }}")}
+    homepages = {
+        vocab.local_id(e): u for e, u in rows(f"SELECT ?e ?u WHERE {{ {entity} ?e schema:url ?u }}") if _HTTP.match(u)
+    }
+    keys = load_vocabulary().keys_by_iri
+    notes = {
+        (vocab.local_id(s_), keys[p], vocab.local_id(o)): n
+        for s_, p, o, n in rows(
+            """SELECT ?s ?p ?o ?n WHERE { ?st a sm:Dependency ; rdf:subject ?s ; rdf:predicate ?p ;
+                   rdf:object ?o ; rdfs:comment ?n }"""
+        )
+        if p in keys
+    }
+    return Texts(dict(sorted(descriptions.items())), dict(sorted(homepages.items())), dict(sorted(notes.items())))
+
+
 # -- the graph that is drawn -------------------------------------------------------------------
 
 
@@ -115,7 +150,7 @@ class _View:
     aggregated: str | None
 
 
-def _full_view(projection: Projection, reach: dict[str, int]) -> _View:
+def _full_view(projection: Projection, reach: dict[str, int], texts: Texts) -> _View:
     graph = projection.graph
     nodes = {}
     for n, d in graph.nodes(data=True):
@@ -127,11 +162,27 @@ def _full_view(projection: Projection, reach: dict[str, int]) -> _View:
             "app": d["top_layer"] == APPLICATIONS,
             "reach": reach.get(n, 0),
             "sources": list(d["sources"]),
+            "about": texts.descriptions.get(n),
+            "homepage": texts.homepages.get(n),
         }
     edges = {}
     for u, v, d in graph.edges(data=True):
-        edges[(u, v)] = {k: [round(link.weight, 4), link.share, list(link.sources)] for k, link in d["relations"].items()}
+        vu, vv = graph.nodes[u]["vendor"], graph.nodes[v]["vendor"]
+        edges[(u, v)] = {
+            k: [round(link.weight, 4), link.share, list(link.sources), _note(texts.notes, (u, vu), k, (v, vv))]
+            for k, link in d["relations"].items()
+        }
     return _View(nodes, edges, {n: n for n in nodes}, None)
+
+
+def _note(notes: dict[tuple[str, str, str], str], subjects: tuple[str, str], key: str, objects: tuple[str, str]):
+    """The note of the dependency an edge was projected from (stated on the offering or its vendor)."""
+    for s in subjects:
+        for o in objects:
+            note = notes.get((s, key, o))
+            if note is not None:
+                return note
+    return None
 
 
 def _aggregate_view(projection: Projection, reach: dict[str, int], limit: int) -> _View:
@@ -199,7 +250,7 @@ def _aggregate_view(projection: Projection, reach: dict[str, int], limit: int) -
             if k in rels:
                 rels[k][0] += 1
             else:
-                rels[k] = [1, None, []]  # [number of dependencies drawn as this edge, no share, no sources]
+                rels[k] = [1, None, [], None]  # [dependencies drawn as this edge, no share, sources or note]
     return _View(groups, edges, group_of, aggregated)
 
 
@@ -337,10 +388,15 @@ def _sources(projection: Projection) -> dict[str, dict]:
 
 
 def page_data(
-    projection: Projection, analysis: dict, cuts: list | None = None, node_limit: int = NODE_LIMIT
+    projection: Projection,
+    analysis: dict,
+    cuts: list | None = None,
+    texts: Texts | None = None,
+    node_limit: int = NODE_LIMIT,
 ) -> dict:
     """Everything the page shows, as JSON-ready data (see the module docstring); `cuts` are the
-    cut sets of the analysis (computed from the projection when not given)."""
+    cut sets of the analysis (computed from the projection when not given), `texts` the prose to
+    show beside the facts (`read_texts`)."""
     if cuts is None:
         from .single_removals import cut_sets
 
@@ -352,7 +408,7 @@ def page_data(
     if graph.number_of_nodes() > node_limit:
         view = _aggregate_view(projection, reach_nodes, node_limit)
     else:
-        view = _full_view(projection, reach_nodes)
+        view = _full_view(projection, reach_nodes, texts or Texts({}, {}, {}))
     bands = layer_bands(projection.layers)
     placed = _layout(view, bands)
 
@@ -368,7 +424,9 @@ def page_data(
     shown_vendors = {n["vendor"] for n in view.nodes.values() if n["vendor"]}
     moats: dict[str, list] = defaultdict(list)
     for m in projection.moats:
-        moats[m.vendor].append({"type": m.moat_type, "about": m.about, "evidence": m.evidence, "sources": list(m.sources)})
+        moats[m.vendor].append(
+            {"type": m.moat_type, "about": m.about, "evidence": m.evidence, "sources": list(m.sources)}
+        )
     vendors = {}
     for vid, v in projection.vendors.items():
         if vid not in shown_vendors:
@@ -384,6 +442,8 @@ def page_data(
             "capacity_lost": c["capacity_lost"] if c else None,
             "moats": moats.get(vid, []),
             "sources": list(v.sources),
+            "about": (texts.descriptions.get(vid) if texts else None),
+            "homepage": (texts.homepages.get(vid) if texts else None),
         }
     used_moats = sorted({m.moat_type for m in projection.moats})
     layer_labels = {lid: layer.label for lid, layer in projection.layers.items()}
@@ -407,8 +467,10 @@ def page_data(
             "dashes": RELATION_STYLES.get(key, DEFAULT_STYLE)[0],
             "width": RELATION_STYLES.get(key, DEFAULT_STYLE)[1],
         }
-        for key, rel in sorted(vocabulary.dependencies.items(), key=lambda kv: list(RELATION_STYLES).index(kv[0])
-                               if kv[0] in RELATION_STYLES else len(RELATION_STYLES))
+        for key, rel in sorted(
+            vocabulary.dependencies.items(),
+            key=lambda kv: list(RELATION_STYLES).index(kv[0]) if kv[0] in RELATION_STYLES else len(RELATION_STYLES),
+        )
     ]
     n_apps = analysis["summary"]["apps"]
     leaf_layers = [layer for band in bands for layer in band.layers]
@@ -458,9 +520,14 @@ def page_data(
 
 
 def render_html(
-    projection: Projection, analysis: dict, cuts: list | None = None, node_limit: int = NODE_LIMIT
+    projection: Projection,
+    analysis: dict,
+    cuts: list | None = None,
+    texts: Texts | None = None,
+    node_limit: int = NODE_LIMIT,
 ) -> str:
-    """The self-contained page (HTML text) for the projection and its analysis results (`to_dict`)."""
+    """The self-contained page (HTML text) for the projection and its analysis results (`to_dict`),
+    with the cut sets and texts as in `page_data`."""
     import jinja2
 
     env = jinja2.Environment(
@@ -470,7 +537,7 @@ def render_html(
         keep_trailing_newline=True,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False, "separators": (",", ":")}
-    data = page_data(projection, analysis, cuts, node_limit)
+    data = page_data(projection, analysis, cuts, texts, node_limit)
     return env.get_template(TEMPLATE).render(
         data=data, vis_js=vis_network_js(), palette=palette, title="stackmap: the generative-AI stack"
     )

@@ -280,10 +280,11 @@ def test_build(cli, mini, tmp_path):
     assert result.out.splitlines() == [
         MINI_SUMMARY,
         f"wrote {out}/analysis.json",
+        f"wrote {out}/stackmap.html",
         f"wrote {out}/stackmap.nq",
         f"wrote {out}/stackmap.trig",
     ]
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "stackmap.nq", "stackmap.trig"]
+    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "stackmap.html", "stackmap.nq", "stackmap.trig"]
     analysis = analyse(project(mini.store))
     expected = {str(q) for q in mini.store} | {str(q) for q in analysis_quads(analysis)}
     trig = {str(q) for q in ox.parse((out / "stackmap.trig").read_bytes(), format=ox.RdfFormat.TRIG)}
@@ -378,4 +379,4 @@ def test_build_files_have_the_usual_mode(cli, tmp_path):
     finally:
         os.umask(old)
     modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()}
-    assert modes == {"analysis.json": 0o644, "stackmap.nq": 0o644, "stackmap.trig": 0o644}
+    assert modes == {"analysis.json": 0o644, "stackmap.html": 0o644, "stackmap.nq": 0o644, "stackmap.trig": 0o644}

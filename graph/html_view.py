@@ -29,6 +29,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import palette
+from .gc_pause import gc_paused
 from .ontology import Layer, load_vocabulary
 from .projection import APPLICATIONS, Projection
 
@@ -38,8 +39,8 @@ DX, DY = 165, 120  # grid spacing in page units
 BAND_GAP = 44  # room above each band's first row for its labels
 BAND_FOOT = 56  # room below the last row for long labels
 BAND_SPACE = 30  # between bands
-MIN_COLUMNS = 8
-ASPECT = 2.0  # the layout's width over its height, roughly, before band labels and gaps
+MIN_COLUMNS = 9
+ASPECT = 1.4  # the node grid's width over its height, roughly (before labels and gaps)
 SWEEPS = 3
 OTHERS = "others@"  # prefix of the ids of aggregated "other vendors" nodes
 VIS_JS = ("templates", "lib", "vis-9.1.2", "vis-network.min.js")
@@ -194,7 +195,7 @@ def _aggregate_view(projection: Projection, reach: dict[str, int], limit: int) -
     for n, d in graph.nodes(data=True):
         gid = f"{d['vendor']}@{d['layer']}"
         group_of[n] = gid
-        degree[gid] += graph.in_degree(n) + graph.out_degree(n)
+        degree[gid] += graph.degree(n)
         g = groups.get(gid)
         if g is None:
             g = groups[gid] = {
@@ -387,6 +388,7 @@ def _sources(projection: Projection) -> dict[str, dict]:
     }
 
 
+@gc_paused()
 def page_data(
     projection: Projection,
     analysis: dict,
@@ -519,6 +521,7 @@ def page_data(
     }
 
 
+@gc_paused()
 def render_html(
     projection: Projection,
     analysis: dict,

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import networkx as nx
 import pytest
 from hostile import XSS, hostile_vendor
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -133,7 +134,7 @@ def test_search_focuses_a_vendor(open_page, shipped_site, shipped_analysis):
     assert opened.requests == [] and opened.errors == []
 
 
-def test_clicking_a_node_shows_its_details(open_page, shipped_site):
+def test_clicking_a_node_shows_its_details(open_page, shipped_site, shipped_analysis):
     """A click on the H100 opens its details: name, vendor, what it depends on and who depends on it,
     reach, rank and sources."""
     opened = open_page(shipped_site)
@@ -151,6 +152,12 @@ def test_clicking_a_node_shows_its_details(open_page, shipped_site):
     assert "reach 7 of 7 apps" in text and "Chokepoint rank #3" in text
     assert opened.js("document.querySelectorAll('#details a[href^=\"https://\"]').length") >= 3
     assert opened.js("network.getSelectedNodes()") == ["nvidia-h100"]
+    # its supply chain (down to ASML) and its dependents (up to the apps) stay lit; the rest fades
+    faded = opened.js("network.body.data.nodes.get().filter(n => n.color.background.startsWith('rgba')).map(n => n.id)")
+    graph = shipped_analysis.projection.graph
+    lit = {"nvidia-h100"} | nx.descendants(graph, "nvidia-h100") | nx.ancestors(graph, "nvidia-h100")
+    assert {"tsmc-n5", "asml-euv", "sk-hynix-hbm", "azure", "chatgpt"} <= lit
+    assert set(faded) == set(graph) - lit and "samsung-foundry" in faded
 
 
 def test_a_layer_filter_hides_that_layers_nodes(open_page, shipped_site, shipped_analysis):
@@ -164,6 +171,20 @@ def test_a_layer_filter_hides_that_layers_nodes(open_page, shipped_site, shipped
     assert shown == set(graph.nodes) - set(foundry)
     opened.page.check("input[data-layer=foundry]")
     assert len(opened.js("network.body.nodeIndices")) == 45
+    opened.page.select_option("#filter-country", "TW")
+    taiwan = {n for n, country in graph.nodes(data="country") if country == "TW"}
+    assert set(opened.js("network.body.nodeIndices")) == taiwan == {"tsmc-n5", "tsmc-n7", "tsmc-cowos"}
+    opened.page.click("#filter-reset")
+    opened.page.uncheck("input[data-relation=runs_on]")
+    runs_on = [e for e in opened.js("stackmap.data.edges") if list(e["rel"]) == ["runs_on"]]
+    assert set(opened.js("network.body.edgeIndices")) == set(opened.js("network.body.data.edges.getIds()")) - {
+        e["id"] for e in runs_on
+    }
+    opened.page.click("#filter-reset")
+    opened.page.select_option("#filter-moat", "scale")
+    scale = {m.vendor for m in shipped_analysis.projection.moats if m.moat_type == "scale"}
+    shown = set(opened.js("network.body.nodeIndices"))
+    assert shown and {graph.nodes[n]["vendor"] for n in shown} == scale
 
 
 def test_a_deep_link_opens_focused(open_page, shipped_site):
@@ -172,6 +193,10 @@ def test_a_deep_link_opens_focused(open_page, shipped_site):
     assert sorted(opened.js("network.getSelectedNodes()")) == ["nvidia-a100", "nvidia-h100"]
     assert opened.page.inner_text("#details h2") == "Nvidia"
     assert opened.page.is_visible("#details")
+    opened.js("location.hash = '#chatgpt'")
+    opened.page.wait_for_function("document.querySelector('#details h2').textContent === 'ChatGPT'")
+    assert opened.js("network.getSelectedNodes()") == ["chatgpt"]
+    assert "an app that fails without any one of: ASML, TSMC, Nvidia" in details_text(opened)
 
 
 def test_whatif_marks_the_apps_that_fail_without_tsmc(open_page, shipped_site, shipped_analysis):

@@ -12,7 +12,8 @@ the layout:
   sits in a grid; the order follows the mean position of its neighbours (a few barycentre sweeps), so
   edges stay short.
 - **What-if**: for every vendor, the nodes that fail when it alone is removed, read off the survival
-  cut sets (`single_removals.cut_sets`): n fails without v exactly when v is in cut(n).
+  cut sets (`single_removals.cut_sets`): n fails without v exactly when v is in cut(n); and for every
+  offering, the same from the node cut sets (`node_removals`), unless the view is aggregated.
 - **Large maps**: above `node_limit` nodes the page shows one node per vendor and layer; when those are
   still too many, the highest-reach ones per layer (by the layer's share of the map) and one "other
   vendors" node per layer for the rest.
@@ -30,6 +31,7 @@ from pathlib import Path
 
 from . import palette
 from .gc_pause import gc_paused
+from .node_removals import failing_without_each_node
 from .ontology import Layer, load_vocabulary
 from .projection import APPLICATIONS, Projection
 
@@ -504,6 +506,7 @@ def page_data(
         "nodes": [view.nodes[n] for n in sorted(view.nodes)],
         "edges": [{"from": u, "to": v, "rel": rels} for (u, v), rels in sorted(view.edges.items())],
         "whatif": _whatif(projection, cuts, view),
+        "whatif_nodes": {} if view.aggregated else failing_without_each_node(projection.index),
         "sources": _sources(projection),
         "summary": {
             "chokepoints": [

@@ -91,6 +91,15 @@ def open_page(browser: Browser) -> Iterator:
         context.close()
 
 
+def node_position(opened: Opened, node: str) -> tuple[float, float]:
+    """Where a node is drawn on the page, in page pixels."""
+    return opened.js(
+        f"""(() => {{ const d = network.canvasToDOM(network.getPositions(['{node}'])['{node}']);
+            const r = document.getElementById('graph').getBoundingClientRect();
+            return [r.left + d.x, r.top + d.y]; }})()"""
+    )
+
+
 def details_text(opened: Opened) -> str:
     return opened.page.inner_text("#details")
 
@@ -138,11 +147,7 @@ def test_clicking_a_node_shows_its_details(open_page, shipped_site, shipped_anal
     """A click on the H100 opens its details: name, vendor, what it depends on and who depends on it,
     reach, rank and sources."""
     opened = open_page(shipped_site)
-    x, y = opened.js(
-        """(() => { const p = network.getPositions(['nvidia-h100'])['nvidia-h100'];
-            const d = network.canvasToDOM(p); const r = document.getElementById('graph').getBoundingClientRect();
-            return [r.left + d.x, r.top + d.y]; })()"""
-    )
+    x, y = node_position(opened, "nvidia-h100")
     opened.page.mouse.click(x, y)
     assert opened.page.inner_text("#details h2") == "H100"
     text = details_text(opened)
@@ -218,6 +223,29 @@ def test_whatif_marks_the_apps_that_fail_without_tsmc(open_page, shipped_site, s
     assert sorted(listed) == next(c["apps"] for c in ranking if c["vendor"] == "nvidia")
 
 
+def test_whatif_removes_one_offering(open_page, shipped_site, shipped_analysis):
+    """Removing one offering (a click on Azure, or TSMC N7 from the list) marks what survival says fails."""
+    from graph.survival import failed_nodes
+
+    index = shipped_analysis.projection.index
+
+    def fails_without(node: str) -> list[str]:
+        return sorted(index.ids[n] for n in failed_nodes(index, {index.number[node]}) if index.is_app[n])
+
+    opened = open_page(shipped_site)
+    opened.page.check("input[name=mode][value=whatif]")
+    opened.page.check("input[name=whatif-click][value=node]")
+    x, y = node_position(opened, "azure")
+    opened.page.mouse.click(x, y)
+    assert opened.js("stackmap.state.whatif") == "node:azure"
+    listed = opened.js("[...document.querySelectorAll('#whatif-apps li')].map(li => li.dataset.node)")
+    assert sorted(listed) == fails_without("azure") == ["chatgpt", "github-copilot", "jasper-app"]
+    opened.page.select_option("#whatif-vendor", "node:tsmc-n7")
+    listed = opened.js("[...document.querySelectorAll('#whatif-apps li')].map(li => li.dataset.node)")
+    assert sorted(listed) == fails_without("tsmc-n7")
+    assert "Without TSMC N7 family (N7, N7+, N6)" in opened.page.inner_text("#whatif-result")
+
+
 def test_hostile_vendor_shows_as_plain_text(open_page, make_data, tmp_path):
     """A vendor whose name, description, note, moat and source title hold <script> and <img onerror>
     shows them as text: no dialog, no script, no image element."""
@@ -228,11 +256,7 @@ def test_hostile_vendor_shows_as_plain_text(open_page, make_data, tmp_path):
     hostile = XSS.replace("window.__xss=1", "alert(1);window.__xss=1")
     assert opened.page.inner_text("#details h2") == hostile
     assert text.count(hostile) >= 4  # name in the heading, description, note, moat evidence, source title
-    x, y = opened.js(
-        """(() => { const p = network.getPositions(['evil-app'])['evil-app'];
-            const d = network.canvasToDOM(p); const r = document.getElementById('graph').getBoundingClientRect();
-            return [r.left + d.x, r.top + d.y]; })()"""
-    )
+    x, y = node_position(opened, "evil-app")
     opened.page.mouse.move(x, y)
     opened.page.wait_for_timeout(400)
     assert hostile in opened.js("document.querySelector('div.vis-tooltip').innerText")

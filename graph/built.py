@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import ANALYSIS_FILE, DATASET_FILES
+from .build import ANALYSIS_FILE, DATASET_FILES, HTML_FILE
 from .paths import ontology_dir
 
 DATASET = DATASET_FILES["nquads"]
-OUTPUTS = (*DATASET_FILES.values(), ANALYSIS_FILE, "report.md", "report.html")  # any missing means build
+OUTPUTS = (*DATASET_FILES.values(), ANALYSIS_FILE, HTML_FILE, "report.md", "report.html")  # any missing: build
 
 
 def _newest(folder: Path) -> float:

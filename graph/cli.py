@@ -198,6 +198,21 @@ def cmd_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_view(args: argparse.Namespace) -> int:
+    from .build import HTML_FILE
+    from .built import is_stale
+    from .view import open_in_browser
+
+    page = Path(args.out) / HTML_FILE
+    if args.rebuild or is_stale(_data_dir(args), Path(args.out)):
+        cmd_build(args)
+    if open_in_browser(page):
+        print(f"opened {page} in the browser")
+    else:
+        print(f"no browser found; open {page.resolve()}")
+    return EXIT_OK
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from .named_queries import resolve
     from .results_format import render
@@ -521,7 +536,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 COMMANDS = {
     "build": (
         cmd_build,
-        "check and analyse the data, then write the knowledge graph, analysis.json and the report to the output folder",
+        "check and analyse the data, then write the graph, analysis.json, stackmap.html and the report to out/",
         "examples:\n  stackmap build\n  stackmap build --data my-data --out site/",
     ),
     "report": (
@@ -531,6 +546,12 @@ COMMANDS = {
         "The report answers where value accrues with the analyses' numbers: the stack, the value flow,\n"
         "concentration, chokepoints, vertical integration and moats, and the sources. `stackmap build`\n"
         "writes it too, beside the dataset.",
+    ),
+    "view": (
+        cmd_view,
+        "open the interactive graph (out/stackmap.html) in the browser, building it first when needed",
+        "examples:\n  stackmap view\n  stackmap view --rebuild --data my-data --out site/\n\n"
+        "The page is one file that works offline. It is rebuilt when it is missing or older than the data.",
     ),
     "check": (
         cmd_check,
@@ -670,8 +691,10 @@ def make_parser() -> argparse.ArgumentParser:
                 default="oxigraph",
                 help="SHACL engine: the shapes compiled to SPARQL (default, fast) or pyshacl (the reference)",
             )
-        elif name in ("build", "report"):
+        elif name in ("build", "report", "view"):
             p.add_argument("--out", metavar="DIR", default="out", help="the output folder (default: out/)")
+            if name == "view":
+                p.add_argument("--rebuild", action="store_true", help="build even when the page is up to date")
         elif name == "query":
             from .results_format import FORMATS
 

@@ -281,12 +281,16 @@ def test_build(cli, mini, tmp_path):
     report = sorted(["report.html", "report.md", *(f"figures/{name}.svg" for name in REPORT_FIGURES)])
     assert result.out.splitlines() == [
         MINI_SUMMARY,
-        *(f"wrote {out}/{name}" for name in sorted(["analysis.json", "stackmap.nq", "stackmap.trig", *report])),
+        *(
+            f"wrote {out}/{name}"
+            for name in sorted(["analysis.json", "stackmap.html", "stackmap.nq", "stackmap.trig", *report])
+        ),
     ]
     assert sorted(p.name for p in out.iterdir()) == [
         "analysis.json",
         "figures",
         *report[-2:],
+        "stackmap.html",
         "stackmap.nq",
         "stackmap.trig",
     ]
@@ -385,6 +389,6 @@ def test_build_files_have_the_usual_mode(cli, tmp_path):
     finally:
         os.umask(old)
     modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").rglob("*") if p.is_file()}
-    assert modes == {"analysis.json": 0o644, "stackmap.nq": 0o644, "stackmap.trig": 0o644} | {
+    assert modes == {"analysis.json": 0o644, "stackmap.html": 0o644, "stackmap.nq": 0o644, "stackmap.trig": 0o644} | {
         name: 0o644 for name in ["report.md", "report.html", *(f"{figure}.svg" for figure in REPORT_FIGURES)]
     }

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 
 from . import http_client, vocab
-from .sparql import QueryResult
+from .sparql import QueryResult, collect
 
 ACCEPT = (
     "application/sparql-results+json, application/sparql-results+xml;q=0.9, "
@@ -39,28 +39,13 @@ def read_answer(content_type: str, body: bytes, limit: int) -> QueryResult:
     results_format = ox.QueryResultsFormat.from_media_type(media)
     try:
         if results_format is not None:
-            parsed = ox.parse_query_results(body, format=results_format)
-            if isinstance(parsed, ox.QueryBoolean):
-                return QueryResult("ask", boolean=bool(parsed))
-            result = QueryResult("select", variables=[v.value for v in parsed.variables])
-            for solution in parsed:
-                if len(result.rows) == limit:
-                    result.truncated = True
-                    break
-                result.rows.append(tuple(solution))
-            return result
+            return collect(ox.parse_query_results(body, format=results_format), limit)
         rdf_format = ox.RdfFormat.from_media_type(media)
         if rdf_format is None:
             raise http_client.RemoteError(
                 f"the endpoint answered with '{content_type}', which is neither results nor RDF"
             )
-        result = QueryResult("graph")
-        for triple in ox.parse(body, format=rdf_format):
-            if len(result.triples) == limit:
-                result.truncated = True
-                break
-            result.triples.append(ox.Triple(triple.subject, triple.predicate, triple.object))
-        return result
+        return collect((ox.Triple(t.subject, t.predicate, t.object) for t in ox.parse(body, format=rdf_format)), limit)
     except (SyntaxError, ValueError) as error:
         raise http_client.RemoteError(f"the endpoint's answer ({media}) could not be read: {error}") from None
 

@@ -77,7 +77,9 @@ class QueryResult:
     truncated: bool = False
 
 
-def _collect(solutions, limit: int) -> QueryResult:
+def collect(solutions, limit: int) -> QueryResult:
+    """A QueryResult from pyoxigraph solutions, a boolean or triples, at most `limit` rows or triples
+    (flagged `truncated`)."""
     if isinstance(solutions, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(solutions))
     if isinstance(solutions, ox.QuerySolutions):
@@ -108,7 +110,7 @@ def run_query(
     def work() -> None:
         try:
             solutions = store.query(text, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
-            outcome["result"] = _collect(solutions, limit)
+            outcome["result"] = collect(solutions, limit)
         except SyntaxError as error:
             outcome["error"] = QueryError(f"malformed query: {error}")
         except Exception as error:  # an engine error while evaluating

@@ -133,10 +133,11 @@ def to_problems(
 def validate(
     files: list[FileFacts], store: ox.Store, ignore_values: Set[str] = frozenset(), engine: str = "oxigraph"
 ) -> list[Problem]:
-    """SHACL problems of the data files, found by the `oxigraph` engine (shapes compiled to SPARQL)
-    or by `pyshacl` (the reference)."""
+    """SHACL problems of the data files (whose quads are in store), found by the `oxigraph` engine
+    (shapes compiled to SPARQL) or by `pyshacl` (the reference)."""
     if engine == "pyshacl":
-        results = pyshacl_results(q for f in files for q in f.quads)
+        graphs = [ox.NamedNode(f.graph) for f in files]
+        results = pyshacl_results(q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
     elif engine == "oxigraph":
         results = oxigraph_results(store)
     else:

@@ -36,15 +36,14 @@ class Summary:
 
 def summarise(loaded: LoadedMap) -> Summary:
     """Count vendors, offerings, dependencies, figures, sources, moat claims and data triples."""
-    counts = dict.fromkeys(
-        (vocab.VENDOR, vocab.OFFERING, vocab.DEPENDENCY, vocab.FIGURE, vocab.SOURCE_CLASS, vocab.MOAT_CLAIM), 0
-    )
-    triples = 0
-    for facts in loaded.files:
-        for quad in facts.quads:
-            triples += 1
-            if quad.predicate.value == vocab.RDF_TYPE and quad.object.value in counts:
-                counts[quad.object.value] += 1
+    classes = (vocab.VENDOR, vocab.OFFERING, vocab.DEPENDENCY, vocab.FIGURE, vocab.SOURCE_CLASS, vocab.MOAT_CLAIM)
+    counts = dict.fromkeys(classes, 0)
+    graphs = {f.graph for f in loaded.files}
+    values = " ".join(f"<{c}>" for c in classes)
+    query = f"SELECT ?g ?c (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ {values} }} GRAPH ?g {{ ?s a ?c }} }} GROUP BY ?g ?c"
+    for graph, cls, n in loaded.store.query(query):
+        if graph.value in graphs:
+            counts[cls.value] += int(n.value)
     return Summary(
         files=len(loaded.files),
         vendors=counts[vocab.VENDOR],
@@ -53,7 +52,7 @@ def summarise(loaded: LoadedMap) -> Summary:
         figures=counts[vocab.FIGURE],
         sources=counts[vocab.SOURCE_CLASS],
         moats=counts[vocab.MOAT_CLAIM],
-        triples=triples,
+        triples=loaded.triples,
     )
 
 

@@ -66,18 +66,27 @@ class _Reader:
         self.vocab = vocabulary
         self.facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
         self.g = ox.NamedNode(self.facts.graph)
+        self.nodes: dict[str, ox.NamedNode] = {}  # one NamedNode per IRI of the file
 
     # -- output -------------------------------------------------------------------------------
 
     def problem(self, line: int, message: str) -> None:
         self.facts.problems.append(Problem(self.facts.relpath, line, message))
 
+    def node(self, iri: str) -> ox.NamedNode:
+        node = self.nodes.get(iri)
+        if node is None:
+            node = self.nodes[iri] = ox.NamedNode(iri)
+        return node
+
     def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str, line: int) -> None:
-        obj = ox.NamedNode(o) if isinstance(o, str) else o
-        self.facts.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), obj, self.g))
-        self.facts.lines.setdefault((s, p), line)
+        lines = self.facts.lines
         if isinstance(o, str):
-            self.facts.lines.setdefault((s, p, o), line)
+            self.facts.quads.append(ox.Quad(self.node(s), self.node(p), self.node(o), self.g))
+            lines.setdefault((s, p, o), line)
+        else:
+            self.facts.quads.append(ox.Quad(self.node(s), self.node(p), o, self.g))
+        lines.setdefault((s, p), line)
 
     def declare(self, identifier: str, kind: str, line: int) -> str:
         iri = vocab.entity(identifier)
@@ -519,7 +528,7 @@ def read_yaml(relpath: str, text: str, vocabulary: Vocabulary) -> FileFacts:
     if root is None:
         reader.problem(0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it")
         return reader.facts
-    if (alias := _first_alias(root)) is not None:
+    if ("&" in text or "*" in text) and (alias := _first_alias(root)) is not None:  # no alias without them
         reader.problem(alias, "YAML anchors and aliases (&name, *name) are not supported: write the values out")
         return reader.facts
     reader.read(root)

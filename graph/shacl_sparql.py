@@ -59,6 +59,7 @@ class CompiledCheck:
 
     query: str
     message: str
+    cycle_predicates: tuple[str, ...] = ()  # a `$this (p|q)+ $this` constraint: run only if these edges cycle
 
 
 class _Shapes:
@@ -177,14 +178,35 @@ class _Compiler:
         elif single is not None:
             step = f"?value <{single}> ?this . BIND (<{single}> AS ?path)"
         else:
-            step = f"?this ?path ?value . FILTER (?path IN ({', '.join(f'<{i}>' for i in alternatives)}))"
+            step = f"VALUES ?path {{ {' '.join(f'<{i}>' for i in alternatives)} }} ?this ?path ?value ."
         checks = []
-        counts = []
-        for n in s.objects(shape, "minCount"):
-            counts.append(f"COUNT(DISTINCT ?value) < {int(n.value)}")
-        for n in s.objects(shape, "maxCount"):
-            counts.append(f"COUNT(DISTINCT ?value) > {int(n.value)}")
-        if counts:
+        minimum = [int(n.value) for n in s.objects(shape, "minCount")]
+        maximum = [int(n.value) for n in s.objects(shape, "maxCount")]
+        if single is not None and set(minimum + maximum) <= {1}:
+            # Counts of one predicate as joins, the property's triples first (most properties are rare
+            # on their targets): far faster on Oxigraph than grouping every target.
+            plain = f"?value <{single}> ?this" if text.startswith("^") else f"?this <{single}> ?value"
+            bind = f"BIND (<{single}> AS ?path)"
+            if maximum:
+                other = plain.replace("?value", "?_other")
+                checks.append(
+                    CompiledCheck(
+                        f"SELECT DISTINCT ?this ?path WHERE {{ {plain} . {other} . "
+                        f"FILTER (!sameTerm(?value, ?_other)) {target} {bind} }}",
+                        message,
+                    )
+                )
+            if minimum:
+                checks.append(
+                    CompiledCheck(
+                        f"SELECT ?this ?path WHERE {{ {target} OPTIONAL {{ {plain} }} "
+                        f"FILTER (!BOUND(?value)) {bind} }}",
+                        message,
+                    )
+                )
+        elif minimum or maximum:
+            counts = [f"COUNT(DISTINCT ?value) < {n}" for n in minimum]
+            counts += [f"COUNT(DISTINCT ?value) > {n}" for n in maximum]
             path_bind = f"<{single}>" if single else "?unused"
             checks.append(
                 CompiledCheck(
@@ -194,9 +216,9 @@ class _Compiler:
                 )
             )
         value_shape = self.conforms(shape, "?value")
-        if value_shape != "true":
+        if value_shape != "true":  # the property's triples first, then their subjects' targets
             checks.append(
-                CompiledCheck(f"SELECT ?this ?path ?value WHERE {{ {target} {step} FILTER (!{value_shape}) }}", message)
+                CompiledCheck(f"SELECT ?this ?path ?value WHERE {{ {step} {target} FILTER (!{value_shape}) }}", message)
             )
         return checks
 
@@ -217,7 +239,12 @@ class _Compiler:
             raise UnsupportedShape("sh:select without WHERE {")
         text = text[: match.end()] + f" {target} " + text[match.end() :]
         message = s.one(constraint, "message")
-        return CompiledCheck("\n".join([*sorted(set(prefixes)), text]), message.value if message else "violation")
+        namespaces = {p.split()[1][:-1]: p.split()[2][1:-1] for p in prefixes}
+        return CompiledCheck(
+            "\n".join([*sorted(set(prefixes)), text]),
+            message.value if message else "violation",
+            _cycle_predicates(select.value, namespaces),
+        )
 
     def node_shape(self, shape) -> list[CompiledCheck]:
         s = self.shapes
@@ -253,13 +280,56 @@ def compile_shapes(shapes_path: Path) -> tuple[CompiledCheck, ...]:
     return tuple(checks)
 
 
+_CYCLE = re.compile(r"^\s*SELECT\s+\$this\s+WHERE\s*\{\s*\$this\s+\(([^()]*)\)\+\s+\$this\s*\.?\s*\}\s*$", re.I)
+
+
+def _cycle_predicates(select: str, namespaces: dict[str, str]) -> tuple[str, ...]:
+    """The predicates of a `SELECT $this WHERE { $this (p|q|...)+ $this }` constraint, else ()."""
+    match = _CYCLE.match(select)
+    if match is None:
+        return ()
+    iris = []
+    for name in match.group(1).split("|"):
+        name = name.strip()
+        if name.startswith("<") and name.endswith(">"):
+            iris.append(name[1:-1])
+        elif ":" in name and name.split(":", 1)[0] in namespaces:
+            prefix, local = name.split(":", 1)
+            iris.append(namespaces[prefix] + local)
+        else:
+            return ()
+    return tuple(iris)
+
+
+def _has_cycle(store: ox.Store, predicates: tuple[str, ...]) -> bool:
+    """Whether the edges of these predicates (over all graphs) form a cycle, self-loops included."""
+    from graphlib import CycleError, TopologicalSorter
+
+    values = " ".join(f"<{p}>" for p in predicates)
+    sorter: TopologicalSorter = TopologicalSorter()
+    for s, o in store.query(
+        f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", use_default_graph_as_union=True
+    ):
+        sorter.add(s, o)
+    try:
+        sorter.prepare()
+    except CycleError:
+        return True
+    return False
+
+
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
 def run_checks(store: ox.Store, checks: tuple[CompiledCheck, ...]) -> list[RawResult]:
     """The violations found by running every check on store (default graph = union of all graphs)."""
     results: list[RawResult] = []
+    cycles: dict[tuple[str, ...], bool] = {}
     for check in checks:
+        if check.cycle_predicates not in cycles:
+            cycles[check.cycle_predicates] = bool(check.cycle_predicates) and _has_cycle(store, check.cycle_predicates)
+        if check.cycle_predicates and not cycles[check.cycle_predicates]:
+            continue  # no cycle among these edges: the path query (slow on large maps) finds nothing
         solutions = store.query(check.query, use_default_graph_as_union=True)
         names = [v.value for v in solutions.variables]
         for solution in solutions:

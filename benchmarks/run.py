@@ -134,21 +134,18 @@ def _data_nquads(folder: Path) -> Path:
     return target
 
 
-def _child(args: list[str], timeout: float) -> tuple[str, float, float, bool]:
-    """Run `python -m benchmarks.run ARGS`: its stdout, wall seconds, peak RSS (MB) and whether it timed out."""
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "benchmarks.run", *args], stdout=subprocess.PIPE, text=True, cwd=Path.cwd()
-    )
+def _child(args: list[str], timeout: float) -> tuple[str, bool]:
+    """Run `python -m benchmarks.run ARGS` in a fresh interpreter: its stdout and whether it timed out."""
+    process = subprocess.Popen([sys.executable, "-m", "benchmarks.run", *args], stdout=subprocess.PIPE, text=True)
     try:
         stdout, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         process.kill()
         stdout, _ = process.communicate()
-        return stdout, time.perf_counter() - started, 0.0, True
+        return stdout, True
     if process.returncode:
         raise SystemExit(f"benchmark child failed: {' '.join(args)}")
-    return stdout, time.perf_counter() - started, 0.0, False
+    return stdout, False
 
 
 def _cli_check(folder: Path) -> tuple[float, float]:
@@ -187,7 +184,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--query", default=DEFAULT_QUERY, help=f"the named query to time (default {DEFAULT_QUERY})")
     parser.add_argument("--all-queries", action="store_true", help="also time every shipped query (one run)")
     parser.add_argument(
-        "--baseline-sizes", type=_sizes, default=[1000, 10000], help="sizes for the rdflib/pyshacl baseline ('' for none)"
+        "--baseline-sizes", type=_sizes, default=[1000, 10000], help="sizes of the rdflib/pyshacl baseline ('' for none)"
     )
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a baseline run is stopped")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child: one pipeline run, JSON out
@@ -213,31 +210,33 @@ def main(argv: list[str] | None = None) -> int:
         for i in range(args.repeat):
             print(f"{size:,} vendors: run {i + 1} of {args.repeat} ...", file=sys.stderr, flush=True)
             extra = ["--all-queries"] if args.all_queries and i == 0 else []
-            stdout, *_ = _child(["--measure", str(folder), "--query", args.query, *extra], timeout=3600)
+            stdout, _ = _child(["--measure", str(folder), "--query", args.query, *extra], timeout=3600)
             runs.append(json.loads(stdout))
             if extra:
                 query_rows[size] = runs[-1]["queries"]
         cli = statistics.median(_cli_check(folder)[0] for _ in range(args.repeat))
-        seconds = {s: statistics.median(r["seconds"][s] for r in runs) if s in runs[0]["seconds"] else None for s in STAGES}
-        peak = max(runs[0]["peak_mb"][s] for s in PIPELINE)
-        total = statistics.median(sum(r["seconds"][s] for s in PIPELINE) for r in runs)
+        seconds = {s: _median(r["seconds"].get(s) for r in runs) for s in STAGES}
+        total = _median(sum(r["seconds"][s] for s in PIPELINE) for r in runs)
+        peak = _median(max(r["peak_mb"][s] for s in PIPELINE) for r in runs)
         cells = [f"{size:,}", f"{runs[0]['triples']:,}", *(_seconds(seconds[s]) for s in STAGES), _seconds(total)]
         rows.append([*cells, f"{peak:,.0f}", _seconds(cli)])
-        _print_table(header, rows)
+        print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     baseline_rows = []
     for size in args.baseline_sizes:
         nquads = _data_nquads(_market(args.work, size))
         print(f"{size:,} vendors: rdflib + pyshacl baseline ...", file=sys.stderr, flush=True)
-        stdout, _, _, timed_out = _child(["--baseline", str(nquads)], timeout=args.timeout)
+        stdout, timed_out = _child(["--baseline", str(nquads)], timeout=args.timeout)
         found: dict = {}
         for line in stdout.splitlines():
             found.update(json.loads(line))
-        cells = [f"{size:,}", _seconds(found.get("parse")) if "parse" in found else "timeout"]
-        cells.append(_seconds(found.get("validate")) if "validate" in found else "timeout")
-        cells.append(f"{max(found.get('parse_mb', 0), found.get('validate_mb', 0)):,.0f}" if found else "n/a")
-        baseline_rows.append(cells)
-        if timed_out:
-            print(f"  stopped after {args.timeout:g} s", file=sys.stderr)
+        peak = max(found.get("parse_mb", 0), found.get("validate_mb", 0))
+        cells = [f"{size:,}", _seconds(found["parse"]) if "parse" in found else f"timeout ({args.timeout:g} s)"]
+        cells.append(_seconds(found["validate"]) if "validate" in found else f"timeout ({args.timeout:g} s)")
+        baseline_rows.append([*cells, f"{peak:,.0f}" if found else "n/a"])
+        print(" | ".join(baseline_rows[-1]), file=sys.stderr, flush=True)
+    if rows:
+        _print_table(header, rows)
+    if baseline_rows:
         _print_table(["vendors", "rdflib parse (N-Quads)", "pyshacl validate", "peak MB"], baseline_rows)
     if query_rows:
         names = sorted({n for q in query_rows.values() for n in q})
@@ -245,6 +244,11 @@ def main(argv: list[str] | None = None) -> int:
         table = [[f"`{n}`", *(f"{q[n][0]:.2f} s ({q[n][1]:,} rows)" for q in query_rows.values())] for n in names]
         _print_table(header, table)
     return 0
+
+
+def _median(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
 
 
 def _print_table(header: list[str], rows: list[list[str]]) -> None:

@@ -34,7 +34,8 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     loaded = load_valid(data_dir, progress)
     analysis = analyse(project(loaded.store, progress), progress=progress)
     loaded.store.bulk_extend(analysis_quads(analysis))
-    files = {Path(out_dir) / name: export.serialize(loaded.store, fmt) for fmt, name in DATASET_FILES.items()}
+    datasets = export.serialize_many(loaded.store, DATASET_FILES)
+    files = {Path(out_dir) / name: datasets[fmt] for fmt, name in DATASET_FILES.items()}
     files[Path(out_dir) / ANALYSIS_FILE] = to_json(analysis)
     write_files(files)
     return BuildResult(summary=summarise(loaded), written=sorted(files))

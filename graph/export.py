@@ -65,14 +65,26 @@ def _sorted_triples(store: ox.Store) -> bytes:
 
 def serialize(quads: Iterable[ox.Quad] | ox.Store, fmt: str) -> bytes:
     """The quads (a store or an iterable) in format `fmt` (one of FORMATS)."""
-    if fmt not in FORMATS:
-        raise ValueError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
+    return serialize_many(quads, [fmt])[fmt]
+
+
+def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> dict[str, bytes]:
+    """The quads in each of the formats `fmts`, sorting them once for all."""
+    fmts = list(fmts)
+    for fmt in fmts:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
     store = _store(quads)
-    rdf_format = FORMATS[fmt]
-    if fmt == "nquads":
-        return nquads(store)
-    if not rdf_format.supports_datasets:
-        triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
-        return ox.serialize(triples, format=rdf_format, prefixes=vocab.PREFIXES)
-    ordered = ox.parse(nquads(store), format=ox.RdfFormat.N_QUADS)
-    return ox.serialize(ordered, format=rdf_format, prefixes=vocab.PREFIXES)
+    sorted_quads = nquads(store) if any(FORMATS[f].supports_datasets for f in fmts) else b""
+    out = {}
+    for fmt in fmts:
+        rdf_format = FORMATS[fmt]
+        if fmt == "nquads":
+            out[fmt] = sorted_quads
+        elif rdf_format.supports_datasets:
+            ordered = ox.parse(sorted_quads, format=ox.RdfFormat.N_QUADS)
+            out[fmt] = ox.serialize(ordered, format=rdf_format, prefixes=vocab.PREFIXES)
+        else:
+            triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
+            out[fmt] = ox.serialize(triples, format=rdf_format, prefixes=vocab.PREFIXES)
+    return out

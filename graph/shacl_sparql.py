@@ -19,6 +19,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -321,11 +322,15 @@ def _has_cycle(store: ox.Store, predicates: tuple[str, ...]) -> bool:
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
-def run_checks(store: ox.Store, checks: tuple[CompiledCheck, ...]) -> list[RawResult]:
+def run_checks(
+    store: ox.Store, checks: tuple[CompiledCheck, ...], progress: Callable[[str], None] | None = None
+) -> list[RawResult]:
     """The violations found by running every check on store (default graph = union of all graphs)."""
     results: list[RawResult] = []
     cycles: dict[tuple[str, ...], bool] = {}
-    for check in checks:
+    for number, check in enumerate(checks, start=1):
+        if progress and number % 20 == 0:
+            progress(f"checked {number} of {len(checks)} shape constraints")
         if check.cycle_predicates not in cycles:
             cycles[check.cycle_predicates] = bool(check.cycle_predicates) and _has_cycle(store, check.cycle_predicates)
         if check.cycle_predicates and not cycles[check.cycle_predicates]:

@@ -11,6 +11,8 @@ from .checks import check_ids
 from .loader import LoadedMap, read_folder
 from .problems import DataError, Problem
 
+LARGE_MAP = 200_000  # data triples from which validating reports progress
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -56,9 +58,12 @@ def summarise(loaded: LoadedMap) -> Summary:
     )
 
 
-def find_problems(loaded: LoadedMap, shapes: bool = True, engine: str = "oxigraph") -> list[Problem]:
+def find_problems(
+    loaded: LoadedMap, shapes: bool = True, engine: str = "oxigraph", progress: Callable[[str], None] | None = None
+) -> list[Problem]:
     """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
-    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl)."""
+    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl); `progress`
+    hears of the shapes on large maps."""
     problems = list(loaded.problems)
     id_problems, bad_refs = check_ids(loaded.files)
     problems += id_problems
@@ -66,7 +71,11 @@ def find_problems(loaded: LoadedMap, shapes: bool = True, engine: str = "oxigrap
         return sorted(set(problems))
     from .shacl import validate as shacl_validate
 
-    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine)
+    if progress and loaded.triples >= LARGE_MAP:
+        progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
+    else:
+        progress = None
+    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress)
     return sorted(set(problems))
 
 
@@ -79,7 +88,7 @@ def check(
     loaded = read_folder(Path(data_dir), progress)
     if not loaded.files:
         return loaded, [Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")]
-    return loaded, find_problems(loaded, shapes, engine)
+    return loaded, find_problems(loaded, shapes, engine, progress)
 
 
 def load_valid(data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True) -> LoadedMap:

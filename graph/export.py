@@ -8,7 +8,7 @@ terms do and keeps millions of quads out of Python objects.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
@@ -31,30 +31,27 @@ def _store(quads: Iterable[ox.Quad] | ox.Store) -> ox.Store:
     return store
 
 
-def _graph_lines(store: ox.Store) -> list[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]]:
+def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]]:
     """Each graph of the store (the default graph first, then by name) with its sorted N-Triples lines."""
     graphs: list = sorted(store.named_graphs(), key=str)
     graphs.insert(0, ox.DefaultGraph())
-    out = []
     for graph in graphs:
         lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
         if lines:
             lines.sort()
-            out.append((graph, lines))
-    return out
+            yield graph, lines
 
 
 def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
     """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
     chunks = []
     for graph, lines in _graph_lines(_store(quads)):
-        if isinstance(graph, ox.DefaultGraph):
-            chunks += lines
-        else:
+        if not isinstance(graph, ox.DefaultGraph):
             name = b" " + str(graph).encode("utf-8") + b" ."
-            chunks += [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
-    chunks.append(b"")
-    return b"\n".join(chunks) if len(chunks) > 1 else b""
+            lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
+        lines.append(b"")
+        chunks.append(b"\n".join(lines))
+    return b"".join(chunks)
 
 
 def _sorted_triples(store: ox.Store) -> bytes:

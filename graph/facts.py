@@ -37,6 +37,7 @@ class FileFacts:
     relpath: str
     graph: str
     quads: list[ox.Quad] = field(default_factory=list)
+    nquads: list[str] = field(default_factory=list)  # or the same as N-Quads lines (the YAML reader's, faster)
     declared: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (kind, line)
     references: list[Reference] = field(default_factory=list)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)  # (s,) (s,p) (s,p,o) -> line

@@ -21,7 +21,7 @@ from .turtle_source import read_turtle
 from .yaml_source import read_yaml
 
 DATA_SUFFIXES = (".yaml", ".yml", ".ttl")
-_BATCH = 200_000  # quads moved into the store at a time
+_BATCH = 200_000  # N-Quads lines moved into the store at a time
 
 
 @dataclass
@@ -98,17 +98,18 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
     store = ox.Store()
     store.bulk_extend(ontology.ontology_quads())
     files: list[FileFacts] = []
-    batch: list[ox.Quad] = []
+    batch: list[str] = []
     triples = 0
     with gc_paused():  # millions of small objects: the collector's scans would dominate
         for index, path in enumerate(paths, start=1):
             facts = read_file(data_dir, path, vocabulary)
-            triples += len(facts.quads)
-            batch += facts.quads
-            facts.quads = []  # the store holds them from here on
+            triples += len(facts.quads) + len(facts.nquads)
+            batch += facts.nquads
+            batch += [f"{q} .\n" for q in facts.quads]
+            facts.quads, facts.nquads = [], []  # the store holds them from here on
             files.append(facts)
             if len(batch) >= _BATCH or index == len(paths):
-                store.bulk_extend(batch)
+                store.load("".join(batch).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
                 batch = []
             if progress and index % 5000 == 0:
                 progress(f"read {index:,} of {len(paths):,} files")

@@ -65,27 +65,22 @@ class _Reader:
     def __init__(self, relpath: str, vocabulary: Vocabulary):
         self.vocab = vocabulary
         self.facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
-        self.g = ox.NamedNode(self.facts.graph)
-        self.nodes: dict[str, ox.NamedNode] = {}  # one NamedNode per IRI of the file
+        self.graph_end = f"<{self.facts.graph}> .\n"  # the end of each N-Quads line of this file
 
     # -- output -------------------------------------------------------------------------------
 
     def problem(self, line: int, message: str) -> None:
         self.facts.problems.append(Problem(self.facts.relpath, line, message))
 
-    def node(self, iri: str) -> ox.NamedNode:
-        node = self.nodes.get(iri)
-        if node is None:
-            node = self.nodes[iri] = ox.NamedNode(iri)
-        return node
-
     def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str, line: int) -> None:
+        """State (s, p, o) in the file's graph, as an N-Quads line: every IRI here is a vocabulary
+        term, an id checked against ID_RE, or a URL checked by `url`, so the text is valid N-Quads."""
         lines = self.facts.lines
         if isinstance(o, str):
-            self.facts.quads.append(ox.Quad(self.node(s), self.node(p), self.node(o), self.g))
+            self.facts.nquads.append(f"<{s}> <{p}> <{o}> {self.graph_end}")
             lines.setdefault((s, p, o), line)
         else:
-            self.facts.quads.append(ox.Quad(self.node(s), self.node(p), o, self.g))
+            self.facts.nquads.append(f"<{s}> <{p}> {o} {self.graph_end}")
         lines.setdefault((s, p), line)
 
     def declare(self, identifier: str, kind: str, line: int) -> str:
@@ -204,6 +199,14 @@ class _Reader:
             return None
         if not URL_RE.match(value):
             self.problem(_node_line(node), f"`{key}` must be an http:// or https:// URL, not '{value}'")
+            return None
+        try:
+            ox.NamedNode(value)
+        except ValueError as error:
+            self.problem(
+                _node_line(node),
+                f"`{key}` '{value}' is not a valid URL ({error}): percent-encode special characters (%25 for %)",
+            )
             return None
         return value
 

@@ -30,6 +30,7 @@ from . import vocab
 
 SH = vocab.SH
 _TYPE_PATH = f"<{vocab.RDF_TYPE}>/<{vocab.RDFS}subClassOf>*"
+_NO_LIMIT = 10**15
 
 # Lexical forms a literal of these datatypes must have to be well-typed.
 _LEXICAL = {
@@ -61,6 +62,7 @@ class CompiledCheck:
     query: str
     message: str
     cycle_predicates: tuple[str, ...] = ()  # a `$this (p|q)+ $this` constraint: run only if these edges cycle
+    precheck: str | None = None  # an ASK that is false when the query cannot find a violation
 
 
 class _Shapes:
@@ -217,9 +219,23 @@ class _Compiler:
                 )
             )
         value_shape = self.conforms(shape, "?value")
-        if value_shape != "true":  # the property's triples first, then their subjects' targets
+        if value_shape != "true":
+            # Whether a value conforms depends on the value alone: the check runs only when some
+            # distinct value of the property (on any subject) fails, which valid data never has.
+            if single is None:
+                values = f"VALUES ?_p {{ {' '.join(f'<{i}>' for i in alternatives)} }} ?_s ?_p ?value"
+            elif text.startswith("^"):
+                values = f"?value <{single}> ?_s"
+            else:
+                values = f"?_s <{single}> ?value"
+            # (A LIMIT above any count keeps Oxigraph from pushing the filter into the DISTINCT.)
+            bad = f"{{ SELECT DISTINCT ?value WHERE {{ {values} }} LIMIT {_NO_LIMIT} }} FILTER (!{value_shape})"
             checks.append(
-                CompiledCheck(f"SELECT ?this ?path ?value WHERE {{ {step} {target} FILTER (!{value_shape}) }}", message)
+                CompiledCheck(
+                    f"SELECT ?this ?path ?value WHERE {{ {step} {target} FILTER (!{value_shape}) }}",
+                    message,
+                    precheck=f"ASK {{ {bad} }}",
+                )
             )
         return checks
 
@@ -333,6 +349,8 @@ def run_checks(
             progress(f"checked {number} of {len(checks)} shape constraints")
         if check.cycle_predicates not in cycles:
             cycles[check.cycle_predicates] = bool(check.cycle_predicates) and _has_cycle(store, check.cycle_predicates)
+        if check.precheck and not store.query(check.precheck, use_default_graph_as_union=True):
+            continue
         if check.cycle_predicates and not cycles[check.cycle_predicates]:
             continue  # no cycle among these edges: the path query (slow on large maps) finds nothing
         solutions = store.query(check.query, use_default_graph_as_union=True)

@@ -99,6 +99,8 @@ def to_problems(
     """Problems at `file:line` for validation results; results whose focus or value is in
     ignore_values (an echo of a bad reference already reported with a did-you-mean) and results on
     a value the YAML reader already rejected are dropped."""
+    if not results:
+        return []
     keys = ontology.load_vocabulary().keys_by_iri
     rejected = {pair for f in files for pair in f.rejected}
     owner: dict[str, FileFacts] = {}

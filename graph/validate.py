@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import vocab
 from .checks import check_ids
+from .gc_pause import gc_paused
 from .loader import LoadedMap, read_folder
 from .problems import DataError, Problem
 
@@ -58,6 +59,7 @@ def summarise(loaded: LoadedMap) -> Summary:
     )
 
 
+@gc_paused()
 def find_problems(
     loaded: LoadedMap, shapes: bool = True, engine: str = "oxigraph", progress: Callable[[str], None] | None = None
 ) -> list[Problem]:

@@ -319,20 +319,25 @@ def _cycle_predicates(select: str, namespaces: dict[str, str]) -> tuple[str, ...
 
 
 def _has_cycle(store: ox.Store, predicates: tuple[str, ...]) -> bool:
-    """Whether the edges of these predicates (over all graphs) form a cycle, self-loops included."""
-    from graphlib import CycleError, TopologicalSorter
-
+    """Whether the edges of these predicates (over all graphs) form a cycle, self-loops included
+    (Kahn's algorithm: some node is never freed of incoming edges)."""
     values = " ".join(f"<{p}>" for p in predicates)
-    sorter: TopologicalSorter = TopologicalSorter()
-    for s, o in store.query(
-        f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}", use_default_graph_as_union=True
-    ):
-        sorter.add(s, o)
-    try:
-        sorter.prepare()
-    except CycleError:
-        return True
-    return False
+    query = f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
+    successors: dict[str, list[str]] = defaultdict(list)
+    incoming: dict[str, int] = defaultdict(int)
+    for s, o in store.query(query, use_default_graph_as_union=True):
+        successors[s.value].append(o.value)
+        incoming[o.value] += 1
+    nodes = set(successors) | set(incoming)
+    free = [n for n in nodes if not incoming[n]]
+    freed = 0
+    while free:
+        freed += 1
+        for o in successors.get(free.pop(), ()):
+            incoming[o] -= 1
+            if not incoming[o]:
+                free.append(o)
+    return freed < len(nodes)
 
 
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")

@@ -115,4 +115,9 @@ def plain(value):
 @gc_paused()
 def to_json(analysis: Analysis) -> bytes:
     """The results as indented JSON, byte-identical for the same data."""
-    return (json.dumps(to_dict(analysis), indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return results_json(to_dict(analysis))
+
+
+def results_json(results: dict) -> bytes:
+    """`to_dict`'s results as indented JSON (what `analysis.json` holds)."""
+    return (json.dumps(results, indent=2, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,5 +1,6 @@
 """`build`: check the data, run the analyses, then write the dataset (with the analysis results in
-their own named graph) and `analysis.json` to the output folder. On bad data nothing is written."""
+their own named graph), `analysis.json` and the report to the output folder. On bad data nothing is
+written."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from .validate import Summary, load_valid, summarise
 
 DATASET_FILES = {"trig": "stackmap.trig", "nquads": "stackmap.nq"}
 ANALYSIS_FILE = "analysis.json"
+HTML_FILE = "stackmap.html"
 
 
 @dataclass(frozen=True)
@@ -24,18 +26,35 @@ class BuildResult:
 
 
 def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph)
-    and the analysis results (JSON) to out_dir; raises DataError or ProjectionError (writing
-    nothing) when the data has problems."""
-    from .analysis import analyse, to_json
+    """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph),
+    the analysis results (JSON), the interactive view (HTML) and the report (Markdown, HTML, SVG
+    figures) to out_dir; raises DataError or ProjectionError (writing nothing) when the data has problems."""
+    from .analysis import analyse, results_json, to_dict
     from .analysis_graph import analysis_quads
-    from .projection import project
+    from .html_view import read_texts, render_html
+    from .projection import LARGE_GRAPH, project
+    from .report import render_report
+    from .source_support import source_support
 
     loaded = load_valid(data_dir, progress)
     analysis = analyse(project(loaded.store, progress), progress=progress)
+    if progress and analysis.projection.graph.number_of_nodes() < LARGE_GRAPH:
+        progress = None  # small maps render in well under a second: no progress lines
+    results = to_dict(analysis)
+    out = Path(out_dir)
+    if progress:
+        progress("rendering the report and the HTML view")
+    files = {
+        out / name: data
+        for name, data in render_report(analysis.projection, results, source_support(loaded.store)).items()
+    }
+    page = render_html(analysis.projection, results, analysis.chokepoints.cuts, read_texts(loaded.store))
+    files[out / HTML_FILE] = page.encode("utf-8")
+    files[out / ANALYSIS_FILE] = results_json(results)
     loaded.store.bulk_extend(analysis_quads(analysis))
+    if progress:
+        progress("serialising the dataset")
     datasets = export.serialize_many(loaded.store, DATASET_FILES)
-    files = {Path(out_dir) / name: datasets[fmt] for fmt, name in DATASET_FILES.items()}
-    files[Path(out_dir) / ANALYSIS_FILE] = to_json(analysis)
+    files.update({out / name: datasets[fmt] for fmt, name in DATASET_FILES.items()})
     write_files(files)
     return BuildResult(summary=summarise(loaded), written=sorted(files))

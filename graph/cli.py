@@ -179,11 +179,47 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from .analysis import analyse
+    from .atomic import write_files
+    from .projection import ProjectionError, project
+    from .report import report_files
+
+    loaded = _load(args, shapes=True)
+    progress = _progress(time.monotonic())
+    try:
+        analysis = analyse(project(loaded.store, progress), progress=progress)
+    except ProjectionError as error:
+        raise Failure(f"{error}; {args.out} was not written") from None
+    files = {Path(args.out) / name: data for name, data in report_files(analysis, loaded.store).items()}
+    write_files(files)
+    for path in sorted(files):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_view(args: argparse.Namespace) -> int:
+    from .build import HTML_FILE
+    from .built import is_stale
+    from .view import open_in_browser
+
+    page = Path(args.out) / HTML_FILE
+    if args.rebuild or is_stale(_data_dir(args), Path(args.out)):
+        cmd_build(args)
+    if open_in_browser(page):
+        print(f"opened {page} in the browser")
+    else:
+        print(f"no browser found; open {page.resolve()}")
+    return EXIT_OK
+
+
 def cmd_query(args: argparse.Namespace) -> int:
     from .named_queries import resolve
     from .results_format import render
     from .sparql import QueryError, run_query
 
+    if args.endpoint:
+        return _query_remote(args)
     _data_dir(args)
     try:
         _, text = resolve(args.query)
@@ -202,6 +238,116 @@ def cmd_query(args: argparse.Namespace) -> int:
     sys.stdout.write(render(result, args.format))
     if result.truncated:
         _err(f"note: only the first {args.limit} results are shown (raise --limit for more)")
+    return EXIT_OK
+
+
+def _query_remote(args: argparse.Namespace) -> int:
+    """`query --endpoint`: the query (text, file or shipped name, with --param) run on a remote store."""
+    from . import vocab
+    from .analysis_graph import uses_analysis
+    from .http_client import RemoteError
+    from .named_queries import NAME_RE, bind, resolve
+    from .remote import run_remote
+    from .results_format import render
+
+    try:
+        _, text = resolve(args.query)
+    except LookupError as error:
+        raise Failure(str(error)) from None
+    for param in args.param or []:
+        name, _, value = param.partition("=")
+        if not name or not NAME_RE.match(value):
+            raise UsageError(f"--param takes NAME=ID with an id such as chatgpt, not '{param}'")
+        try:
+            text = bind(text, name.lstrip("?"), vocab.entity(value))
+        except LookupError as error:
+            raise Failure(str(error)) from None
+    try:
+        result = run_remote(args.endpoint, text, timeout=args.timeout, limit=args.limit)
+    except RemoteError as error:
+        raise Failure(str(error)) from None
+    sys.stdout.write(render(result, args.format))
+    if result.truncated:
+        _err(f"note: only the first {args.limit} results are shown (raise --limit for more)")
+    if uses_analysis(text) and result.kind == "select" and not result.rows:
+        _err("note: this query reads analysis results: `stackmap push` uploads them with the data")
+    return EXIT_OK
+
+
+def _built_dataset(args: argparse.Namespace) -> Path:
+    """The dataset in the output folder, built first when missing or older than the data."""
+    from .built import ensure_built
+    from .problems import DataError
+    from .projection import ProjectionError
+
+    directory = _data_dir(args)
+    try:
+        return ensure_built(directory, Path(args.out), _progress(time.monotonic()))
+    except DataError as error:
+        _report_problems(directory, error.problems)
+        raise Failure(_problem_count(error.problems)) from None
+    except ProjectionError as error:
+        raise Failure(str(error)) from None
+
+
+def cmd_push(args: argparse.Namespace) -> int:
+    from .built import read_dataset
+    from .graph_store import push
+    from .http_client import RemoteError
+
+    dataset = _built_dataset(args)
+    progress = _progress(time.monotonic())
+    try:
+        result = push(read_dataset(dataset), args.endpoint, graph=args.graph, timeout=args.timeout, progress=progress)
+    except RemoteError as error:
+        raise Failure(str(error)) from None
+    print(f"pushed {result.triples:,} triples in {len(result.replaced):,} graphs to {args.endpoint}")
+    for name in result.deleted:
+        print(f"deleted <{name}> (no data file holds it any more)")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import ipaddress
+    import signal
+
+    from .server import make_server
+
+    dataset = _built_dataset(args)
+    _progress(time.monotonic())("starting the query workers")
+    try:
+        server = make_server(
+            Path(args.out),
+            dataset,
+            host=args.host,
+            port=args.port,
+            timeout=args.timeout,
+            limit=args.limit,
+            workers=args.workers,
+            cors=args.cors,
+        )
+    except OSError as error:
+        raise Failure(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
+    host, port = server.server_address[:2]
+    try:
+        loopback = ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        loopback = host == "localhost"
+    if not loopback:
+        _err(f"note: listening on {host}, reachable from other machines; the endpoint is read-only")
+    shown = f"[{host}]" if ":" in host else host
+    _err(f"serving http://{shown}:{port}/ (SPARQL at http://{shown}:{port}/sparql); Ctrl-C stops")
+
+    def stop(_signum, _frame) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # `kill` stops the workers and removes the temporary store too
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        _err("stopped")
+    finally:
+        server.server_close()
     return EXIT_OK
 
 
@@ -356,13 +502,56 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from .importers.epoch import InputError
+    from .importers.run import import_epoch
+    from .importers.writer import Refused
+
+    downloaded = None
+    if args.downloaded:
+        try:
+            downloaded = dt.date.fromisoformat(args.downloaded)
+        except ValueError:
+            raise UsageError(f"--downloaded takes a date as YYYY-MM-DD, not '{args.downloaded}'") from None
+    try:
+        summary = import_epoch(
+            Path(args.table),
+            Path(args.out),
+            _data_dir(args),
+            hardware=Path(args.hardware) if args.hardware else None,
+            dry_run=args.dry_run,
+            downloaded=downloaded,
+            progress=_progress(time.monotonic()),
+        )
+    except (InputError, Refused) as error:
+        raise Failure(f"{error}; nothing written") from None
+    print("\n".join(summary.lines()))
+    return EXIT_OK
+
+
 # -- parser -----------------------------------------------------------------------------------
 
 COMMANDS = {
     "build": (
         cmd_build,
-        "check and analyse the data, then write the knowledge graph and analysis.json to the output folder",
+        "check and analyse the data, then write the graph, analysis.json, stackmap.html and the report to out/",
         "examples:\n  stackmap build\n  stackmap build --data my-data --out site/",
+    ),
+    "report": (
+        cmd_report,
+        "write the market report (report.md, a self-contained report.html and SVG figures) to the output folder",
+        "examples:\n  stackmap report\n  stackmap report --out site/ --data my-data\n\n"
+        "The report answers where value accrues with the analyses' numbers: the stack, the value flow,\n"
+        "concentration, chokepoints, vertical integration and moats, and the sources. `stackmap build`\n"
+        "writes it too, beside the dataset.",
+    ),
+    "view": (
+        cmd_view,
+        "open the interactive graph (out/stackmap.html) in the browser, building it first when needed",
+        "examples:\n  stackmap view\n  stackmap view --rebuild --data my-data --out site/\n\n"
+        "The page is one file that works offline. It is rebuilt when it is missing or older than the data.",
     ),
     "check": (
         cmd_check,
@@ -377,7 +566,41 @@ COMMANDS = {
         "  stackmap query my-question.rq --format csv\n"
         "  stackmap query 'SELECT ?v WHERE { ?v a sm:Vendor }' --format json\n\n"
         "Queries are read-only and local: updates, SERVICE, LOAD and FROM are refused. The default\n"
-        "graph is the union of all data files; GRAPH ?g { } tells which file said what.",
+        "graph is the union of all data files; GRAPH ?g { } tells which file said what.\n\n"
+        "With --endpoint URL the query runs on a remote store (SPARQL 1.1 Protocol) that holds the pushed\n"
+        "map, e.g. http://localhost:7878/query?union-default-graph (Oxigraph server):\n"
+        "  stackmap query tsmc-dependents --endpoint 'http://localhost:7878/query?union-default-graph'\n"
+        "--data is not read then; shipped queries that read analysis results need them pushed too.",
+    ),
+    "serve": (
+        cmd_serve,
+        "serve a read-only SPARQL endpoint at /sparql and the built map, report and dataset at /",
+        "examples:\n  stackmap serve\n  stackmap serve --port 8080 --timeout 10\n"
+        "  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * { ?s ?p ?o } LIMIT 5' "
+        "http://127.0.0.1:7878/sparql\n"
+        "  stackmap query tsmc-dependents --endpoint http://127.0.0.1:7878/sparql\n\n"
+        "Serves what `stackmap build` writes to --out, building first when it is missing or older than\n"
+        "the data. SPARQL 1.1 Protocol: GET or POST; results as JSON, XML, CSV or TSV (Accept header or\n"
+        "format=), CONSTRUCT and DESCRIBE as Turtle. Updates, SERVICE, LOAD and FROM are refused; a query\n"
+        "past --timeout is stopped (503) and results past --limit are cut (header Stackmap-Truncated).\n"
+        "Listens on 127.0.0.1 only, unless --host says otherwise.",
+    ),
+    "push": (
+        cmd_push,
+        "upload the dataset to a triple store (SPARQL 1.1 Graph Store Protocol), replacing the graphs it owns",
+        "examples:\n  stackmap push --endpoint http://localhost:7878/store                  # Oxigraph server\n"
+        "  stackmap push --endpoint http://localhost:3030/stackmap/data          # Apache Jena Fuseki\n"
+        "  stackmap push --endpoint http://localhost:7200/repositories/stackmap/rdf-graphs/service  # GraphDB\n"
+        "  stackmap push --endpoint http://localhost:8890/sparql-graph-crud-auth # Virtuoso\n"
+        "  stackmap push --endpoint http://localhost:7878/store --graph https://example.org/stackmap\n\n"
+        "Pushes what `stackmap build` writes to --out (building first when it is missing or older than\n"
+        "the data): one PUT per named graph (each data file, the ontology, the analysis results). The\n"
+        "graphs stackmap owns are listed in the graph <https://w3id.org/stackmap/manifest>; one it owned\n"
+        "that no data file holds any more is deleted; other graphs are left alone. --graph IRI replaces\n"
+        "that one graph with everything and leaves the manifest alone.\n\n"
+        "Credentials come from the environment: STACKMAP_ENDPOINT_USER and STACKMAP_ENDPOINT_PASSWORD\n"
+        "(Basic, or Digest when the store asks for it), or STACKMAP_ENDPOINT_TOKEN (Bearer).\n"
+        "Query the store afterwards with `stackmap query NAME --endpoint QUERY-URL`.",
     ),
     "queries": (
         cmd_queries,
@@ -418,6 +641,18 @@ COMMANDS = {
         "write the whole dataset as Turtle, TriG, N-Quads or JSON-LD",
         "examples:\n  stackmap export --format trig -o stackmap.trig\n  stackmap export --format jsonld > map.jsonld",
     ),
+    "import": (
+        cmd_import,
+        "make vendor data files from a public dataset (Epoch AI's notable AI models and ML hardware)",
+        "examples:\n  stackmap import epoch-models models.csv --hardware hw.csv --out data/imported/epoch --dry-run\n"
+        "  stackmap import epoch-models models.csv --hardware hw.csv --out data/imported/epoch\n"
+        "  stackmap check && git add data/imported && git diff --cached data/imported   # review, then commit\n\n"
+        "Organisations become vendors, models offerings in the model layers (open or closed weights from\n"
+        "the accessibility column), training hardware `trained_on` accelerators, and their foundry\n"
+        "`fabbed_by`. Names are matched to the vendors of --data (ids, names, `aliases:`); an existing\n"
+        "vendor is extended by an `extends:` file, never duplicated or edited. Only files the import\n"
+        "made are replaced; re-running it gives the same files. Epoch AI's data are CC BY 4.0.",
+    ),
 }
 
 
@@ -456,8 +691,10 @@ def make_parser() -> argparse.ArgumentParser:
                 default="oxigraph",
                 help="SHACL engine: the shapes compiled to SPARQL (default, fast) or pyshacl (the reference)",
             )
-        elif name == "build":
+        elif name in ("build", "report", "view"):
             p.add_argument("--out", metavar="DIR", default="out", help="the output folder (default: out/)")
+            if name == "view":
+                p.add_argument("--rebuild", action="store_true", help="build even when the page is up to date")
         elif name == "query":
             from .results_format import FORMATS
 
@@ -471,6 +708,34 @@ def make_parser() -> argparse.ArgumentParser:
             )
             p.add_argument(
                 "--param", action="append", metavar="NAME=ID", help="set a query parameter, e.g. app=chatgpt"
+            )
+            p.add_argument(
+                "--endpoint",
+                metavar="URL",
+                help="run the query on this remote SPARQL endpoint instead of the local data (see `stackmap push`)",
+            )
+        elif name == "serve":
+            p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default: 127.0.0.1)")
+            p.add_argument("--port", type=int, default=7878, help="the port (default: 7878; 0 picks a free one)")
+            p.add_argument("--out", metavar="DIR", default="out", help="the build output folder (default: out/)")
+            p.add_argument(
+                "--timeout", type=_positive(float), default=30.0, metavar="SECONDS", help="per query (default: 30)"
+            )
+            p.add_argument(
+                "--limit", type=_positive(int), default=10_000, metavar="N", help="at most N results (default: 10000)"
+            )
+            p.add_argument(
+                "--workers", type=_positive(int), default=2, metavar="N", help="queries run at once (default: 2)"
+            )
+            p.add_argument(
+                "--cors", action="store_true", help="let web pages of any origin query the endpoint (e.g. YASGUI)"
+            )
+        elif name == "push":
+            p.add_argument("--endpoint", metavar="URL", required=True, help="the store's Graph Store Protocol URL")
+            p.add_argument("--graph", metavar="IRI", help="put the whole dataset into this one graph instead")
+            p.add_argument("--out", metavar="DIR", default="out", help="the build output folder (default: out/)")
+            p.add_argument(
+                "--timeout", type=_positive(float), default=60.0, metavar="SECONDS", help="per request (default: 60)"
             )
         elif name == "queries":
             p.add_argument("--format", choices=("table", "json"), default="table", help="output format")
@@ -510,6 +775,19 @@ def make_parser() -> argparse.ArgumentParser:
             )
         elif name == "vendor":
             p.add_argument("id", metavar="ID", help="a vendor id, such as nvidia")
+        elif name == "import":
+            p.add_argument("dataset", choices=("epoch-models",), help="the dataset: epoch-models (Epoch AI)")
+            p.add_argument("table", metavar="MODELS.csv", help="Epoch AI's Notable AI Models export (CSV)")
+            p.add_argument("--hardware", metavar="HARDWARE.csv", help="Epoch AI's ML Hardware table (CSV)")
+            p.add_argument(
+                "--out", metavar="DIR", required=True, help="the folder for the new files, e.g. data/imported/epoch"
+            )
+            p.add_argument("--dry-run", action="store_true", help="print the summary, write nothing")
+            p.add_argument(
+                "--downloaded",
+                metavar="YYYY-MM-DD",
+                help="when the files were downloaded, the sources' date (default: each file's modification date)",
+            )
         if name in ("chokepoints", "whatif", "concentration", "flow", "vendor"):
             p.add_argument(
                 "--format", choices=("table", "json"), default="table", help="output format (default: table)"

@@ -28,16 +28,17 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Keys of each kind of mapping (the relation keys of the ontology are added at run time).
 VENDOR_KEYS = [
-    *("id", "name", "country", "homepage", "description", "source", "layer"),
+    *("id", "name", "aliases", "country", "homepage", "description", "source", "layer"),
     *("offerings", "moats", "figures", "sources"),
 ]
 FACTS_FILE_KEYS = ["source", "sources", "figures"]
+EXTENSION_KEYS = ["extends", "source", "sources", "offerings"]  # a file adding offerings to a vendor declared elsewhere
 OFFERING_KEYS = ["id", "name", "layer", "market", "open_weights", "homepage", "description", "source"]
 REFERENCE_KEYS = ["id", "share", "note", "source"]
 TIE_REFERENCE_KEYS = ["id", "note", "source"]
 MOAT_KEYS = ["type", "evidence", "about", "source"]
 FIGURE_KEYS = ["id", "metric", "value", "min", "max", "unit", "period", "about", "layer", "market", "note", "source"]
-SOURCE_KEYS = ["url", "title", "date", "publisher"]
+SOURCE_KEYS = ["url", "title", "date", "publisher", "licence"]
 
 
 def _node_line(node: yaml.Node) -> int:
@@ -272,10 +273,13 @@ class _Reader:
             )
             return
         keys = {k.value for k, _ in root.value if isinstance(k, yaml.ScalarNode)}
-        is_vendor = "id" in keys or "name" in keys or "offerings" in keys
+        is_extension = "extends" in keys and "id" not in keys
+        is_vendor = not is_extension and ("id" in keys or "name" in keys or "offerings" in keys)
         relation_keys = list(self.vocab.relations)
         allowed = VENDOR_KEYS + relation_keys if is_vendor else FACTS_FILE_KEYS
         what = "the vendor" if is_vendor else "a file of shared facts (no `id`)"
+        if is_extension:
+            allowed, what = EXTENSION_KEYS, "a file extending a vendor (`extends`)"
         fields = self.mapping(root, what, allowed, ["id"] if is_vendor else [])
         if fields is None:
             return
@@ -283,7 +287,9 @@ class _Reader:
         if "sources" in fields:
             self.read_sources(fields["sources"][1])
         vendor = None
-        if is_vendor:
+        if is_extension:
+            self.read_extension(fields, default_source)
+        elif is_vendor:
             vendor = self.read_vendor(root, fields, default_source)
         for node in self.items(fields["figures"][1], "figures") if "figures" in fields else []:
             self.read_figure(node, vendor, default_source)
@@ -318,6 +324,7 @@ class _Reader:
             self.put(iri, vocab.TITLE, fields, "title", "text")
             self.put(iri, vocab.DATE, fields, "date", "date")
             self.put(iri, vocab.PUBLISHER, fields, "publisher", "text")
+            self.put(iri, vocab.LICENSE, fields, "licence", "url")
 
     def describe(self, iri: str, fields: dict[str, tuple[yaml.Node, yaml.Node]], source: str | None, line: int) -> None:
         """Name, description, homepage and source, shared by vendors and offerings."""
@@ -337,6 +344,9 @@ class _Reader:
         self.add(iri, vocab.RDF_TYPE, vocab.VENDOR, line)
         self.describe(iri, fields, default_source, line)
         self.put(iri, vocab.COUNTRY, fields, "country", "text")
+        for item in self.items(fields["aliases"][1], "aliases") if "aliases" in fields else []:
+            if alias := self.text(item, "aliases"):
+                self.add(iri, vocab.ALT_LABEL, _lit(alias), _node_line(item))
         self.put(iri, vocab.IN_LAYER, fields, "layer", "layer")
         self.read_relations(iri, fields, default_source)
         if "offerings" in fields:
@@ -346,6 +356,16 @@ class _Reader:
             for node in self.items(fields["moats"][1], "moats"):
                 self.read_moat(node, iri, default_source)
         return iri
+
+    def read_extension(self, fields: dict, default_source: str | None) -> None:
+        """`extends: VENDOR` with `offerings`: offerings of a vendor declared in another file."""
+        node = fields["extends"][1]
+        identifier = self.ident(node, "extends")
+        if identifier is None:
+            return
+        vendor = self.refer(identifier, (VENDOR,), "extends", _node_line(node))
+        for item in self.items(fields["offerings"][1], "offerings") if "offerings" in fields else []:
+            self.read_offering(item, vendor, default_source)
 
     @property
     def layer_ids(self) -> dict[str, str]:

@@ -20,6 +20,7 @@ from graph.analysis import analyse, to_json
 from graph.analysis_graph import analysis_quads
 from graph.named_queries import shipped as shipped_queries
 from graph.projection import project
+from graph.report import FIGURES as REPORT_FIGURES
 from graph.validate import summarise
 
 ID = "https://w3id.org/stackmap/id/"
@@ -277,13 +278,22 @@ def test_build(cli, mini, tmp_path):
     out = tmp_path / "out"
     result = cli("build", "--data", MINI, "--out", out)
     assert (result.code, result.err) == (0, "")
+    report = sorted(["report.html", "report.md", *(f"figures/{name}.svg" for name in REPORT_FIGURES)])
     assert result.out.splitlines() == [
         MINI_SUMMARY,
-        f"wrote {out}/analysis.json",
-        f"wrote {out}/stackmap.nq",
-        f"wrote {out}/stackmap.trig",
+        *(
+            f"wrote {out}/{name}"
+            for name in sorted(["analysis.json", "stackmap.html", "stackmap.nq", "stackmap.trig", *report])
+        ),
     ]
-    assert sorted(p.name for p in out.iterdir()) == ["analysis.json", "stackmap.nq", "stackmap.trig"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "analysis.json",
+        "figures",
+        *report[-2:],
+        "stackmap.html",
+        "stackmap.nq",
+        "stackmap.trig",
+    ]
     analysis = analyse(project(mini.store))
     expected = {str(q) for q in mini.store} | {str(q) for q in analysis_quads(analysis)}
     trig = {str(q) for q in ox.parse((out / "stackmap.trig").read_bytes(), format=ox.RdfFormat.TRIG)}
@@ -310,10 +320,11 @@ def test_build_bad_data_leaves_previous_output(cli, make_data, tmp_path):
     """`build` on bad data leaves an earlier build's files byte-identical and untouched."""
     out = tmp_path / "out"
     assert cli("build", "--data", MINI, "--out", out).code == 0
-    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()}
+    files = [p for p in out.rglob("*") if p.is_file()]
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
     data = make_data({"vendors/x.yaml": BROKEN})
     assert cli("build", "--data", data, "--out", out).code == 1
-    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.iterdir()} == before
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == before
 
 
 # -- export -----------------------------------------------------------------------------------
@@ -377,5 +388,7 @@ def test_build_files_have_the_usual_mode(cli, tmp_path):
         assert cli("build", "--data", MINI, "--out", tmp_path / "out").code == 0
     finally:
         os.umask(old)
-    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").iterdir()}
-    assert modes == {"analysis.json": 0o644, "stackmap.nq": 0o644, "stackmap.trig": 0o644}
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert modes == {"analysis.json": 0o644, "stackmap.html": 0o644, "stackmap.nq": 0o644, "stackmap.trig": 0o644} | {
+        name: 0o644 for name in ["report.md", "report.html", *(f"{figure}.svg" for figure in REPORT_FIGURES)]
+    }

@@ -153,7 +153,7 @@ def test_query_reads_analysis_results(cli) -> None:
 def test_build_output_is_byte_identical_and_queryable(cli, tmp_path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     assert cli("build", "--out", first).code == 0 and cli("build", "--out", second).code == 0
-    for name in ("analysis.json", "stackmap.trig", "stackmap.nq"):
+    for name in ("analysis.json", "stackmap.trig", "stackmap.nq", "stackmap.html"):
         assert (first / name).read_bytes() == (second / name).read_bytes()
     store = ox.Store()
     store.load(path=str(first / "stackmap.trig"), format=ox.RdfFormat.TRIG)

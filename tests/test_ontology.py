@@ -13,7 +13,7 @@ from graph.ontology import load_vocabulary, ontology_files, ontology_quads, shap
 STANDARD = {
     vocab.RDF_TYPE, vocab.RDF_SUBJECT, vocab.RDF_PREDICATE, vocab.RDF_OBJECT, vocab.LABEL, vocab.COMMENT,
     vocab.SOURCE, vocab.TITLE, vocab.DATE, vocab.PUBLISHER, vocab.TEMPORAL, vocab.URL, vocab.VALUE,
-    vocab.MIN_VALUE, vocab.MAX_VALUE, vocab.UNIT_TEXT,
+    vocab.MIN_VALUE, vocab.MAX_VALUE, vocab.UNIT_TEXT, vocab.ALT_LABEL, vocab.LICENSE,
 }  # fmt: skip
 
 

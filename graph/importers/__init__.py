@@ -1,0 +1,1 @@
+"""Importers: turn public datasets into ordinary vendor data files (see `stackmap import`)."""

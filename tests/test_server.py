@@ -1,0 +1,364 @@
+"""`stackmap serve`: the SPARQL 1.1 Protocol endpoint on a free port of 127.0.0.1 (formats, refusals,
+time limit, result cap) and the output folder at /."""
+
+from __future__ import annotations
+
+import csv
+import http.client
+import io
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from live_servers import free_port, stop, wait_until_answers
+
+from conftest import MINI
+from graph.built import ensure_built, is_stale
+from graph.named_queries import shipped as shipped_queries
+from graph.paths import shipped_data_dir
+from graph.server import StackmapServer, make_server
+
+VENDORS = "SELECT ?v ?name WHERE { ?v a sm:Vendor ; rdfs:label ?name } ORDER BY ?v"
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+LIMIT = 100
+TIMEOUT = 2.0
+
+
+class Client:
+    """Raw HTTP requests to the test server (no URL normalisation, so `..` reaches it as sent)."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request(method, path, body=body, headers=headers or {})
+            answer = conn.getresponse()
+            return answer.status, dict(answer.getheaders()), answer.read()
+        finally:
+            conn.close()
+
+    def get(self, query: str, accept: str | None = None, **params: str):
+        path = "/sparql?" + urllib.parse.urlencode({"query": query, **params})
+        return self.request("GET", path, headers={"Accept": accept} if accept else {})
+
+    def post(self, form: dict[str, str], accept: str | None = None):
+        headers = {"Content-Type": "application/x-www-form-urlencoded"}
+        if accept:
+            headers["Accept"] = accept
+        return self.request("POST", "/sparql", urllib.parse.urlencode(form).encode(), headers)
+
+
+@pytest.fixture(scope="module")
+def out_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The shipped map built into a folder, with a page and a hidden file placed beside it."""
+    out = tmp_path_factory.mktemp("out")
+    ensure_built(shipped_data_dir(), out)
+    (out / "stackmap.html").write_text("<!doctype html><title>map</title>", encoding="utf-8")
+    (out / ".secret").write_text("hidden", encoding="utf-8")
+    (out / "a<b>.txt").write_text("odd name", encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def server(out_dir: Path) -> Iterator[StackmapServer]:
+    """The endpoint on a free port of 127.0.0.1, with a short time limit and a small result cap."""
+    dataset = ensure_built(shipped_data_dir(), out_dir)
+    served = make_server(out_dir, dataset, port=0, timeout=TIMEOUT, limit=LIMIT, workers=2, quiet=True)
+    thread = threading.Thread(target=served.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield served
+    finally:
+        served.shutdown()
+        served.server_close()
+
+
+@pytest.fixture
+def client(server: StackmapServer) -> Client:
+    return Client(server.server_address[1])
+
+
+def _json_rows(body: bytes) -> tuple[list[str], list[str]]:
+    data = json.loads(body)
+    return data["head"]["vars"], sorted(json.dumps(b, sort_keys=True) for b in data["results"]["bindings"])
+
+
+# -- answers ----------------------------------------------------------------------------------
+
+
+def test_binds_to_127_0_0_1_on_a_free_port(server: StackmapServer) -> None:
+    host, port = server.server_address[:2]
+    assert host == "127.0.0.1" and port > 0
+
+
+def test_every_result_format_by_content_negotiation(client: Client) -> None:
+    status, headers, body = client.get(VENDORS)
+    assert status == 200 and headers["Content-Type"] == "application/sparql-results+json; charset=utf-8"
+    variables, rows = _json_rows(body)
+    assert variables == ["v", "name"] and len(rows) == 29
+    assert any('"value": "https://w3id.org/stackmap/id/tsmc"' in r for r in rows)
+
+    status, headers, body = client.get(VENDORS, "application/sparql-results+xml")
+    assert status == 200 and headers["Content-Type"] == "application/sparql-results+xml"
+    xml = ox.parse_query_results(body, format=ox.QueryResultsFormat.XML)
+    assert [str(s["v"].value) for s in xml][:2] == [
+        "https://w3id.org/stackmap/id/amazon",
+        "https://w3id.org/stackmap/id/amd",
+    ]
+
+    status, headers, body = client.post({"query": VENDORS}, "text/csv")
+    assert status == 200 and headers["Content-Type"] == "text/csv; charset=utf-8"
+    table = list(csv.reader(io.StringIO(body.decode())))
+    assert table[0] == ["v", "name"] and ["https://w3id.org/stackmap/id/tsmc", "TSMC"] in table
+
+    status, headers, body = client.get(VENDORS, "text/tab-separated-values")
+    assert status == 200 and headers["Content-Type"] == "text/tab-separated-values; charset=utf-8"
+    lines = body.decode().splitlines()
+    assert lines[0] == "?v\t?name" and '<https://w3id.org/stackmap/id/tsmc>\t"TSMC"' in lines
+
+    status, _, body = client.get("ASK { stack:tsmc a sm:Vendor }", "application/json")
+    assert status == 200 and json.loads(body) == {"head": {}, "boolean": True}
+    assert client.get(VENDORS, format="csv")[1]["Content-Type"].startswith("text/csv")
+    # the most preferred type we offer wins; a browser's Accept gets the default (JSON)
+    assert client.get(VENDORS, "text/csv;q=0.5, text/tab-separated-values")[1]["Content-Type"].startswith("text/tab")
+    assert client.get(VENDORS, "text/html,application/xhtml+xml,*/*;q=0.8")[1]["Content-Type"].startswith(
+        "application/sparql-results+json"
+    )
+
+
+def test_construct_and_describe_answer_turtle(client: Client) -> None:
+    query = "CONSTRUCT { ?v a sm:Vendor } WHERE { ?v a sm:Vendor }"
+    status, headers, body = client.request(
+        "POST", "/sparql", query.encode(), {"Content-Type": "application/sparql-query"}
+    )
+    assert status == 200 and headers["Content-Type"] == "text/turtle; charset=utf-8"
+    triples = [q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)]
+    assert (
+        len(triples) == 29
+        and ox.Triple(
+            ox.NamedNode("https://w3id.org/stackmap/id/tsmc"),
+            ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+            ox.NamedNode("https://w3id.org/stackmap/ns/Vendor"),
+        )
+        in triples
+    )
+    status, headers, body = client.get("DESCRIBE stack:tsmc", "application/n-triples")
+    assert status == 200 and headers["Content-Type"].startswith("application/n-triples")
+    assert b'<https://w3id.org/stackmap/id/tsmc> <http://www.w3.org/2000/01/rdf-schema#label> "TSMC" .' in body
+
+
+def test_shipped_queries_answer_as_stackmap_query_does(cli, client: Client) -> None:
+    for query in shipped_queries():
+        status, _, body = client.get(query.text)
+        local = cli("query", query.name, "--format", "json")
+        assert status == 200 and local.code == 0, query.name
+        assert _json_rows(body) == _json_rows(local.out.encode()), query.name
+
+
+def test_results_past_the_cap_are_cut_and_flagged(client: Client) -> None:
+    status, headers, body = client.get("SELECT ?s ?p ?o WHERE { ?s ?p ?o }")
+    assert status == 200 and headers["Stackmap-Truncated"] == "true"
+    assert len(json.loads(body)["results"]["bindings"]) == LIMIT
+    assert "Stackmap-Truncated" not in client.get(VENDORS)[1]
+
+
+# -- refusals ---------------------------------------------------------------------------------
+
+
+def test_malformed_query_gets_400_with_the_parsers_message(client: Client) -> None:
+    status, headers, body = client.get("SELECT ?x WHERE { ?x")
+    assert status == 400 and headers["Content-Type"].startswith("text/plain")
+    assert body.decode().startswith("malformed query: error at 1:")
+
+
+@pytest.mark.parametrize(
+    ("form", "status", "message"),
+    [
+        ({"update": "INSERT DATA { stack:a stack:b stack:c }"}, 403, "updates are refused"),
+        ({"query": "INSERT DATA { stack:a stack:b stack:c }"}, 400, "updates are refused (INSERT)"),
+        ({"query": "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"}, 400, "SERVICE is refused"),
+        ({"query": "SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }"}, 400, "FROM and FROM NAMED are refused"),
+        ({"query": "LOAD <file:///etc/passwd>"}, 400, "updates are refused (LOAD)"),
+        ({"query": VENDORS, "default-graph-uri": "file:///etc/passwd"}, 400, "default-graph-uri"),
+        ({}, 400, "give exactly one query"),
+    ],
+)
+def test_updates_service_load_and_from_are_refused(client: Client, form, status: int, message: str) -> None:
+    answer = client.post(form)
+    assert answer[0] == status and message in answer[2].decode()
+
+
+def test_other_methods_and_bodies_are_refused(client: Client) -> None:
+    update = client.request("POST", "/sparql", b"CLEAR ALL", {"Content-Type": "application/sparql-update"})
+    assert update[0] == 403
+    assert client.request("PUT", "/sparql", b"x", {"Content-Type": "text/turtle"})[0] == 405
+    assert client.request("DELETE", "/sparql")[0] == 405
+    assert client.request("POST", "/sparql", b"query=ASK{}", {"Content-Type": "text/plain"})[0] == 415
+    assert client.request("POST", "/", b"x", {"Content-Type": "text/plain"})[0] == 405
+
+
+def test_a_query_past_the_limit_is_stopped_and_the_server_answers_the_next(server, client: Client) -> None:
+    started = time.monotonic()
+    status, headers, body = client.get(SLOW)
+    assert status == 503 and b"query stopped after 2 s" in body and headers["Retry-After"] == "1"
+    assert time.monotonic() - started < 20  # stopped, not run to the end (hours)
+    assert client.get("ASK { stack:tsmc a sm:Vendor }")[0] == 200
+    # two at once: both stopped, and the pool is back to two live workers afterwards
+    answers: list[int] = []
+    threads = [threading.Thread(target=lambda: answers.append(client.get(SLOW)[0])) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert answers == [503, 503]
+    assert client.get(VENDORS)[0] == 200
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and (
+        len(server.pool._workers) != 2 or not all(w.process.is_alive() for w in server.pool._workers)
+    ):
+        time.sleep(0.1)
+    assert len(server.pool._workers) == 2 and all(w.process.is_alive() for w in server.pool._workers)
+
+
+# -- the output folder ------------------------------------------------------------------------
+
+
+def test_files_of_the_output_folder_are_served(client: Client, out_dir: Path) -> None:
+    status, headers, body = client.request("GET", "/stackmap.html")
+    assert status == 200 and body == b"<!doctype html><title>map</title>"
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    status, _, body = client.request("GET", "/stackmap.nq")
+    assert status == 200 and body == (out_dir / "stackmap.nq").read_bytes()
+    status, headers, body = client.request("GET", "/")
+    page = body.decode()
+    assert status == 200 and '<a href="stackmap.html">stackmap.html</a>' in page
+    assert '<a href="report.html">report.html</a>' in page and "Not built yet" not in page
+    report = out_dir / "report.html"
+    report.rename(out_dir / "report.html.away")
+    try:
+        page = client.request("GET", "/")[2].decode()
+        assert "Not built yet: report.html" in page and '<a href="report.html">' not in page
+    finally:
+        (out_dir / "report.html.away").rename(report)
+    assert "a&lt;b&gt;.txt" in page and "a<b>" not in page and ".secret" not in page
+    assert 'action="sparql"' in page
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../stackmap.nq",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/..%2fetc%2fpasswd",
+        "/.secret",
+        "/nothing.html",
+        "/etc",
+        "/%00",
+        "/" + "x" * 5000,
+        "/stackmap.nq/..",
+    ],
+)
+def test_paths_outside_the_output_folder_are_refused(client: Client, path: str) -> None:
+    status, _, body = client.request("GET", path)
+    assert status == 404 and b"hidden" not in body and b"root:" not in body
+
+
+# -- the command ------------------------------------------------------------------------------
+
+
+def test_stackmap_serve_command(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "graph", "serve", "--port", str(port), "--data", str(MINI), "--out", str(tmp_path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_until_answers(f"http://127.0.0.1:{port}/", process, seconds=60)
+        status, _, body = Client(port).get("SELECT ?v WHERE { ?v a sm:Vendor }", "text/csv")
+        assert status == 200 and body.decode().splitlines()[0] == "v" and len(body.decode().splitlines()) == 8
+        assert (tmp_path / "stackmap.nq").is_file()  # built first: the folder was empty
+    finally:
+        stop(process)
+    err = process.stderr.read()
+    assert f"serving http://127.0.0.1:{port}/ (SPARQL at http://127.0.0.1:{port}/sparql)" in err
+    assert process.returncode == 0 and "stopped" in err
+
+
+def test_serve_help_and_a_port_in_use(cli, out_dir: Path) -> None:
+    shown = cli("serve", "--help")
+    assert shown.code == 0 and "stackmap serve --port 8080" in shown.out and "127.0.0.1" in shown.out
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = cli("serve", "--port", port, "--out", out_dir)
+    assert busy.code == 1 and f"cannot listen on 127.0.0.1:{port}" in busy.err
+    assert cli("serve", "--port", "x").code == 2
+
+
+def test_cors_on_request_and_a_dead_worker_is_replaced(server: StackmapServer, client: Client, out_dir: Path) -> None:
+    assert "Access-Control-Allow-Origin" not in client.get(VENDORS)[1]  # off by default
+    assert client.request("OPTIONS", "/sparql")[0] == 204
+    served = make_server(out_dir, out_dir / "stackmap.nq", port=0, timeout=20, workers=1, quiet=True, cors=True)
+    threading.Thread(target=served.serve_forever, daemon=True).start()
+    try:
+        other = Client(served.server_address[1])
+        status, headers, _ = other.get(VENDORS)
+        assert status == 200 and headers["Access-Control-Allow-Origin"] == "*"
+        preflight = other.request("OPTIONS", "/sparql", headers={"Origin": "https://yasgui.example"})
+        assert preflight[0] == 204 and "POST" in preflight[1]["Access-Control-Allow-Methods"]
+        answers: list[int] = []
+        slow = threading.Thread(target=lambda: answers.append(other.get(SLOW)[0]))
+        slow.start()
+        time.sleep(0.5)
+        (worker,) = served.pool._workers
+        worker.process.kill()  # dies mid-query, not by the time limit
+        slow.join()
+        assert answers == [500]
+        assert other.get("ASK { stack:tsmc a sm:Vendor }")[0] == 200  # its successor answers
+    finally:
+        served.shutdown()
+        served.server_close()
+
+
+def test_stackmap_query_endpoint_reads_this_server(cli, client: Client) -> None:
+    endpoint = f"http://127.0.0.1:{client.port}/sparql"
+    for name in ("tsmc-dependents", "chokepoint-ranking"):
+        local = cli("query", name, "--format", "csv")
+        remote = cli("query", name, "--format", "csv", "--endpoint", endpoint)
+        assert remote.code == 0 and remote.out == local.out, name
+    graph = cli("query", "DESCRIBE stack:tsmc", "--endpoint", endpoint)
+    assert (
+        graph.code == 0
+        and '<https://w3id.org/stackmap/id/tsmc> <http://www.w3.org/2000/01/rdf-schema#label> "TSMC" .' in graph.out
+    )
+    refused = cli("query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "--endpoint", endpoint)
+    assert refused.code == 1 and "SERVICE is refused" in refused.err
+
+
+def test_a_missing_or_older_output_means_build(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert is_stale(MINI, out)
+    ensure_built(MINI, out)
+    assert not is_stale(MINI, out)
+    (out / "analysis.json").unlink()
+    assert is_stale(MINI, out)
+    ensure_built(MINI, out)
+    data = tmp_path / "data"
+    shutil.copytree(MINI, data)
+    os.utime(out / "stackmap.trig", (1, 1))  # older than every data file
+    assert is_stale(data, out)

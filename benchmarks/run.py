@@ -35,7 +35,7 @@ def _peak_mb() -> float:
 def measure(data: Path, query: str, all_queries: bool) -> dict:
     """Run every stage once on the market in data; per stage its seconds and the peak RSS so far (MB)."""
     from graph import export
-    from graph.analysis import analyse, to_dict, to_json
+    from graph.analysis import analyse, results_json, to_dict
     from graph.analysis_graph import analysis_quads
     from graph.loader import read_folder
     from graph.named_queries import resolve, shipped
@@ -59,26 +59,29 @@ def measure(data: Path, query: str, all_queries: bool) -> dict:
         raise SystemExit(f"the market in {data} has {len(problems)} problems, first: {problems[0]}")
     out["triples"] = loaded.triples
     analysis = timed("analyse", lambda: analyse(project(loaded.store)))
+    results = to_dict(analysis)
 
-    def write_outputs() -> None:
+    def write_outputs() -> None:  # what `build` serialises (the files are not written)
         loaded.store.bulk_extend(analysis_quads(analysis))
         export.serialize_many(loaded.store, ["trig", "nquads"])
-        to_json(analysis)
+        results_json(results)
 
     timed("export", write_outputs)
     out["cpu_pipeline"] = time.process_time() - started_cpu
     try:
-        from graph.html_view import render_html
+        from graph.html_view import read_texts, render_html
     except ImportError:
         pass
     else:
-        timed("html", lambda: render_html(analysis.projection, to_dict(analysis)))
+        cuts = analysis.chokepoints.cuts
+        timed("html", lambda: render_html(analysis.projection, results, cuts, read_texts(loaded.store)))
     try:
-        from graph.report import report_files
+        from graph.report import render_report
+        from graph.source_support import source_support
     except ImportError:
         pass
     else:
-        timed("report", lambda: report_files(analysis, loaded.store))
+        timed("report", lambda: render_report(analysis.projection, results, source_support(loaded.store)))
     _, text = resolve(query)
     timed("query", lambda: run_query(loaded.store, text, timeout=600, limit=DEFAULT_LIMIT))  # as `stackmap query`
     if all_queries:
@@ -201,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline:
         baseline(args.baseline)
         return 0
-    header = ["vendors", "triples", *STAGES[:-1], f"query `{args.query}`", "check+analyse+export", "peak MB"]
+    header = ["vendors", "triples", *STAGES[:-1], f"query `{args.query}`", "load+check+analyse+export", "peak MB (those four)"]
     header += ["`stackmap check` (command)"]
     rows, query_rows = [], {}
     for size in args.sizes:

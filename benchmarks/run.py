@@ -204,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.baseline:
         baseline(args.baseline)
         return 0
-    header = ["vendors", "triples", *STAGES[:-1], f"query `{args.query}`", "load+check+analyse+export", "peak MB (those four)"]
-    header += ["`stackmap check` (command)"]
+    header = ["vendors", "triples", *STAGES[:-1], f"query `{args.query}`", "load+check+analyse+export"]
+    header += ["peak MB (those four)", "`stackmap check` (command)"]
     rows, query_rows = [], {}
     for size in args.sizes:
         folder = _market(args.work, size)

@@ -8,6 +8,7 @@ terms do and keeps millions of quads out of Python objects.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
@@ -44,14 +45,14 @@ def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode 
 
 def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
     """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
-    chunks = []
+    out = io.BytesIO()  # written graph by graph, so only one graph's lines are held at a time
     for graph, lines in _graph_lines(_store(quads)):
         if not isinstance(graph, ox.DefaultGraph):
             name = b" " + str(graph).encode("utf-8") + b" ."
             lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
         lines.append(b"")
-        chunks.append(b"\n".join(lines))
-    return b"".join(chunks)
+        out.write(b"\n".join(lines))
+    return out.getvalue()
 
 
 def _sorted_triples(store: ox.Store) -> bytes:

@@ -54,6 +54,7 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     loaded.store.bulk_extend(analysis_quads(analysis))
     if progress:
         progress("serialising the dataset")
-    files.update({out / name: export.serialize(loaded.store, fmt) for fmt, name in DATASET_FILES.items()})
+    datasets = export.serialize_many(loaded.store, DATASET_FILES)
+    files.update({out / name: datasets[fmt] for fmt, name in DATASET_FILES.items()})
     write_files(files)
     return BuildResult(summary=summarise(loaded), written=sorted(files))

@@ -37,12 +37,20 @@ class FileFacts:
     relpath: str
     graph: str
     quads: list[ox.Quad] = field(default_factory=list)
+    nquads: list[str] = field(default_factory=list)  # or the same as N-Quads lines (the YAML reader's, faster)
     declared: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (kind, line)
     references: list[Reference] = field(default_factory=list)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)  # (s,) (s,p) (s,p,o) -> line
     problems: list[Problem] = field(default_factory=list)
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (subject, predicate) with a reported bad value
     text: str = ""
+
+    def all_quads(self) -> list[ox.Quad]:
+        """The file's quads, whether read as objects or as N-Quads text (empty once loaded into a store)."""
+        if not self.nquads:
+            return list(self.quads)
+        text = "".join(self.nquads).encode("utf-8")
+        return [*self.quads, *ox.parse(text, format=ox.RdfFormat.N_QUADS)]
 
     def line_of(self, subject: str, predicate: str | None = None, obj: str | None = None) -> int:
         """The best known line for a subject, optionally narrowed by predicate and object; 0 if unknown."""

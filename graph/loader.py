@@ -6,6 +6,7 @@ reports syntax and structure problems; `checks` and `shacl` validate the merged 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,41 +15,43 @@ import pyoxigraph as ox
 
 from . import ontology, vocab
 from .facts import FileFacts
+from .gc_pause import gc_paused
 from .problems import Problem
 from .turtle_source import read_turtle
 from .yaml_source import read_yaml
 
 DATA_SUFFIXES = (".yaml", ".yml", ".ttl")
+_BATCH = 200_000  # N-Quads lines moved into the store at a time
 
 
 @dataclass
 class LoadedMap:
-    """A data folder loaded into a pyoxigraph store (ontology graph plus one graph per file)."""
+    """A data folder loaded into a pyoxigraph store (ontology graph plus one graph per file). The
+    files keep what they declare, refer to and their line index; their quads live in the store only."""
 
     data_dir: Path
     files: list[FileFacts]
     store: ox.Store
     problems: list[Problem] = field(default_factory=list)
+    triples: int = 0  # quads read from the data files
 
     def file(self, relpath: str) -> FileFacts:
         """The facts of the data file at relpath."""
         return next(f for f in self.files if f.relpath == relpath)
 
     def data_quads(self) -> list[ox.Quad]:
-        """Every quad of the data files, in file order (no ontology)."""
-        return [q for f in self.files for q in f.quads]
+        """Every quad of the data files, file by file (no ontology), as the store holds them."""
+        return [q for f in self.files for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(f.graph))]
 
 
 def data_files(data_dir: Path) -> list[Path]:
-    """Every data file under data_dir, sorted by relative path; hidden folders are skipped."""
+    """Every data file under data_dir, sorted by relative path; hidden folders and files are skipped."""
     found = []
-    for path in data_dir.rglob("*"):
-        rel = path.relative_to(data_dir)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        if path.suffix in DATA_SUFFIXES and path.is_file():
-            found.append(path)
-    return sorted(found, key=lambda p: p.relative_to(data_dir).as_posix())
+    for folder, subfolders, names in os.walk(data_dir):
+        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
+        found += [os.path.join(folder, n) for n in names if n.endswith(DATA_SUFFIXES) and not n.startswith(".")]
+    base = len(os.path.join(str(data_dir), ""))
+    return [Path(p) for p in sorted(found, key=lambda p: p[base:].replace(os.sep, "/")) if os.path.isfile(p)]
 
 
 def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
@@ -92,13 +95,23 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     vocabulary = ontology.load_vocabulary()
     paths = data_files(data_dir)
-    files = []
-    for index, path in enumerate(paths, start=1):
-        files.append(read_file(data_dir, path, vocabulary))
-        if progress and index % 1000 == 0:
-            progress(f"read {index:,} of {len(paths):,} files")
     store = ox.Store()
     store.bulk_extend(ontology.ontology_quads())
-    store.bulk_extend(q for f in files for q in f.quads)
+    files: list[FileFacts] = []
+    batch: list[str] = []
+    triples = 0
+    with gc_paused():  # millions of small objects: the collector's scans would dominate
+        for index, path in enumerate(paths, start=1):
+            facts = read_file(data_dir, path, vocabulary)
+            triples += len(facts.quads) + len(facts.nquads)
+            batch += facts.nquads
+            batch += [f"{q} .\n" for q in facts.quads]
+            facts.quads, facts.nquads = [], []  # the store holds them from here on
+            files.append(facts)
+            if len(batch) >= _BATCH or index == len(paths):
+                store.load("".join(batch).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+                batch = []
+            if progress and index % 5000 == 0:
+                progress(f"read {index:,} of {len(paths):,} files")
     problems = [p for f in files for p in f.problems]
-    return LoadedMap(data_dir=data_dir, files=files, store=store, problems=problems)
+    return LoadedMap(data_dir=data_dir, files=files, store=store, problems=problems, triples=triples)

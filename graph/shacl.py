@@ -10,7 +10,7 @@ key when it is known.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Set
+from collections.abc import Callable, Iterable, Set
 
 import pyoxigraph as ox
 
@@ -88,9 +88,9 @@ def pyshacl_results(quads: Iterable[ox.Quad]) -> list[RawResult]:
     return out
 
 
-def oxigraph_results(store: ox.Store) -> list[RawResult]:
+def oxigraph_results(store: ox.Store, progress: Callable[[str], None] | None = None) -> list[RawResult]:
     """Validation results of the shapes compiled to SPARQL, run on store (ontology and data)."""
-    return run_checks(store, compile_shapes(ontology.shapes_file()))
+    return run_checks(store, compile_shapes(ontology.shapes_file()), progress)
 
 
 def to_problems(
@@ -99,6 +99,8 @@ def to_problems(
     """Problems at `file:line` for validation results; results whose focus or value is in
     ignore_values (an echo of a bad reference already reported with a did-you-mean) and results on
     a value the YAML reader already rejected are dropped."""
+    if not results:
+        return []
     keys = ontology.load_vocabulary().keys_by_iri
     rejected = {pair for f in files for pair in f.rejected}
     owner: dict[str, FileFacts] = {}
@@ -131,14 +133,19 @@ def to_problems(
 
 
 def validate(
-    files: list[FileFacts], store: ox.Store, ignore_values: Set[str] = frozenset(), engine: str = "oxigraph"
+    files: list[FileFacts],
+    store: ox.Store,
+    ignore_values: Set[str] = frozenset(),
+    engine: str = "oxigraph",
+    progress: Callable[[str], None] | None = None,
 ) -> list[Problem]:
-    """SHACL problems of the data files, found by the `oxigraph` engine (shapes compiled to SPARQL)
-    or by `pyshacl` (the reference)."""
+    """SHACL problems of the data files (whose quads are in store), found by the `oxigraph` engine
+    (shapes compiled to SPARQL) or by `pyshacl` (the reference)."""
     if engine == "pyshacl":
-        results = pyshacl_results(q for f in files for q in f.quads)
+        graphs = [ox.NamedNode(f.graph) for f in files]
+        results = pyshacl_results(q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
     elif engine == "oxigraph":
-        results = oxigraph_results(store)
+        results = oxigraph_results(store, progress)
     else:
         raise ValueError(f"unknown SHACL engine '{engine}': use oxigraph or pyshacl")
     return to_problems(results, files, ignore_values)

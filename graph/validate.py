@@ -8,8 +8,11 @@ from pathlib import Path
 
 from . import vocab
 from .checks import check_ids
+from .gc_pause import gc_paused
 from .loader import LoadedMap, read_folder
 from .problems import DataError, Problem
+
+LARGE_MAP = 200_000  # data triples from which validating reports progress
 
 
 @dataclass(frozen=True)
@@ -36,15 +39,14 @@ class Summary:
 
 def summarise(loaded: LoadedMap) -> Summary:
     """Count vendors, offerings, dependencies, figures, sources, moat claims and data triples."""
-    counts = dict.fromkeys(
-        (vocab.VENDOR, vocab.OFFERING, vocab.DEPENDENCY, vocab.FIGURE, vocab.SOURCE_CLASS, vocab.MOAT_CLAIM), 0
-    )
-    triples = 0
-    for facts in loaded.files:
-        for quad in facts.quads:
-            triples += 1
-            if quad.predicate.value == vocab.RDF_TYPE and quad.object.value in counts:
-                counts[quad.object.value] += 1
+    classes = (vocab.VENDOR, vocab.OFFERING, vocab.DEPENDENCY, vocab.FIGURE, vocab.SOURCE_CLASS, vocab.MOAT_CLAIM)
+    counts = dict.fromkeys(classes, 0)
+    graphs = {f.graph for f in loaded.files}
+    values = " ".join(f"<{c}>" for c in classes)
+    query = f"SELECT ?g ?c (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ {values} }} GRAPH ?g {{ ?s a ?c }} }} GROUP BY ?g ?c"
+    for graph, cls, n in loaded.store.query(query):
+        if graph.value in graphs:
+            counts[cls.value] += int(n.value)
     return Summary(
         files=len(loaded.files),
         vendors=counts[vocab.VENDOR],
@@ -53,13 +55,17 @@ def summarise(loaded: LoadedMap) -> Summary:
         figures=counts[vocab.FIGURE],
         sources=counts[vocab.SOURCE_CLASS],
         moats=counts[vocab.MOAT_CLAIM],
-        triples=triples,
+        triples=loaded.triples,
     )
 
 
-def find_problems(loaded: LoadedMap, shapes: bool = True, engine: str = "oxigraph") -> list[Problem]:
+@gc_paused()
+def find_problems(
+    loaded: LoadedMap, shapes: bool = True, engine: str = "oxigraph", progress: Callable[[str], None] | None = None
+) -> list[Problem]:
     """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
-    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl)."""
+    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl); `progress`
+    hears of the shapes on large maps."""
     problems = list(loaded.problems)
     id_problems, bad_refs = check_ids(loaded.files)
     problems += id_problems
@@ -67,7 +73,11 @@ def find_problems(loaded: LoadedMap, shapes: bool = True, engine: str = "oxigrap
         return sorted(set(problems))
     from .shacl import validate as shacl_validate
 
-    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine)
+    if progress and loaded.triples >= LARGE_MAP:
+        progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
+    else:
+        progress = None
+    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress)
     return sorted(set(problems))
 
 
@@ -80,7 +90,7 @@ def check(
     loaded = read_folder(Path(data_dir), progress)
     if not loaded.files:
         return loaded, [Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")]
-    return loaded, find_problems(loaded, shapes, engine)
+    return loaded, find_problems(loaded, shapes, engine, progress)
 
 
 def load_valid(data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True) -> LoadedMap:

@@ -66,7 +66,7 @@ class _Reader:
     def __init__(self, relpath: str, vocabulary: Vocabulary):
         self.vocab = vocabulary
         self.facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
-        self.g = ox.NamedNode(self.facts.graph)
+        self.graph_end = f"<{self.facts.graph}> .\n"  # the end of each N-Quads line of this file
 
     # -- output -------------------------------------------------------------------------------
 
@@ -74,11 +74,15 @@ class _Reader:
         self.facts.problems.append(Problem(self.facts.relpath, line, message))
 
     def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str, line: int) -> None:
-        obj = ox.NamedNode(o) if isinstance(o, str) else o
-        self.facts.quads.append(ox.Quad(ox.NamedNode(s), ox.NamedNode(p), obj, self.g))
-        self.facts.lines.setdefault((s, p), line)
+        """State (s, p, o) in the file's graph, as an N-Quads line: every IRI here is a vocabulary
+        term, an id checked against ID_RE, or a URL checked by `url`, so the text is valid N-Quads."""
+        lines = self.facts.lines
         if isinstance(o, str):
-            self.facts.lines.setdefault((s, p, o), line)
+            self.facts.nquads.append(f"<{s}> <{p}> <{o}> {self.graph_end}")
+            lines.setdefault((s, p, o), line)
+        else:
+            self.facts.nquads.append(f"<{s}> <{p}> {o} {self.graph_end}")
+        lines.setdefault((s, p), line)
 
     def declare(self, identifier: str, kind: str, line: int) -> str:
         iri = vocab.entity(identifier)
@@ -196,6 +200,14 @@ class _Reader:
             return None
         if not URL_RE.match(value):
             self.problem(_node_line(node), f"`{key}` must be an http:// or https:// URL, not '{value}'")
+            return None
+        try:
+            ox.NamedNode(value)
+        except ValueError as error:
+            self.problem(
+                _node_line(node),
+                f"`{key}` '{value}' is not a valid URL ({error}): percent-encode special characters (%25 for %)",
+            )
             return None
         return value
 
@@ -539,7 +551,7 @@ def read_yaml(relpath: str, text: str, vocabulary: Vocabulary) -> FileFacts:
     if root is None:
         reader.problem(0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it")
         return reader.facts
-    if (alias := _first_alias(root)) is not None:
+    if ("&" in text or "*" in text) and (alias := _first_alias(root)) is not None:  # no alias without them
         reader.problem(alias, "YAML anchors and aliases (&name, *name) are not supported: write the values out")
         return reader.facts
     reader.read(root)

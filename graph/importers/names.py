@@ -116,7 +116,7 @@ def read_existing(data_dir: Path, skip: Path | None = None, marker: str | None =
             continue
         facts = read_file(data_dir, path, vocabulary)
         existing.ids.update(facts.declared)
-        for quad in facts.quads:
+        for quad in facts.all_quads():
             s, p, o = quad.subject.value, quad.predicate.value, quad.object.value
             if p == vocab.RDF_TYPE and o == vocab.VENDOR:
                 existing.vendors.setdefault(vocab.local_id(s), "")

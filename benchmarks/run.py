@@ -1,0 +1,266 @@
+"""`python -m benchmarks.run [--sizes 1000,10000,100000] [--work DIR] [--repeat 3]`: the speed table.
+
+For each size it generates a market once (kept under --work and reused), then runs the pipeline in a
+fresh interpreter per repetition and times each stage: load (read the YAML into the store), check (ids,
+references and the SHACL shapes), analyse (project and every analysis), export (the analysis graph,
+TriG, N-Quads and analysis.json, as `build` writes them), HTML and report (when those modules exist),
+and one named query. It prints Markdown tables of the median wall time of every stage and the peak
+memory (largest resident set, `ru_maxrss`, of the process up to and including the stage), the time of
+`stackmap check` as a command (interpreter start included), and beside them the baseline: plain rdflib
+parsing the same data as N-Quads and pyshacl validating it with stackmap's shapes. Nothing here is a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+STAGES = ("load", "check", "analyse", "export", "html", "report", "query")
+PIPELINE = ("load", "check", "analyse", "export")  # the stages `stackmap build` runs
+DEFAULT_QUERY = "vendors-by-layer"
+
+
+def _peak_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(data: Path, query: str, all_queries: bool) -> dict:
+    """Run every stage once on the market in data; per stage its seconds and the peak RSS so far (MB)."""
+    from graph import export
+    from graph.analysis import analyse, results_json, to_dict
+    from graph.analysis_graph import analysis_quads
+    from graph.loader import read_folder
+    from graph.named_queries import resolve, shipped
+    from graph.projection import project
+    from graph.sparql import DEFAULT_LIMIT, run_query
+    from graph.validate import find_problems
+
+    out: dict = {"seconds": {}, "peak_mb": {}, "queries": {}}
+    started_cpu = time.process_time()
+
+    def timed(stage: str, func):
+        started = time.perf_counter()
+        result = func()
+        out["seconds"][stage] = time.perf_counter() - started
+        out["peak_mb"][stage] = _peak_mb()
+        return result
+
+    loaded = timed("load", lambda: read_folder(data))
+    problems = timed("check", lambda: find_problems(loaded))
+    if problems:
+        raise SystemExit(f"the market in {data} has {len(problems)} problems, first: {problems[0]}")
+    out["triples"] = loaded.triples
+    analysis = timed("analyse", lambda: analyse(project(loaded.store)))
+    results = to_dict(analysis)
+
+    def write_outputs() -> None:  # what `build` serialises (the files are not written)
+        loaded.store.bulk_extend(analysis_quads(analysis))
+        export.serialize_many(loaded.store, ["trig", "nquads"])
+        results_json(results)
+
+    timed("export", write_outputs)
+    out["cpu_pipeline"] = time.process_time() - started_cpu
+    try:
+        from graph.html_view import read_texts, render_html
+    except ImportError:
+        pass
+    else:
+        cuts = analysis.chokepoints.cuts
+        timed("html", lambda: render_html(analysis.projection, results, cuts, read_texts(loaded.store)))
+    try:
+        from graph.report import render_report
+        from graph.source_support import source_support
+    except ImportError:
+        pass
+    else:
+        timed("report", lambda: render_report(analysis.projection, results, source_support(loaded.store)))
+    _, text = resolve(query)
+    timed("query", lambda: run_query(loaded.store, text, timeout=600, limit=DEFAULT_LIMIT))  # as `stackmap query`
+    if all_queries:
+        for named in shipped():
+            started = time.perf_counter()
+            result = run_query(loaded.store, named.text, timeout=600, limit=DEFAULT_LIMIT)
+            out["queries"][named.name] = (time.perf_counter() - started, len(result.rows) + len(result.triples))
+    out["nodes"] = analysis.projection.graph.number_of_nodes()
+    return out
+
+
+def baseline(nquads: Path) -> None:
+    """Plain rdflib parsing the N-Quads file into a Dataset, then pyshacl validating the union of its
+    graphs with the shapes (no inference); prints one JSON line after each step."""
+    import rdflib
+    from pyshacl import validate
+
+    from graph import ontology
+
+    started = time.perf_counter()
+    dataset = rdflib.Dataset()
+    dataset.parse(nquads, format="nquads")
+    print(json.dumps({"parse": time.perf_counter() - started, "parse_mb": _peak_mb()}), flush=True)
+    union = rdflib.Graph()
+    for s, p, o, _ in dataset.quads((None, None, None, None)):
+        union.add((s, p, o))
+    shapes = rdflib.Graph().parse(ontology.shapes_file(), format="turtle")
+    started = time.perf_counter()
+    conforms, _, _ = validate(union, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"validate": seconds, "validate_mb": _peak_mb(), "conforms": conforms, "triples": len(union)}))
+
+
+def _market(work: Path, size: int) -> Path:
+    from benchmarks.market import generate_market
+
+    folder = work / f"market-{size}"
+    if not (folder / "sources.yaml").exists():
+        print(f"generating {size:,} vendors in {folder} ...", file=sys.stderr, flush=True)
+        generate_market(size, folder)
+    return folder
+
+
+def _data_nquads(folder: Path) -> Path:
+    """The market's data and ontology as one N-Quads file (written once, beside the market)."""
+    target = folder.with_suffix(".nq")
+    if not target.exists():
+        code = (
+            "import sys, pyoxigraph as ox; from graph.loader import read_folder; "
+            "open(sys.argv[2], 'wb').write(read_folder(sys.argv[1]).store.dump(format=ox.RdfFormat.N_QUADS))"
+        )
+        subprocess.run([sys.executable, "-c", code, str(folder), str(target)], check=True)
+    return target
+
+
+def _child(args: list[str], timeout: float) -> tuple[str, bool]:
+    """Run `python -m benchmarks.run ARGS` in a fresh interpreter: its stdout and whether it timed out."""
+    process = subprocess.Popen([sys.executable, "-m", "benchmarks.run", *args], stdout=subprocess.PIPE, text=True)
+    try:
+        stdout, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        stdout, _ = process.communicate()
+        return stdout, True
+    if process.returncode:
+        raise SystemExit(f"benchmark child failed: {' '.join(args)}")
+    return stdout, False
+
+
+def _cli_check(folder: Path) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of `stackmap check --data folder` as a command."""
+    command = [str(Path(sys.executable).with_name("stackmap")), "check", "--data", str(folder)]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode:
+        raise SystemExit(f"stackmap check failed on {folder}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:.2f} s" if value < 10 else f"{value:.1f} s"
+
+
+def _sizes(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part.strip()] if text else []
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """The command line (see the module docstring)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run",
+        description=__doc__.split("\n\n")[1],
+        epilog="example: python -m benchmarks.run --sizes 1000,10000 --work /tmp/bench --repeat 3",
+    )
+    parser.add_argument("--sizes", type=_sizes, default=[1000, 10000, 100000], help="vendor counts, comma-separated")
+    parser.add_argument("--work", type=Path, default=Path("out/benchmark"), help="where generated markets are kept")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per size; medians are shown (default 3)")
+    parser.add_argument("--query", default=DEFAULT_QUERY, help=f"the named query to time (default {DEFAULT_QUERY})")
+    parser.add_argument("--all-queries", action="store_true", help="also time every shipped query (one run)")
+    parser.add_argument(
+        "--baseline-sizes", type=_sizes, default=[1000, 10000], help="sizes for the rdflib/pyshacl baseline"
+    )
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before a baseline run is stopped")
+    parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child: one pipeline run, JSON out
+    parser.add_argument("--baseline", type=Path, help=argparse.SUPPRESS)  # child: rdflib + pyshacl, JSON lines
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Measure and print the tables."""
+    args = parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.query, args.all_queries)))
+        return 0
+    if args.baseline:
+        baseline(args.baseline)
+        return 0
+    header = ["vendors", "triples", *STAGES[:-1], f"query `{args.query}`", "load+check+analyse+export"]
+    header += ["peak MB (those four)", "`stackmap check` (command)"]
+    rows, query_rows = [], {}
+    for size in args.sizes:
+        folder = _market(args.work, size)
+        runs = []
+        for i in range(args.repeat):
+            print(f"{size:,} vendors: run {i + 1} of {args.repeat} ...", file=sys.stderr, flush=True)
+            extra = ["--all-queries"] if args.all_queries and i == 0 else []
+            stdout, _ = _child(["--measure", str(folder), "--query", args.query, *extra], timeout=3600)
+            runs.append(json.loads(stdout))
+            if extra:
+                query_rows[size] = runs[-1]["queries"]
+        cli = statistics.median(_cli_check(folder)[0] for _ in range(args.repeat))
+        seconds = {s: _median(r["seconds"].get(s) for r in runs) for s in STAGES}
+        total = _median(sum(r["seconds"][s] for s in PIPELINE) for r in runs)
+        peak = _median(max(r["peak_mb"][s] for s in PIPELINE) for r in runs)
+        cells = [f"{size:,}", f"{runs[0]['triples']:,}", *(_seconds(seconds[s]) for s in STAGES), _seconds(total)]
+        rows.append([*cells, f"{peak:,.0f}", _seconds(cli)])
+        print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
+    baseline_rows = []
+    for size in args.baseline_sizes:
+        nquads = _data_nquads(_market(args.work, size))
+        print(f"{size:,} vendors: rdflib + pyshacl baseline ...", file=sys.stderr, flush=True)
+        stdout, _ = _child(["--baseline", str(nquads)], timeout=args.timeout)
+        found: dict = {}
+        for line in stdout.splitlines():
+            found.update(json.loads(line))
+        peak = max(found.get("parse_mb", 0), found.get("validate_mb", 0))
+        cells = [f"{size:,}", _seconds(found["parse"]) if "parse" in found else f"timeout ({args.timeout:g} s)"]
+        cells.append(_seconds(found["validate"]) if "validate" in found else f"timeout ({args.timeout:g} s)")
+        baseline_rows.append([*cells, f"{peak:,.0f}" if found else "n/a"])
+        print(" | ".join(baseline_rows[-1]), file=sys.stderr, flush=True)
+    if rows:
+        _print_table(header, rows)
+    if baseline_rows:
+        _print_table(["vendors", "rdflib parse (N-Quads)", "pyshacl validate", "peak MB"], baseline_rows)
+    if query_rows:
+        names = sorted({n for q in query_rows.values() for n in q})
+        header = ["query", *(f"{size:,} vendors" for size in query_rows)]
+        table = [[f"`{n}`", *(f"{q[n][0]:.2f} s ({q[n][1]:,} rows)" for q in query_rows.values())] for n in names]
+        _print_table(header, table)
+    return 0
+
+
+def _median(values) -> float | None:
+    values = [v for v in values if v is not None]
+    return statistics.median(values) if values else None
+
+
+def _print_table(header: list[str], rows: list[list[str]]) -> None:
+    print()
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

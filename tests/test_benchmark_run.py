@@ -1,0 +1,53 @@
+"""The benchmark runner: one measurement of every stage on a small generated market."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.market import generate_market
+from benchmarks.run import PIPELINE, _seconds, _sizes, measure
+from graph.validate import check, summarise
+
+
+@pytest.fixture(scope="module")
+def small_market(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A generated market of 40 vendors."""
+    folder = tmp_path_factory.mktemp("bench")
+    generate_market(40, folder, seed=3)
+    return folder
+
+
+def test_measure_runs_every_stage(small_market: Path) -> None:
+    """One run times load, check, analyse, export and the query, counts the data triples as the
+    summary does, and reports a peak memory that never shrinks from one stage to the next."""
+    out = measure(small_market, "vendors-by-layer", all_queries=True)
+    assert set(PIPELINE) | {"query"} <= set(out["seconds"])
+    loaded, problems = check(small_market)
+    assert problems == []
+    assert out["triples"] == summarise(loaded).triples
+    peaks = [out["peak_mb"][stage] for stage in PIPELINE]
+    assert peaks == sorted(peaks)
+    assert out["queries"]["vendors-by-layer"][1] == 40  # one row per vendor
+
+
+def test_measure_refuses_a_market_with_problems(small_market: Path, tmp_path: Path) -> None:
+    """A market that does not check clean stops the run with the first problem."""
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for path in small_market.rglob("*.yaml"):
+        target = broken / path.relative_to(small_market)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    first = sorted((broken / "vendors").glob("*.yaml"))[0]
+    first.write_text(first.read_text(encoding="utf-8").replace("country:", "country: xx\nhq:"), encoding="utf-8")
+    with pytest.raises(SystemExit, match="problems"):
+        measure(broken, "vendors-by-layer", all_queries=False)
+
+
+def test_table_helpers() -> None:
+    """Sizes parse from a comma list; seconds print with two decimals under 10 s, one above."""
+    assert _sizes("1000, 10000,") == [1000, 10000]
+    assert _sizes("") == []
+    assert (_seconds(0.123), _seconds(12.34), _seconds(None)) == ("0.12 s", "12.3 s", "n/a")

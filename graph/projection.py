@@ -21,6 +21,7 @@ analyses that simulate removals many times.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -389,12 +390,13 @@ def _add_dependencies(
                     by_node_kind[(o, r.key)].append(r)
         elif r.subject in graph:
             by_node_kind[(r.subject, r.key)].append(r)
+    edges: dict[tuple[str, str], dict[str, Link]] = {}  # in the order edges are first found
     for (node, key), refs in sorted(by_node_kind.items()):
         fits = set(vocabulary.relations[key].supplier_layers)
         for ref, weight in zip(refs, _weights(refs), strict=True):
             suppliers = _suppliers(graph, vendors, ref.supplier, fits)
             for supplier in suppliers:
-                relations = graph.edges[node, supplier]["relations"] if graph.has_edge(node, supplier) else {}
+                relations = edges.setdefault((node, supplier), {})
                 before = relations.get(key)
                 part = weight / len(suppliers)
                 if before is not None:  # named directly and through its vendor: one supplier, parts added
@@ -404,7 +406,7 @@ def _add_dependencies(
                 else:
                     sources, share = ref.sources, ref.share
                 relations[key] = Link(part, share, sources)
-                graph.add_edge(node, supplier, relations=dict(sorted(relations.items())))
+    graph.add_edges_from((u, v, {"relations": dict(sorted(r.items()))}) for (u, v), r in edges.items())
 
 
 def _suppliers(graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: set[str]) -> list[str]:
@@ -419,7 +421,7 @@ def _suppliers(graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: s
 
 
 def _refuse_cycles(graph: nx.DiGraph) -> None:
-    if nx.is_directed_acyclic_graph(graph):
+    if len(supplier_order(graph)) == graph.number_of_nodes():
         return
     cycle = nx.find_cycle(graph)
     path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
@@ -509,21 +511,42 @@ def _read_sources(store: ox.Store) -> dict[str, Source]:
 # -- compiling -----------------------------------------------------------------------------------
 
 
+def supplier_order(graph: nx.DiGraph) -> list[str]:
+    """The nodes suppliers first, ties broken by the smallest id (networkx's lexicographical topological
+    sort of the reversed graph); on a graph with a cycle, only the nodes outside and below every cycle."""
+    succ, pred = graph.succ, graph.pred
+    waiting = {n: len(suppliers) for n, suppliers in succ.items()}
+    ready = [n for n, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        n = heapq.heappop(ready)
+        order.append(n)
+        for consumer in pred[n]:
+            waiting[consumer] -= 1
+            if waiting[consumer] == 0:
+                heapq.heappush(ready, consumer)
+    return order
+
+
 @gc_paused()
 def compile_index(graph: nx.DiGraph) -> SupplyIndex:
     """Number the nodes suppliers first (ties broken by id) and compile requirements and consumers."""
-    order = list(nx.lexicographical_topological_sort(graph.reverse(copy=False)))
+    order = supplier_order(graph)
     number = {n: i for i, n in enumerate(order)}
     requires = []
     consumers: list[list[int]] = [[] for _ in order]
+    succ = graph.succ
     for i, n in enumerate(order):
         kinds: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for _, supplier, relations in graph.out_edges(n, data="relations"):
-            for key, link in relations.items():
-                kinds[key].append((number[supplier], link.weight))
-            consumers[number[supplier]].append(i)
+        for supplier, data in succ[n].items():
+            s = number[supplier]
+            for key, link in data["relations"].items():
+                kinds[key].append((s, link.weight))
+            consumers[s].append(i)
         requires.append(tuple(tuple(sorted(kinds[k])) for k in sorted(kinds)))
-    is_app = tuple(graph.nodes[n]["top_layer"] == APPLICATIONS for n in order)
+    nodes = graph.nodes
+    is_app = tuple(nodes[n]["top_layer"] == APPLICATIONS for n in order)
     return SupplyIndex(
         ids=tuple(order),
         number=number,

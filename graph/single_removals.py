@@ -110,15 +110,41 @@ def single_removals(projection: Projection, progress: Callable[[str], None] | No
 
 def critical_pairs(projection: Projection, vendor: str, cuts: list[frozenset[int] | None]) -> dict[str, list[int]]:
     """For one vendor a: every other vendor b such that a and b together cut off applications that
-    neither cuts off alone, with those applications (node numbers). `cuts` is cut_sets(projection)."""
+    neither cuts off alone, with those applications (node numbers). `cuts` is cut_sets(projection).
+    Only the nodes that depend on a's nodes (or are them) have other cut sets once a is removed, so
+    only those are recomputed, suppliers first."""
     index = projection.index
     vendors = list(projection.vendors)
+    owner = projection.owners
     a = vendors.index(vendor)
-    residual = cut_sets(projection, without=a)
+    residual: dict[int, frozenset[int] | None] = {}
     found: dict[int, list[int]] = defaultdict(list)
-    for n, is_app in enumerate(index.is_app):
-        if not is_app or residual[n] is None:
+    for n in index.upstream(i for i, o in enumerate(owner) if o == a):
+        if owner[n] == a:
+            residual[n] = None
             continue
-        for b in residual[n] - cuts[n]:
-            found[b].append(n)
+        cut = {owner[n]}
+        failed = False
+        for kind in index.requires[n]:
+            alive = []
+            for s, _ in kind:
+                c = residual[s] if s in residual else cuts[s]
+                if c is not None:
+                    alive.append(c)
+            if not alive:
+                failed = True
+                break
+            common = set(alive[0])
+            for other in alive[1:]:
+                common &= other
+                if not common:
+                    break
+            cut |= common
+        if failed:
+            residual[n] = None
+            continue
+        residual[n] = frozenset(cut)
+        if index.is_app[n]:
+            for b in residual[n] - cuts[n]:
+                found[b].append(n)
     return {vendors[b]: apps for b, apps in sorted(found.items())}

@@ -227,15 +227,24 @@ def _rows(store: ox.Store, query: str) -> list[tuple]:
     return [tuple(None if t is None else t.value for t in row) for row in result]
 
 
+class _LocalIds(dict):
+    """vocab.local_id of each IRI, computed once per IRI (sources and suppliers recur on many rows)."""
+
+    def __missing__(self, iri: str) -> str | None:
+        self[iri] = found = vocab.local_id(iri)
+        return found
+
+
 def _number(text: str | None) -> float | None:
     return None if text is None else float(text)
 
 
-def _grouped_sources(rows: list[tuple]) -> dict[str, tuple[str, ...]]:
+def _grouped_sources(rows: list[tuple], local: dict[str, str | None] | None = None) -> dict[str, tuple[str, ...]]:
+    local = _LocalIds() if local is None else local
     found: dict[str, set[str]] = defaultdict(set)
     for entity, source in rows:
         if source is not None:
-            found[vocab.local_id(entity)].add(vocab.local_id(source))
+            found[local[entity]].add(local[source])
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
@@ -261,8 +270,10 @@ def project(
     layer_by_iri = {layer.iri: layer.id for layer in layers.values()}
     key_by_iri = {r.iri: r.key for r in vocabulary.dependencies.values()}
 
+    local = _LocalIds()
     entity_sources = _grouped_sources(
-        _rows(store, "SELECT ?e ?s WHERE { { ?e a sm:Vendor } UNION { ?e a sm:Offering } ?e dcterms:source ?s }")
+        _rows(store, "SELECT ?e ?s WHERE { { ?e a sm:Vendor } UNION { ?e a sm:Offering } ?e dcterms:source ?s }"),
+        local,
     )
     offerings: dict[str, dict] = {}
     for o, v, layer, label, market, open_weights in _rows(
@@ -271,8 +282,8 @@ def project(
                ?o a sm:Offering ; sm:offeredBy ?v ; sm:layer ?layer ; rdfs:label ?label .
                OPTIONAL { ?o sm:market ?market } OPTIONAL { ?o sm:openWeights ?open } }""",
     ):
-        offerings[vocab.local_id(o)] = {
-            "vendor": vocab.local_id(v),
+        offerings[local[o]] = {
+            "vendor": local[v],
             "layer": layer_by_iri[layer],
             "label": label,
             "market": market,
@@ -330,7 +341,7 @@ def project(
 
     if progress:
         progress(f"projecting {len(vendors):,} vendors and {len(offerings):,} offerings onto the analysis graph")
-    references = _read_references(store, key_by_iri)
+    references = _read_references(store, key_by_iri, local)
     _add_dependencies(graph, vendors, references, vocabulary)
     _refuse_cycles(graph)
     return Projection(
@@ -344,7 +355,7 @@ def project(
     )
 
 
-def _read_references(store: ox.Store, key_by_iri: dict[str, str]) -> list[_Reference]:
+def _read_references(store: ox.Store, key_by_iri: dict[str, str], local: dict[str, str | None]) -> list[_Reference]:
     rows = _rows(
         store,
         """SELECT ?st ?s ?p ?o ?share ?src WHERE {
@@ -354,11 +365,11 @@ def _read_references(store: ox.Store, key_by_iri: dict[str, str]) -> list[_Refer
     )
     merged: dict[tuple[str, str, str], tuple[float | None, set[str]]] = {}
     for _, s, p, o, share, src in rows:
-        key = (vocab.local_id(s), key_by_iri[p], vocab.local_id(o))
+        key = (local[s], key_by_iri[p], local[o])
         previous = merged.get(key)
         sources = previous[1] if previous else set()
         if src is not None:
-            sources.add(vocab.local_id(src))
+            sources.add(local[src])
         merged[key] = (_number(share) if share is not None else (previous[0] if previous else None), sources)
     return [_Reference(s, k, o, share, tuple(sorted(srcs))) for (s, k, o), (share, srcs) in sorted(merged.items())]
 
@@ -421,7 +432,17 @@ def _suppliers(graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: s
 
 
 def _refuse_cycles(graph: nx.DiGraph) -> None:
-    if len(supplier_order(graph)) == graph.number_of_nodes():
+    waiting = {n: len(suppliers) for n, suppliers in graph.succ.items()}
+    ready = [n for n, count in waiting.items() if count == 0]
+    placed = 0  # nodes every supplier of which is placed (Kahn's algorithm, in any order)
+    pred = graph.pred
+    while ready:
+        placed += 1
+        for consumer in pred[ready.pop()]:
+            waiting[consumer] -= 1
+            if waiting[consumer] == 0:
+                ready.append(consumer)
+    if placed == len(waiting):
         return
     cycle = nx.find_cycle(graph)
     path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])

@@ -36,7 +36,7 @@ def measure(data: Path, query: str, all_queries: bool) -> dict:
     """Run every stage once on the market in data; per stage its seconds and the peak RSS so far (MB)."""
     from graph import export
     from graph.analysis import analyse, results_json, to_dict
-    from graph.analysis_graph import analysis_quads
+    from graph.analysis_graph import add_analysis
     from graph.loader import read_folder
     from graph.named_queries import resolve, shipped
     from graph.projection import project
@@ -62,7 +62,7 @@ def measure(data: Path, query: str, all_queries: bool) -> dict:
     results = to_dict(analysis)
 
     def write_outputs() -> None:  # what `build` serialises (the files are not written)
-        loaded.store.bulk_extend(analysis_quads(analysis))
+        add_analysis(loaded.store, analysis)
         export.serialize_many(loaded.store, ["trig", "nquads"])
         results_json(results)
 

@@ -44,51 +44,70 @@ def uses_analysis(query: str) -> bool:
     return bool(_USES_TERMS.search(query)) or ANALYSIS_GRAPH in query
 
 
-def _integer(n: int) -> ox.Literal:
-    return ox.Literal(str(n), datatype=ox.NamedNode(vocab.XSD_INTEGER))
+def _integer(n: int) -> str:
+    return f'"{n}"^^<{vocab.XSD_INTEGER}>'
 
 
-def _decimal(x: float) -> ox.Literal:
-    """x to 6 places as a canonical xsd:decimal ("0.5", "1")."""
-    return ox.Literal(vocab.decimal_text(Decimal(f"{x:.6f}")), datatype=ox.NamedNode(vocab.XSD_DECIMAL))
+def _decimal(x: float) -> str:
+    """x to 6 places as a canonical xsd:decimal ("0.5", "1"), in N-Quads."""
+    return f'"{vocab.decimal_text(Decimal(f"{x:.6f}"))}"^^<{vocab.XSD_DECIMAL}>'
+
+
+def _string(text: str) -> str:
+    return str(ox.Literal(text))  # Oxigraph escapes it as N-Quads does
+
+
+def _iri(iri: str) -> str:
+    return f"<{iri}>"
 
 
 @gc_paused()
-def analysis_quads(analysis: Analysis) -> list[ox.Quad]:
-    """The analysis results as quads in the analysis graph, sorted."""
-    g = ox.NamedNode(ANALYSIS_GRAPH)
-    sm = {t: ox.NamedNode(vocab.SM + t) for t in TERMS}
-    quads: list[ox.Quad] = []
-
-    def add(s: ox.NamedNode, p: str, o) -> None:
-        quads.append(ox.Quad(s, sm[p] if p in sm else ox.NamedNode(p), o, g))
+def analysis_nquads(analysis: Analysis) -> bytes:
+    """The analysis results as N-Quads in the analysis graph, one line per quad, lines sorted (the
+    text is parsed by Oxigraph when loaded, which checks every term)."""
+    graph = f" <{ANALYSIS_GRAPH}> .\n"
+    sm = {t: f"<{vocab.SM}{t}>" for t in TERMS}
+    lines: list[str] = []
+    add = lines.append
+    entity = vocab.ID
 
     for name, count in {**analysis.reach.nodes, **analysis.reach.vendors}.items():
-        add(ox.NamedNode(vocab.entity(name)), "reach", _integer(count))
+        add(f'<{entity}{name}> {sm["reach"]} "{count}"^^<{vocab.XSD_INTEGER}>{graph}')
     for c in analysis.chokepoints.ranking:
-        v = ox.NamedNode(vocab.entity(c.vendor))
-        add(v, "chokepointRank", _integer(c.rank))
-        add(v, "appsCutOff", _integer(len(c.apps_cut_off)))
-        add(v, "capacityLost", _decimal(c.capacity_lost))
+        v = _iri(vocab.entity(c.vendor))
+        add(f"{v} {sm['chokepointRank']} {_integer(c.rank)}{graph}")
+        add(f"{v} {sm['appsCutOff']} {_integer(len(c.apps_cut_off))}{graph}")
+        add(f"{v} {sm['capacityLost']} {_decimal(c.capacity_lost)}{graph}")
     for pair in analysis.chokepoints.pairs:
-        a, b = (ox.NamedNode(vocab.entity(v)) for v in pair.vendors)
-        add(a, "criticalPairWith", b)
-        add(b, "criticalPairWith", a)
+        a, b = (_iri(vocab.entity(v)) for v in pair.vendors)
+        add(f"{a} {sm['criticalPairWith']} {b}{graph}")
+        add(f"{b} {sm['criticalPairWith']} {a}{graph}")
     for c in analysis.concentration:
-        node = ox.NamedNode(f"{CONCENTRATION_BASE}{c.scope}/{c.id}")
-        add(node, vocab.RDF_TYPE, sm["Concentration"])
+        node = _iri(f"{CONCENTRATION_BASE}{c.scope}/{c.id}")
+        add(f"{node} {_iri(vocab.RDF_TYPE)} {sm['Concentration']}{graph}")
         if c.scope == "layer":
-            add(node, vocab.IN_LAYER, ox.NamedNode(vocab.LAYER + c.id))
+            add(f"{node} {_iri(vocab.IN_LAYER)} {_iri(vocab.LAYER + c.id)}{graph}")
         else:
-            add(node, vocab.MARKET, ox.Literal(c.id))
-        add(node, "hhi", _decimal(c.hhi))
-        add(node, "hhiMax", _decimal(c.hhi_max))
-        add(node, "cr1", _decimal(c.cr1))
-        add(node, "cr4", _decimal(c.cr4))
-        add(node, "concentrationBand", ox.Literal(c.band))
-        add(node, "shareBasis", ox.Literal(c.basis))
+            add(f"{node} {_iri(vocab.MARKET)} {_string(c.id)}{graph}")
+        add(f"{node} {sm['hhi']} {_decimal(c.hhi)}{graph}")
+        add(f"{node} {sm['hhiMax']} {_decimal(c.hhi_max)}{graph}")
+        add(f"{node} {sm['cr1']} {_decimal(c.cr1)}{graph}")
+        add(f"{node} {sm['cr4']} {_decimal(c.cr4)}{graph}")
+        add(f"{node} {sm['concentrationBand']} {_string(c.band)}{graph}")
+        add(f"{node} {sm['shareBasis']} {_string(c.basis)}{graph}")
         if c.period:
-            add(node, vocab.TEMPORAL, ox.Literal(c.period))
+            add(f"{node} {_iri(vocab.TEMPORAL)} {_string(c.period)}{graph}")
         if c.countries_to_75 is not None:
-            add(node, "countriesTo75", _integer(c.countries_to_75))
-    return sorted(quads, key=str)
+            add(f"{node} {sm['countriesTo75']} {_integer(c.countries_to_75)}{graph}")
+    lines.sort()
+    return "".join(lines).encode("utf-8")
+
+
+def analysis_quads(analysis: Analysis) -> list[ox.Quad]:
+    """The analysis results as quads in the analysis graph, sorted (see analysis_nquads)."""
+    return sorted(ox.parse(analysis_nquads(analysis), format=ox.RdfFormat.N_QUADS), key=str)
+
+
+def add_analysis(store: ox.Store, analysis: Analysis) -> None:
+    """Add the analysis results to the store, in the analysis graph."""
+    store.load(analysis_nquads(analysis), format=ox.RdfFormat.N_QUADS)

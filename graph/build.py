@@ -30,7 +30,7 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     the analysis results (JSON), the interactive view (HTML) and the report (Markdown, HTML, SVG
     figures) to out_dir; raises DataError or ProjectionError (writing nothing) when the data has problems."""
     from .analysis import analyse, results_json, to_dict
-    from .analysis_graph import analysis_quads
+    from .analysis_graph import add_analysis
     from .html_view import read_texts, render_html
     from .projection import LARGE_GRAPH, project
     from .report import render_report
@@ -51,7 +51,7 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     page = render_html(analysis.projection, results, analysis.chokepoints.cuts, read_texts(loaded.store))
     files[out / HTML_FILE] = page.encode("utf-8")
     files[out / ANALYSIS_FILE] = results_json(results)
-    loaded.store.bulk_extend(analysis_quads(analysis))
+    add_analysis(loaded.store, analysis)
     if progress:
         progress("serialising the dataset")
     datasets = export.serialize_many(loaded.store, DATASET_FILES)

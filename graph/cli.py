@@ -126,12 +126,12 @@ def _project(args: argparse.Namespace):
 def _add_analysis(loaded) -> None:
     """Add the analysis results to a loaded map's store, in their own graph (for queries that read them)."""
     from .analysis import analyse
-    from .analysis_graph import analysis_quads
+    from .analysis_graph import add_analysis
     from .projection import ProjectionError, project
 
     try:
         progress = _progress(time.monotonic())
-        loaded.store.bulk_extend(analysis_quads(analyse(project(loaded.store, progress), progress=progress)))
+        add_analysis(loaded.store, analyse(project(loaded.store, progress), progress=progress))
     except ProjectionError as error:
         raise Failure(str(error)) from None
 

@@ -21,6 +21,7 @@ analyses that simulate removals many times.
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -226,15 +227,24 @@ def _rows(store: ox.Store, query: str) -> list[tuple]:
     return [tuple(None if t is None else t.value for t in row) for row in result]
 
 
+class _LocalIds(dict):
+    """vocab.local_id of each IRI, computed once per IRI (sources and suppliers recur on many rows)."""
+
+    def __missing__(self, iri: str) -> str | None:
+        self[iri] = found = vocab.local_id(iri)
+        return found
+
+
 def _number(text: str | None) -> float | None:
     return None if text is None else float(text)
 
 
-def _grouped_sources(rows: list[tuple]) -> dict[str, tuple[str, ...]]:
+def _grouped_sources(rows: list[tuple], local: dict[str, str | None] | None = None) -> dict[str, tuple[str, ...]]:
+    local = _LocalIds() if local is None else local
     found: dict[str, set[str]] = defaultdict(set)
     for entity, source in rows:
         if source is not None:
-            found[vocab.local_id(entity)].add(vocab.local_id(source))
+            found[local[entity]].add(local[source])
     return {k: tuple(sorted(v)) for k, v in found.items()}
 
 
@@ -260,8 +270,10 @@ def project(
     layer_by_iri = {layer.iri: layer.id for layer in layers.values()}
     key_by_iri = {r.iri: r.key for r in vocabulary.dependencies.values()}
 
+    local = _LocalIds()
     entity_sources = _grouped_sources(
-        _rows(store, "SELECT ?e ?s WHERE { { ?e a sm:Vendor } UNION { ?e a sm:Offering } ?e dcterms:source ?s }")
+        _rows(store, "SELECT ?e ?s WHERE { { ?e a sm:Vendor } UNION { ?e a sm:Offering } ?e dcterms:source ?s }"),
+        local,
     )
     offerings: dict[str, dict] = {}
     for o, v, layer, label, market, open_weights in _rows(
@@ -270,8 +282,8 @@ def project(
                ?o a sm:Offering ; sm:offeredBy ?v ; sm:layer ?layer ; rdfs:label ?label .
                OPTIONAL { ?o sm:market ?market } OPTIONAL { ?o sm:openWeights ?open } }""",
     ):
-        offerings[vocab.local_id(o)] = {
-            "vendor": vocab.local_id(v),
+        offerings[local[o]] = {
+            "vendor": local[v],
             "layer": layer_by_iri[layer],
             "label": label,
             "market": market,
@@ -329,7 +341,7 @@ def project(
 
     if progress:
         progress(f"projecting {len(vendors):,} vendors and {len(offerings):,} offerings onto the analysis graph")
-    references = _read_references(store, key_by_iri)
+    references = _read_references(store, key_by_iri, local)
     _add_dependencies(graph, vendors, references, vocabulary)
     _refuse_cycles(graph)
     return Projection(
@@ -343,7 +355,7 @@ def project(
     )
 
 
-def _read_references(store: ox.Store, key_by_iri: dict[str, str]) -> list[_Reference]:
+def _read_references(store: ox.Store, key_by_iri: dict[str, str], local: dict[str, str | None]) -> list[_Reference]:
     rows = _rows(
         store,
         """SELECT ?st ?s ?p ?o ?share ?src WHERE {
@@ -353,11 +365,11 @@ def _read_references(store: ox.Store, key_by_iri: dict[str, str]) -> list[_Refer
     )
     merged: dict[tuple[str, str, str], tuple[float | None, set[str]]] = {}
     for _, s, p, o, share, src in rows:
-        key = (vocab.local_id(s), key_by_iri[p], vocab.local_id(o))
+        key = (local[s], key_by_iri[p], local[o])
         previous = merged.get(key)
         sources = previous[1] if previous else set()
         if src is not None:
-            sources.add(vocab.local_id(src))
+            sources.add(local[src])
         merged[key] = (_number(share) if share is not None else (previous[0] if previous else None), sources)
     return [_Reference(s, k, o, share, tuple(sorted(srcs))) for (s, k, o), (share, srcs) in sorted(merged.items())]
 
@@ -389,12 +401,13 @@ def _add_dependencies(
                     by_node_kind[(o, r.key)].append(r)
         elif r.subject in graph:
             by_node_kind[(r.subject, r.key)].append(r)
+    edges: dict[tuple[str, str], dict[str, Link]] = {}  # in the order edges are first found
     for (node, key), refs in sorted(by_node_kind.items()):
         fits = set(vocabulary.relations[key].supplier_layers)
         for ref, weight in zip(refs, _weights(refs), strict=True):
             suppliers = _suppliers(graph, vendors, ref.supplier, fits)
             for supplier in suppliers:
-                relations = graph.edges[node, supplier]["relations"] if graph.has_edge(node, supplier) else {}
+                relations = edges.setdefault((node, supplier), {})
                 before = relations.get(key)
                 part = weight / len(suppliers)
                 if before is not None:  # named directly and through its vendor: one supplier, parts added
@@ -404,7 +417,7 @@ def _add_dependencies(
                 else:
                     sources, share = ref.sources, ref.share
                 relations[key] = Link(part, share, sources)
-                graph.add_edge(node, supplier, relations=dict(sorted(relations.items())))
+    graph.add_edges_from((u, v, {"relations": dict(sorted(r.items()))}) for (u, v), r in edges.items())
 
 
 def _suppliers(graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: set[str]) -> list[str]:
@@ -419,7 +432,17 @@ def _suppliers(graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: s
 
 
 def _refuse_cycles(graph: nx.DiGraph) -> None:
-    if nx.is_directed_acyclic_graph(graph):
+    waiting = {n: len(suppliers) for n, suppliers in graph.succ.items()}
+    ready = [n for n, count in waiting.items() if count == 0]
+    placed = 0  # nodes every supplier of which is placed (Kahn's algorithm, in any order)
+    pred = graph.pred
+    while ready:
+        placed += 1
+        for consumer in pred[ready.pop()]:
+            waiting[consumer] -= 1
+            if waiting[consumer] == 0:
+                ready.append(consumer)
+    if placed == len(waiting):
         return
     cycle = nx.find_cycle(graph)
     path = " -> ".join([u for u, _ in cycle] + [cycle[0][0]])
@@ -509,21 +532,42 @@ def _read_sources(store: ox.Store) -> dict[str, Source]:
 # -- compiling -----------------------------------------------------------------------------------
 
 
+def supplier_order(graph: nx.DiGraph) -> list[str]:
+    """The nodes suppliers first, ties broken by the smallest id (networkx's lexicographical topological
+    sort of the reversed graph); on a graph with a cycle, only the nodes outside and below every cycle."""
+    succ, pred = graph.succ, graph.pred
+    waiting = {n: len(suppliers) for n, suppliers in succ.items()}
+    ready = [n for n, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order = []
+    while ready:
+        n = heapq.heappop(ready)
+        order.append(n)
+        for consumer in pred[n]:
+            waiting[consumer] -= 1
+            if waiting[consumer] == 0:
+                heapq.heappush(ready, consumer)
+    return order
+
+
 @gc_paused()
 def compile_index(graph: nx.DiGraph) -> SupplyIndex:
     """Number the nodes suppliers first (ties broken by id) and compile requirements and consumers."""
-    order = list(nx.lexicographical_topological_sort(graph.reverse(copy=False)))
+    order = supplier_order(graph)
     number = {n: i for i, n in enumerate(order)}
     requires = []
     consumers: list[list[int]] = [[] for _ in order]
+    succ = graph.succ
     for i, n in enumerate(order):
         kinds: dict[str, list[tuple[int, float]]] = defaultdict(list)
-        for _, supplier, relations in graph.out_edges(n, data="relations"):
-            for key, link in relations.items():
-                kinds[key].append((number[supplier], link.weight))
-            consumers[number[supplier]].append(i)
+        for supplier, data in succ[n].items():
+            s = number[supplier]
+            for key, link in data["relations"].items():
+                kinds[key].append((s, link.weight))
+            consumers[s].append(i)
         requires.append(tuple(tuple(sorted(kinds[k])) for k in sorted(kinds)))
-    is_app = tuple(graph.nodes[n]["top_layer"] == APPLICATIONS for n in order)
+    nodes = graph.nodes
+    is_app = tuple(nodes[n]["top_layer"] == APPLICATIONS for n in order)
     return SupplyIndex(
         ids=tuple(order),
         number=number,

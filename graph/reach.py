@@ -8,6 +8,7 @@ so the cost is the total size of the applications' supply chains.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from .gc_pause import gc_paused
@@ -24,22 +25,34 @@ class Reach:
 
 @gc_paused()
 def reach(projection: Projection) -> Reach:
-    """The reach of every node and vendor of the projection."""
+    """The reach of every node and vendor of the projection. Supply chains are built suppliers first
+    as set unions of the suppliers' chains (each kept until its last consumer has read it), and
+    counted over the applications."""
     index = projection.index
     graph = projection.graph
     vendor_of = [graph.nodes[n]["vendor"] for n in index.ids]
-    node_counts = [0] * len(index.ids)
-    vendor_counts = dict.fromkeys(projection.vendors, 0)
-    for app, is_app in enumerate(index.is_app):
-        if not is_app:
-            continue
-        chain = index.downstream(app)
-        for n in chain:
-            node_counts[n] += 1
-        for v in {vendor_of[n] for n in chain}:
-            vendor_counts[v] += 1
-    nodes = {index.ids[i]: c for i, c in enumerate(node_counts)}
-    return Reach(nodes=dict(sorted(nodes.items())), vendors=vendor_counts)
+    node_counts: Counter[int] = Counter()
+    vendor_counts: Counter[str] = Counter()
+    chains: list[frozenset[int] | None] = [None] * len(index.ids)  # downstream(n)
+    chain_vendors: list[frozenset[str] | None] = [None] * len(index.ids)  # their vendors
+    remaining = [len(c) for c in index.consumers]
+    for n, kinds in enumerate(index.requires):
+        suppliers = {s for kind in kinds for s, _ in kind}
+        chain = set(suppliers)
+        vendors = {vendor_of[s] for s in suppliers}
+        for s in suppliers:
+            chain |= chains[s]
+            vendors |= chain_vendors[s]
+            remaining[s] -= 1
+            if remaining[s] == 0:  # every consumer has read it
+                chains[s] = chain_vendors[s] = None
+        if index.is_app[n]:
+            node_counts.update(chain)
+            vendor_counts.update(vendors)
+        if index.consumers[n]:
+            chains[n], chain_vendors[n] = frozenset(chain), frozenset(vendors)
+    nodes = {index.ids[i]: node_counts[i] for i in range(len(index.ids))}
+    return Reach(nodes=dict(sorted(nodes.items())), vendors={v: vendor_counts[v] for v in projection.vendors})
 
 
 def apps_depending_on(projection: Projection, nodes: list[str]) -> list[str]:

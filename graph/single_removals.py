@@ -18,6 +18,7 @@ cut off what neither cuts off alone are then the b in cut_a(n) outside cut(n).
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -77,6 +78,14 @@ def single_removals(projection: Projection, progress: Callable[[str], None] | No
     for n, kinds in enumerate(index.requires):
         loss: dict[int, float] = {}
         for kind in kinds:
+            if len(kind) == 1:  # one supplier: the same sums as below, without the dict of sums
+                s, w = kind[0]
+                for v, x in losses[s].items():
+                    kept = w - w * x
+                    value = 1.0 - (kept if kept < 1.0 else 1.0)
+                    if value > loss.get(v, 0.0):
+                        loss[v] = value
+                continue
             total_weight = 0.0
             weighted: dict[int, float] = defaultdict(float)
             for s, w in kind:
@@ -110,15 +119,45 @@ def single_removals(projection: Projection, progress: Callable[[str], None] | No
 
 def critical_pairs(projection: Projection, vendor: str, cuts: list[frozenset[int] | None]) -> dict[str, list[int]]:
     """For one vendor a: every other vendor b such that a and b together cut off applications that
-    neither cuts off alone, with those applications (node numbers). `cuts` is cut_sets(projection)."""
+    neither cuts off alone, with those applications (node numbers). `cuts` is cut_sets(projection).
+    Once a is removed, only consumers of a node whose cut set changed can change, so only those are
+    recomputed, in node order (suppliers first)."""
     index = projection.index
     vendors = list(projection.vendors)
+    owner = projection.owners
     a = vendors.index(vendor)
-    residual = cut_sets(projection, without=a)
+    residual = list(cuts)  # cut sets without a; the same as cuts outside the nodes recomputed below
+    queued: set[int] = set()
+    for n, o in enumerate(owner):
+        if o == a:
+            residual[n] = None
+            queued.update(index.consumers[n])
+    waiting = sorted(queued)
     found: dict[int, list[int]] = defaultdict(list)
-    for n, is_app in enumerate(index.is_app):
-        if not is_app or residual[n] is None:
+    while waiting:
+        n = heapq.heappop(waiting)
+        if owner[n] == a:
             continue
-        for b in residual[n] - cuts[n]:
-            found[b].append(n)
+        cut: set[int] | None = None if a in cuts[n] else {owner[n]}  # cut(n) holds a: n fails without a
+        for kind in index.requires[n] if cut is not None else ():
+            alive = [residual[s] for s, _ in kind if residual[s] is not None]
+            if not alive:
+                cut = None
+                break
+            common = set(alive[0])
+            for other in alive[1:]:
+                common &= other
+                if not common:
+                    break
+            cut |= common
+        if cut is not None and cut == cuts[n]:
+            continue
+        residual[n] = None if cut is None else frozenset(cut)
+        for c in index.consumers[n]:
+            if c not in queued:
+                queued.add(c)
+                heapq.heappush(waiting, c)
+        if cut is not None and index.is_app[n]:
+            for b in residual[n] - cuts[n]:
+                found[b].append(n)
     return {vendors[b]: apps for b, apps in sorted(found.items())}

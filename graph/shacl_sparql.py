@@ -63,6 +63,30 @@ class CompiledCheck:
     message: str
     cycle_predicates: tuple[str, ...] = ()  # a `$this (p|q)+ $this` constraint: run only if these edges cycle
     precheck: str | None = None  # an ASK that is false when the query cannot find a violation
+    messages: tuple[tuple[str, str], ...] = ()  # (path IRI, message) of merged checks, else `message` for all
+
+
+def _missing_query(target: str, paths: list[str]) -> str:
+    """The targets that lack a value of one of paths (minCount 1 of each), with that ?path."""
+    values = " ".join(f"<{p}>" for p in paths)
+    return (
+        f"SELECT ?this ?path WHERE {{ {target} VALUES ?path {{ {values} }} "
+        "OPTIONAL { ?this ?path ?value } FILTER (!BOUND(?value)) }"
+    )
+
+
+def _merge_missing(checks: list[CompiledCheck], target: str) -> list[CompiledCheck]:
+    """checks with the minCount checks of one target (those carrying `messages`) merged into one
+    query over VALUES ?path: the targets are enumerated once instead of once per property."""
+    merged = [c for c in checks if c.messages]
+    if len(merged) < 2:
+        return checks
+    messages = tuple(pair for c in merged for pair in c.messages)
+    paths = sorted({path for path, _ in messages})
+    one = CompiledCheck(_missing_query(target, paths), merged[0].message, messages=messages)
+    first = checks.index(merged[0])
+    rest = [c for c in checks if not c.messages]
+    return [*rest[:first], one, *rest[first:]]
 
 
 class _Shapes:
@@ -206,7 +230,7 @@ class _Compiler:
                         f"HAVING (COUNT(DISTINCT {counted}) > 1) LIMIT 1 }} }}",
                     )
                 )
-            if minimum:
+            if minimum and text.startswith("^"):
                 checks.append(
                     CompiledCheck(
                         f"SELECT ?this ?path WHERE {{ {target} OPTIONAL {{ {plain} }} "
@@ -214,6 +238,8 @@ class _Compiler:
                         message,
                     )
                 )
+            elif minimum:  # merged with the target's other minCount checks by node_shape
+                checks.append(CompiledCheck(_missing_query(target, [single]), message, messages=((single, message),)))
         elif minimum or maximum:
             counts = [f"COUNT(DISTINCT ?value) < {n}" for n in minimum]
             counts += [f"COUNT(DISTINCT ?value) > {n}" for n in maximum]
@@ -282,6 +308,7 @@ class _Compiler:
         checks = []
         for prop in s.objects(shape, "property"):
             checks += self.property_checks(prop, target, message.value if message else None)
+        checks = _merge_missing(checks, target)
         for constraint in s.objects(shape, "sparql"):
             checks.append(self.sparql_check(constraint, target))
         unsupported = {"or", "xone", "and", "not", "node", "class", "datatype", "in", "closed"} & {
@@ -375,17 +402,22 @@ def run_checks(
             row = {n: t for n, t in zip(names, solution, strict=True) if t is not None}
             if "this" not in row:
                 continue
-            message = _PLACEHOLDER.sub(
-                lambda m, row=row: row[m.group(1)].value if m.group(1) in row else m.group(0), check.message
-            )
             path = row.get("path")
             value = row.get("value")
-            results.append(
-                RawResult(
-                    focus=row["this"].value,
-                    path=path.value if isinstance(path, ox.NamedNode) else None,
-                    value=value.value if value is not None else None,
-                    message=message,
+            if check.messages:
+                messages = [m for p, m in check.messages if path is not None and p == path.value]
+            else:
+                messages = [check.message]
+            for text in messages:
+                message = _PLACEHOLDER.sub(
+                    lambda m, row=row: row[m.group(1)].value if m.group(1) in row else m.group(0), text
                 )
-            )
+                results.append(
+                    RawResult(
+                        focus=row["this"].value,
+                        path=path.value if isinstance(path, ox.NamedNode) else None,
+                        value=value.value if value is not None else None,
+                        message=message,
+                    )
+                )
     return results

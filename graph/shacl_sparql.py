@@ -17,6 +17,8 @@ Tests run pyshacl on the same data and require the same results.
 from __future__ import annotations
 
 import itertools
+import os
+import pickle
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -377,16 +379,21 @@ def _has_cycle(store: ox.Store, predicates: tuple[str, ...]) -> bool:
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
-def run_checks(
-    store: ox.Store, checks: tuple[CompiledCheck, ...], progress: Callable[[str], None] | None = None
-) -> list[RawResult]:
-    """The violations found by running every check on store (default graph = union of all graphs)."""
-    results: list[RawResult] = []
+def _run_some(
+    store: ox.Store,
+    checks: tuple[CompiledCheck, ...],
+    numbers: list[int],
+    progress: Callable[[str], None] | None = None,
+) -> dict[int, list[RawResult]]:
+    """The violations found by the checks at `numbers` (indices into checks), by check."""
+    found: dict[int, list[RawResult]] = {}
     cycles: dict[tuple[str, ...], bool] = {}
     possible: dict[str, bool] = {}  # precheck -> its answer (several shapes share one)
-    for number, check in enumerate(checks, start=1):
-        if progress and number % 20 == 0:
-            progress(f"checked {number} of {len(checks)} shape constraints")
+    for done, number in enumerate(numbers, start=1):
+        if progress and done % 20 == 0:
+            progress(f"checked {done} of {len(numbers)} shape constraints")
+        check = checks[number]
+        results = found[number] = []
         if check.cycle_predicates not in cycles:
             cycles[check.cycle_predicates] = bool(check.cycle_predicates) and _has_cycle(store, check.cycle_predicates)
         if check.precheck:
@@ -420,4 +427,62 @@ def run_checks(
                         message=message,
                     )
                 )
-    return results
+    return found
+
+
+def _halves(checks: tuple[CompiledCheck, ...]) -> tuple[list[int], list[int]]:
+    """The check numbers split in two alternately, checks sharing a precheck kept together."""
+    owner: dict[str | None, int] = {}
+    halves: tuple[list[int], list[int]] = ([], [])
+    for number, check in enumerate(checks):
+        key = check.precheck or check.cycle_predicates or number
+        if key not in owner:
+            owner[key] = 0 if len(halves[0]) <= len(halves[1]) else 1
+        halves[owner[key]].append(number)
+    return halves
+
+
+def _forked(store: ox.Store, checks: tuple[CompiledCheck, ...], numbers: list[int]) -> Callable[[], dict | None]:
+    """Start the checks at `numbers` in a forked child (which shares the store's memory); the
+    returned function waits for their results, None if the child failed."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send the results, leave without cleaning up the parent's state
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(_run_some(store, checks, numbers), out, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def wait() -> dict | None:
+        with os.fdopen(read, "rb") as source:
+            data = source.read()
+        _, status = os.waitpid(pid, 0)
+        return pickle.loads(data) if status == 0 and data else None
+
+    return wait
+
+
+def run_checks(
+    store: ox.Store,
+    checks: tuple[CompiledCheck, ...],
+    progress: Callable[[str], None] | None = None,
+    processes: int = 1,
+) -> list[RawResult]:
+    """The violations found by running every check on store (default graph = union of all graphs),
+    in the order of the checks. With `processes` 2 (large maps), half of the checks run in a forked
+    child process that reads the same in-memory store; should it fail, the parent runs them itself."""
+    numbers = list(range(len(checks)))
+    found: dict[int, list[RawResult]] = {}
+    if processes > 1 and hasattr(os, "fork") and len(checks) > 1:
+        mine, theirs = _halves(checks)
+        wait = _forked(store, checks, theirs)
+        found.update(_run_some(store, checks, mine, progress))
+        found.update(wait() or _run_some(store, checks, theirs))
+    else:
+        found = _run_some(store, checks, numbers, progress)
+    return [result for number in numbers for result in found[number]]

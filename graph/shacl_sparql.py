@@ -218,18 +218,17 @@ class _Compiler:
             bind = f"BIND (<{single}> AS ?path)"
             if maximum:
                 other = plain.replace("?value", "?_other")
-                # Whether any node at all has two values of the predicate, shared by every shape of
-                # that predicate: a group over its triples, far cheaper than the join with the target.
+                # Whether any node at all has two values of the predicate (more of its triples than
+                # nodes), shared by every shape of that predicate: far cheaper than the join with the target.
                 many = plain.replace("?this", "?_s").replace("?value", "?_o")
                 node = "?_o" if text.startswith("^") else "?_s"
-                counted = "?_s" if text.startswith("^") else "?_o"
                 checks.append(
                     CompiledCheck(
                         f"SELECT DISTINCT ?this ?path WHERE {{ {plain} . {other} . "
                         f"FILTER (!sameTerm(?value, ?_other)) {target} {bind} }}",
                         message,
-                        precheck=f"ASK {{ {{ SELECT {node} WHERE {{ {many} }} GROUP BY {node} "
-                        f"HAVING (COUNT(DISTINCT {counted}) > 1) LIMIT 1 }} }}",
+                        precheck=f"ASK {{ {{ SELECT (COUNT(*) AS ?_n) (COUNT(DISTINCT {node}) AS ?_m) "
+                        f"WHERE {{ {many} }} }} FILTER (?_n != ?_m) }}",
                     )
                 )
             if minimum and text.startswith("^"):

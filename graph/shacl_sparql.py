@@ -20,6 +20,7 @@ import itertools
 import os
 import pickle
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -473,11 +474,13 @@ def run_checks(
     processes: int = 1,
 ) -> list[RawResult]:
     """The violations found by running every check on store (default graph = union of all graphs),
-    in the order of the checks. With `processes` 2 (large maps), half of the checks run in a forked
-    child process that reads the same in-memory store; should it fail, the parent runs them itself."""
+    in the order of the checks. With `processes` 2 (large maps) and no other thread running, half of
+    the checks run in a forked child process that reads the same in-memory store; should it fail,
+    the parent runs them itself."""
     numbers = list(range(len(checks)))
     found: dict[int, list[RawResult]] = {}
-    if processes > 1 and hasattr(os, "fork") and len(checks) > 1:
+    # Forking is safe only with no other thread (one could hold a lock the child would wait on).
+    if processes > 1 and hasattr(os, "fork") and threading.active_count() == 1 and len(checks) > 1:
         mine, theirs = _halves(checks)
         wait = _forked(store, checks, theirs)
         found.update(_run_some(store, checks, mine, progress))

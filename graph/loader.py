@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,7 +101,10 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
     files: list[FileFacts] = []
     batch: list[str] = []
     triples = 0
-    with gc_paused():  # millions of small objects: the collector's scans would dominate
+    loading: Future | None = None  # the batch being parsed into the store
+    # Oxigraph parses a batch without the GIL: a thread moves each batch into the store while the
+    # next files are read (one batch at a time, in order, so the store ends the same).
+    with gc_paused(), ThreadPoolExecutor(max_workers=1) as loader:  # gc: millions of small objects
         for index, path in enumerate(paths, start=1):
             facts = read_file(data_dir, path, vocabulary)
             triples += len(facts.quads) + len(facts.nquads)
@@ -109,9 +113,14 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
             facts.quads, facts.nquads = [], []  # the store holds them from here on
             files.append(facts)
             if len(batch) >= _BATCH or index == len(paths):
-                store.load("".join(batch).encode("utf-8"), format=ox.RdfFormat.N_QUADS)
+                text = "".join(batch)
                 batch = []
+                if loading is not None:
+                    loading.result()
+                loading = loader.submit(store.load, text, format=ox.RdfFormat.N_QUADS)
             if progress and index % 5000 == 0:
                 progress(f"read {index:,} of {len(paths):,} files")
+        if loading is not None:
+            loading.result()
     problems = [p for f in files for p in f.problems]
     return LoadedMap(data_dir=data_dir, files=files, store=store, problems=problems, triples=triples)

@@ -88,9 +88,12 @@ def pyshacl_results(quads: Iterable[ox.Quad]) -> list[RawResult]:
     return out
 
 
-def oxigraph_results(store: ox.Store, progress: Callable[[str], None] | None = None) -> list[RawResult]:
-    """Validation results of the shapes compiled to SPARQL, run on store (ontology and data)."""
-    return run_checks(store, compile_shapes(ontology.shapes_file()), progress)
+def oxigraph_results(
+    store: ox.Store, progress: Callable[[str], None] | None = None, processes: int = 1
+) -> list[RawResult]:
+    """Validation results of the shapes compiled to SPARQL, run on store (ontology and data), in
+    one process or split over two."""
+    return run_checks(store, compile_shapes(ontology.shapes_file()), progress, processes)
 
 
 def to_problems(
@@ -138,14 +141,15 @@ def validate(
     ignore_values: Set[str] = frozenset(),
     engine: str = "oxigraph",
     progress: Callable[[str], None] | None = None,
+    processes: int = 1,
 ) -> list[Problem]:
     """SHACL problems of the data files (whose quads are in store), found by the `oxigraph` engine
-    (shapes compiled to SPARQL) or by `pyshacl` (the reference)."""
+    (shapes compiled to SPARQL, over `processes` processes) or by `pyshacl` (the reference)."""
     if engine == "pyshacl":
         graphs = [ox.NamedNode(f.graph) for f in files]
         results = pyshacl_results(q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
     elif engine == "oxigraph":
-        results = oxigraph_results(store, progress)
+        results = oxigraph_results(store, progress, processes)
     else:
         raise ValueError(f"unknown SHACL engine '{engine}': use oxigraph or pyshacl")
     return to_problems(results, files, ignore_values)

@@ -17,7 +17,10 @@ Tests run pyshacl on the same data and require the same results.
 from __future__ import annotations
 
 import itertools
+import os
+import pickle
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -63,6 +66,30 @@ class CompiledCheck:
     message: str
     cycle_predicates: tuple[str, ...] = ()  # a `$this (p|q)+ $this` constraint: run only if these edges cycle
     precheck: str | None = None  # an ASK that is false when the query cannot find a violation
+    messages: tuple[tuple[str, str], ...] = ()  # (path IRI, message) of merged checks, else `message` for all
+
+
+def _missing_query(target: str, paths: list[str]) -> str:
+    """The targets that lack a value of one of paths (minCount 1 of each), with that ?path."""
+    values = " ".join(f"<{p}>" for p in paths)
+    return (
+        f"SELECT ?this ?path WHERE {{ {target} VALUES ?path {{ {values} }} "
+        "OPTIONAL { ?this ?path ?value } FILTER (!BOUND(?value)) }"
+    )
+
+
+def _merge_missing(checks: list[CompiledCheck], target: str) -> list[CompiledCheck]:
+    """checks with the minCount checks of one target (those carrying `messages`) merged into one
+    query over VALUES ?path: the targets are enumerated once instead of once per property."""
+    merged = [c for c in checks if c.messages]
+    if len(merged) < 2:
+        return checks
+    messages = tuple(pair for c in merged for pair in c.messages)
+    paths = sorted({path for path, _ in messages})
+    one = CompiledCheck(_missing_query(target, paths), merged[0].message, messages=messages)
+    first = checks.index(merged[0])
+    rest = [c for c in checks if not c.messages]
+    return [*rest[:first], one, *rest[first:]]
 
 
 class _Shapes:
@@ -192,14 +219,20 @@ class _Compiler:
             bind = f"BIND (<{single}> AS ?path)"
             if maximum:
                 other = plain.replace("?value", "?_other")
+                # Whether any node at all has two values of the predicate (more of its triples than
+                # nodes), shared by every shape of that predicate: far cheaper than the join with the target.
+                many = plain.replace("?this", "?_s").replace("?value", "?_o")
+                node = "?_o" if text.startswith("^") else "?_s"
                 checks.append(
                     CompiledCheck(
                         f"SELECT DISTINCT ?this ?path WHERE {{ {plain} . {other} . "
                         f"FILTER (!sameTerm(?value, ?_other)) {target} {bind} }}",
                         message,
+                        precheck=f"ASK {{ {{ SELECT (COUNT(*) AS ?_n) (COUNT(DISTINCT {node}) AS ?_m) "
+                        f"WHERE {{ {many} }} }} FILTER (?_n != ?_m) }}",
                     )
                 )
-            if minimum:
+            if minimum and text.startswith("^"):
                 checks.append(
                     CompiledCheck(
                         f"SELECT ?this ?path WHERE {{ {target} OPTIONAL {{ {plain} }} "
@@ -207,6 +240,8 @@ class _Compiler:
                         message,
                     )
                 )
+            elif minimum:  # merged with the target's other minCount checks by node_shape
+                checks.append(CompiledCheck(_missing_query(target, [single]), message, messages=((single, message),)))
         elif minimum or maximum:
             counts = [f"COUNT(DISTINCT ?value) < {n}" for n in minimum]
             counts += [f"COUNT(DISTINCT ?value) > {n}" for n in maximum]
@@ -275,6 +310,7 @@ class _Compiler:
         checks = []
         for prop in s.objects(shape, "property"):
             checks += self.property_checks(prop, target, message.value if message else None)
+        checks = _merge_missing(checks, target)
         for constraint in s.objects(shape, "sparql"):
             checks.append(self.sparql_check(constraint, target))
         unsupported = {"or", "xone", "and", "not", "node", "class", "datatype", "in", "closed"} & {
@@ -343,19 +379,28 @@ def _has_cycle(store: ox.Store, predicates: tuple[str, ...]) -> bool:
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
-def run_checks(
-    store: ox.Store, checks: tuple[CompiledCheck, ...], progress: Callable[[str], None] | None = None
-) -> list[RawResult]:
-    """The violations found by running every check on store (default graph = union of all graphs)."""
-    results: list[RawResult] = []
+def _run_some(
+    store: ox.Store,
+    checks: tuple[CompiledCheck, ...],
+    numbers: list[int],
+    progress: Callable[[str], None] | None = None,
+) -> dict[int, list[RawResult]]:
+    """The violations found by the checks at `numbers` (indices into checks), by check."""
+    found: dict[int, list[RawResult]] = {}
     cycles: dict[tuple[str, ...], bool] = {}
-    for number, check in enumerate(checks, start=1):
-        if progress and number % 20 == 0:
-            progress(f"checked {number} of {len(checks)} shape constraints")
+    possible: dict[str, bool] = {}  # precheck -> its answer (several shapes share one)
+    for done, number in enumerate(numbers, start=1):
+        if progress and done % 20 == 0:
+            progress(f"checked {done} of {len(numbers)} shape constraints")
+        check = checks[number]
+        results = found[number] = []
         if check.cycle_predicates not in cycles:
             cycles[check.cycle_predicates] = bool(check.cycle_predicates) and _has_cycle(store, check.cycle_predicates)
-        if check.precheck and not store.query(check.precheck, use_default_graph_as_union=True):
-            continue
+        if check.precheck:
+            if check.precheck not in possible:
+                possible[check.precheck] = bool(store.query(check.precheck, use_default_graph_as_union=True))
+            if not possible[check.precheck]:
+                continue
         if check.cycle_predicates and not cycles[check.cycle_predicates]:
             continue  # no cycle among these edges: the path query (slow on large maps) finds nothing
         solutions = store.query(check.query, use_default_graph_as_union=True)
@@ -364,17 +409,82 @@ def run_checks(
             row = {n: t for n, t in zip(names, solution, strict=True) if t is not None}
             if "this" not in row:
                 continue
-            message = _PLACEHOLDER.sub(
-                lambda m, row=row: row[m.group(1)].value if m.group(1) in row else m.group(0), check.message
-            )
             path = row.get("path")
             value = row.get("value")
-            results.append(
-                RawResult(
-                    focus=row["this"].value,
-                    path=path.value if isinstance(path, ox.NamedNode) else None,
-                    value=value.value if value is not None else None,
-                    message=message,
+            if check.messages:
+                messages = [m for p, m in check.messages if path is not None and p == path.value]
+            else:
+                messages = [check.message]
+            for text in messages:
+                message = _PLACEHOLDER.sub(
+                    lambda m, row=row: row[m.group(1)].value if m.group(1) in row else m.group(0), text
                 )
-            )
-    return results
+                results.append(
+                    RawResult(
+                        focus=row["this"].value,
+                        path=path.value if isinstance(path, ox.NamedNode) else None,
+                        value=value.value if value is not None else None,
+                        message=message,
+                    )
+                )
+    return found
+
+
+def _halves(checks: tuple[CompiledCheck, ...]) -> tuple[list[int], list[int]]:
+    """The check numbers split in two alternately, checks sharing a precheck kept together."""
+    owner: dict[str | None, int] = {}
+    halves: tuple[list[int], list[int]] = ([], [])
+    for number, check in enumerate(checks):
+        key = check.precheck or check.cycle_predicates or number
+        if key not in owner:
+            owner[key] = 0 if len(halves[0]) <= len(halves[1]) else 1
+        halves[owner[key]].append(number)
+    return halves
+
+
+def _forked(store: ox.Store, checks: tuple[CompiledCheck, ...], numbers: list[int]) -> Callable[[], dict | None]:
+    """Start the checks at `numbers` in a forked child (which shares the store's memory); the
+    returned function waits for their results, None if the child failed."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: run, send the results, leave without cleaning up the parent's state
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "wb") as out:
+                pickle.dump(_run_some(store, checks, numbers), out, protocol=pickle.HIGHEST_PROTOCOL)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+
+    def wait() -> dict | None:
+        with os.fdopen(read, "rb") as source:
+            data = source.read()
+        _, status = os.waitpid(pid, 0)
+        return pickle.loads(data) if status == 0 and data else None
+
+    return wait
+
+
+def run_checks(
+    store: ox.Store,
+    checks: tuple[CompiledCheck, ...],
+    progress: Callable[[str], None] | None = None,
+    processes: int = 1,
+) -> list[RawResult]:
+    """The violations found by running every check on store (default graph = union of all graphs),
+    in the order of the checks. With `processes` 2 (large maps) and no other thread running, half of
+    the checks run in a forked child process that reads the same in-memory store; should it fail,
+    the parent runs them itself."""
+    numbers = list(range(len(checks)))
+    found: dict[int, list[RawResult]] = {}
+    # Forking is safe only with no other thread (one could hold a lock the child would wait on).
+    if processes > 1 and hasattr(os, "fork") and threading.active_count() == 1 and len(checks) > 1:
+        mine, theirs = _halves(checks)
+        wait = _forked(store, checks, theirs)
+        found.update(_run_some(store, checks, mine, progress))
+        found.update(wait() or _run_some(store, checks, theirs))
+    else:
+        found = _run_some(store, checks, numbers, progress)
+    return [result for number in numbers for result in found[number]]

@@ -12,7 +12,8 @@ from .gc_pause import gc_paused
 from .loader import LoadedMap, read_folder
 from .problems import DataError, Problem
 
-LARGE_MAP = 200_000  # data triples from which validating reports progress
+LARGE_MAP = 200_000  # data triples from which validating reports progress and uses PROCESSES
+PROCESSES = 2  # processes the SHACL queries of a large map are split over
 
 
 @dataclass(frozen=True)
@@ -73,11 +74,13 @@ def find_problems(
         return sorted(set(problems))
     from .shacl import validate as shacl_validate
 
-    if progress and loaded.triples >= LARGE_MAP:
+    large = loaded.triples >= LARGE_MAP
+    if progress and large:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
     else:
         progress = None
-    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress)
+    # Large maps: the shapes' queries split over two processes (the store is shared by fork).
+    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress, PROCESSES if large else 1)
     return sorted(set(problems))
 
 

@@ -15,6 +15,7 @@ both computed by igraph, which is exact and fast at 100k nodes.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -107,10 +108,24 @@ def chokepoints(
     return Chokepoints(ranking, pairs, articulation, betweenness, cuts)
 
 
+def _igraph():
+    """The igraph module, imported without its optional matplotlib drawing support: igraph imports
+    matplotlib.pyplot whenever it is installed (about 0.6 s), and stackmap never draws with igraph."""
+    if "igraph" in sys.modules or "matplotlib" in sys.modules:
+        import igraph
+
+        return igraph
+    sys.modules["matplotlib"] = None  # type: ignore[assignment]  # makes `import matplotlib` fail
+    try:
+        import igraph
+    finally:
+        del sys.modules["matplotlib"]
+    return igraph
+
+
 def _supplements(index: SupplyIndex) -> tuple[list[str], dict[str, float]]:
     """Articulation points and non-zero betweenness centrality of the node graph (igraph)."""
-    import igraph
-
+    igraph = _igraph()
     edges = [
         (consumer, supplier) for consumer, kinds in enumerate(index.requires) for kind in kinds for supplier, _ in kind
     ]

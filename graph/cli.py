@@ -228,7 +228,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     from .analysis_graph import uses_analysis
 
     loaded = _load(args, shapes=uses_analysis(text))  # analyses need fully valid data
-    text = _bind_params(text, args.param or [], loaded)
+    text = _bind_params(text, args.param or [], {i for f in loaded.files for i in f.declared})
     if uses_analysis(text):
         _add_analysis(loaded)
     try:
@@ -243,10 +243,9 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def _query_remote(args: argparse.Namespace) -> int:
     """`query --endpoint`: the query (text, file or shipped name, with --param) run on a remote store."""
-    from . import vocab
     from .analysis_graph import uses_analysis
     from .http_client import RemoteError
-    from .named_queries import NAME_RE, bind, resolve
+    from .named_queries import resolve
     from .remote import run_remote
     from .results_format import render
 
@@ -254,14 +253,7 @@ def _query_remote(args: argparse.Namespace) -> int:
         _, text = resolve(args.query)
     except LookupError as error:
         raise Failure(str(error)) from None
-    for param in args.param or []:
-        name, _, value = param.partition("=")
-        if not name or not NAME_RE.match(value):
-            raise UsageError(f"--param takes NAME=ID with an id such as chatgpt, not '{param}'")
-        try:
-            text = bind(text, name.lstrip("?"), vocab.entity(value))
-        except LookupError as error:
-            raise Failure(str(error)) from None
+    text = _bind_params(text, args.param or [])
     try:
         result = run_remote(args.endpoint, text, timeout=args.timeout, limit=args.limit)
     except RemoteError as error:
@@ -351,18 +343,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _bind_params(text: str, params: list[str], loaded) -> str:
-    """Set `--param name=ID` values in the query's VALUES blocks; unknown ids get a did-you-mean."""
+def _bind_params(text: str, params: list[str], declared: set[str] | None = None) -> str:
+    """Set `--param name=ID` values in the query's VALUES blocks. With `declared` (the map's ids),
+    unknown ids get a did-you-mean; without (a remote store), an id need only look like one."""
     from . import vocab
-    from .named_queries import bind
+    from .named_queries import NAME_RE, bind
     from .problems import did_you_mean
 
-    declared = {i for f in loaded.files for i in f.declared}
     for param in params:
         name, _, value = param.partition("=")
         if not name or not value:
             raise UsageError(f"--param takes NAME=ID, not '{param}'")
-        if value not in declared:
+        if declared is None and not NAME_RE.match(value):
+            raise UsageError(f"--param takes NAME=ID with an id such as chatgpt, not '{param}'")
+        if declared is not None and value not in declared:
             raise Failure(f"unknown id '{value}'{did_you_mean(value, declared) or ''}")
         try:
             text = bind(text, name.lstrip("?"), vocab.entity(value))

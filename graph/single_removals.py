@@ -47,21 +47,26 @@ def cut_sets(projection: Projection, without: int | None = None) -> list[frozens
     for n, kinds in enumerate(index.requires):
         if owner[n] == without:
             continue
-        cut = {owner[n]}
-        failed = False
-        for kind in kinds:
-            alive = [cuts[s] for s, _ in kind if cuts[s] is not None]
-            if not alive:
-                failed = True
-                break
-            common = set(alive[0])
-            for other in alive[1:]:
-                common &= other
-                if not common:
-                    break
-            cut |= common
-        cuts[n] = None if failed else frozenset(cut)
+        cut = node_cut(owner[n], kinds, cuts)
+        cuts[n] = None if cut is None else frozenset(cut)
     return cuts
+
+
+def node_cut(own: int, kinds, cuts: list[frozenset[int] | None]) -> set[int] | None:
+    """cut(n) from its suppliers' cut sets: {own} | union over kinds of the intersection of the cut
+    sets of the kind's live suppliers; None when every supplier of some kind has failed (None)."""
+    cut = {own}
+    for kind in kinds:
+        alive = [cuts[s] for s, _ in kind if cuts[s] is not None]
+        if not alive:
+            return None
+        common = set(alive[0])
+        for other in alive[1:]:
+            common &= other
+            if not common:
+                break
+        cut |= common
+    return cut
 
 
 @gc_paused()
@@ -138,18 +143,8 @@ def critical_pairs(projection: Projection, vendor: str, cuts: list[frozenset[int
         n = heapq.heappop(waiting)
         if owner[n] == a:
             continue
-        cut: set[int] | None = None if a in cuts[n] else {owner[n]}  # cut(n) holds a: n fails without a
-        for kind in index.requires[n] if cut is not None else ():
-            alive = [residual[s] for s, _ in kind if residual[s] is not None]
-            if not alive:
-                cut = None
-                break
-            common = set(alive[0])
-            for other in alive[1:]:
-                common &= other
-                if not common:
-                    break
-            cut |= common
+        # cut(n) holds a: n fails without a
+        cut = None if a in cuts[n] else node_cut(owner[n], index.requires[n], residual)
         if cut is not None and cut == cuts[n]:
             continue
         residual[n] = None if cut is None else frozenset(cut)

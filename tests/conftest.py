@@ -23,6 +23,17 @@ MINI = TESTS / "fixtures" / "mini"
 BAD_DATA = TESTS / "bad_data"
 
 
+def bad_case_folder(case: str, data: Path) -> Path:
+    """`data`: the mini map with the files of one bad-data case laid over it."""
+    shutil.copytree(MINI, data)
+    for path in (BAD_DATA / case).rglob("*"):
+        if path.is_file() and path.name != "expected.txt":
+            target = data / path.relative_to(BAD_DATA / case)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+    return data
+
+
 @pytest.fixture(scope="session")
 def shipped() -> LoadedMap:
     """The shipped data, loaded and validated."""

@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import BAD_DATA, MINI
+from conftest import BAD_DATA, bad_case_folder
 from graph import ontology, validate
 from graph.loader import read_folder
 from graph.shacl_sparql import _forked, _halves, _run_some, compile_shapes, run_checks
 
 CASES = sorted(p.name for p in BAD_DATA.iterdir() if p.is_dir())
-
-
-def _case_folder(case: str, tmp_path: Path) -> Path:
-    """The mini map with the files of one bad-data case laid over it."""
-    data = tmp_path / case
-    shutil.copytree(MINI, data)
-    for path in (BAD_DATA / case).rglob("*"):
-        if path.is_file() and path.name != "expected.txt":
-            target = data / path.relative_to(BAD_DATA / case)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-    return data
 
 
 def test_halves_cover_every_check_once_and_keep_shared_prechecks_together() -> None:
@@ -42,7 +29,7 @@ def test_split_results_equal_one_process_on_every_bad_case(tmp_path: Path) -> No
     checks = compile_shapes(ontology.shapes_file())
     found = 0
     for case in CASES:
-        store = read_folder(_case_folder(case, tmp_path)).store
+        store = read_folder(bad_case_folder(case, tmp_path / case)).store
         one = run_checks(store, checks)
         assert run_checks(store, checks, processes=2) == one, case
         _, theirs = _halves(checks)
@@ -55,6 +42,6 @@ def test_split_results_equal_one_process_on_every_bad_case(tmp_path: Path) -> No
 def test_large_map_path_gives_the_exact_messages(case: str, tmp_path: Path, monkeypatch) -> None:
     """find_problems as on a large map (split over two processes) still gives the expected lines."""
     monkeypatch.setattr(validate, "LARGE_MAP", 0)
-    _, problems = validate.check(_case_folder(case, tmp_path))
+    _, problems = validate.check(bad_case_folder(case, tmp_path / case))
     expected = (BAD_DATA / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert [p.format() for p in problems] == expected

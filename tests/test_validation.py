@@ -4,12 +4,11 @@ and the fast SHACL engine (shapes compiled to SPARQL on Oxigraph) agrees with py
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
-from conftest import BAD_DATA, MINI
+from conftest import BAD_DATA, MINI, bad_case_folder
 from graph.loader import read_folder
 from graph.ontology import shapes_file
 from graph.paths import shipped_data_dir
@@ -17,18 +16,6 @@ from graph.shacl_sparql import compile_shapes
 from graph.validate import check, find_problems
 
 CASES = sorted(p.name for p in BAD_DATA.iterdir() if p.is_dir())
-
-
-def _case_folder(case: str, tmp_path: Path) -> Path:
-    """The mini map with the files of one bad-data case laid over it."""
-    data = tmp_path / "data"
-    shutil.copytree(MINI, data)
-    for path in (BAD_DATA / case).rglob("*"):
-        if path.is_file() and path.name != "expected.txt":
-            target = data / path.relative_to(BAD_DATA / case)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
-    return data
 
 
 def test_corpus_covers_every_kind_of_problem() -> None:
@@ -41,7 +28,7 @@ def test_corpus_covers_every_kind_of_problem() -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_bad_data_gives_exact_messages(case: str, tmp_path: Path) -> None:
     """Each bad file yields exactly the expected problems (file, line, message), nothing more."""
-    _, problems = check(_case_folder(case, tmp_path))
+    _, problems = check(bad_case_folder(case, tmp_path / "data"))
     expected = (BAD_DATA / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert [p.format() for p in problems] == expected
 
@@ -49,7 +36,7 @@ def test_bad_data_gives_exact_messages(case: str, tmp_path: Path) -> None:
 @pytest.mark.parametrize("case", CASES)
 def test_engines_agree_on_bad_data(case: str, tmp_path: Path) -> None:
     """The compiled-SPARQL engine reports exactly what pyshacl reports, for every case."""
-    loaded = read_folder(_case_folder(case, tmp_path))
+    loaded = read_folder(bad_case_folder(case, tmp_path / "data"))
     assert find_problems(loaded, engine="oxigraph") == find_problems(loaded, engine="pyshacl")
 
 

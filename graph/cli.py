@@ -215,7 +215,6 @@ def cmd_view(args: argparse.Namespace) -> int:
 
 def cmd_query(args: argparse.Namespace) -> int:
     from .named_queries import resolve
-    from .results_format import render
     from .sparql import QueryError, run_query
 
     if args.endpoint:
@@ -235,10 +234,17 @@ def cmd_query(args: argparse.Namespace) -> int:
         result = run_query(loaded.store, text, timeout=args.timeout, limit=args.limit)
     except QueryError as error:
         raise Failure(str(error)) from None
+    _print_result(result, args)
+    return EXIT_OK
+
+
+def _print_result(result, args: argparse.Namespace) -> None:
+    """A query's result in the chosen format, with a note on stderr when it was cut at --limit."""
+    from .results_format import render
+
     sys.stdout.write(render(result, args.format))
     if result.truncated:
         _err(f"note: only the first {args.limit} results are shown (raise --limit for more)")
-    return EXIT_OK
 
 
 def _query_remote(args: argparse.Namespace) -> int:
@@ -247,7 +253,6 @@ def _query_remote(args: argparse.Namespace) -> int:
     from .http_client import RemoteError
     from .named_queries import resolve
     from .remote import run_remote
-    from .results_format import render
 
     try:
         _, text = resolve(args.query)
@@ -258,9 +263,7 @@ def _query_remote(args: argparse.Namespace) -> int:
         result = run_remote(args.endpoint, text, timeout=args.timeout, limit=args.limit)
     except RemoteError as error:
         raise Failure(str(error)) from None
-    sys.stdout.write(render(result, args.format))
-    if result.truncated:
-        _err(f"note: only the first {args.limit} results are shown (raise --limit for more)")
+    _print_result(result, args)
     if uses_analysis(text) and result.kind == "select" and not result.rows:
         _err("note: this query reads analysis results: `stackmap push` uploads them with the data")
     return EXIT_OK

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from . import export
 from .atomic import write_files
-from .validate import Summary, load_valid, summarise
+from .validate import Summary
 
 DATASET_FILES = {"trig": "stackmap.trig", "nquads": "stackmap.nq"}
 ANALYSIS_FILE = "analysis.json"
@@ -29,15 +29,16 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph),
     the analysis results (JSON), the interactive view (HTML) and the report (Markdown, HTML, SVG
     figures) to out_dir; raises DataError or ProjectionError (writing nothing) when the data has problems."""
-    from .analysis import analyse, results_json, to_dict
+    from .analysis import results_json, to_dict
     from .analysis_graph import add_analysis
     from .html_view import read_texts, render_html
-    from .projection import LARGE_GRAPH, project
+    from .pipeline import load_checked
+    from .projection import LARGE_GRAPH
     from .report import render_report
     from .source_support import source_support
 
-    loaded = load_valid(data_dir, progress)
-    analysis = analyse(project(loaded.store, progress), progress=progress)
+    checked = load_checked(data_dir, progress)
+    loaded, analysis = checked.loaded, checked.analysis
     if progress and analysis.projection.graph.number_of_nodes() < LARGE_GRAPH:
         progress = None  # small maps render in well under a second: no progress lines
     results = to_dict(analysis)
@@ -57,4 +58,4 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     datasets = export.serialize_many(loaded.store, DATASET_FILES)
     files.update({out / name: datasets[fmt] for fmt, name in DATASET_FILES.items()})
     write_files(files)
-    return BuildResult(summary=summarise(loaded), written=sorted(files))
+    return BuildResult(summary=checked.summary, written=sorted(files))

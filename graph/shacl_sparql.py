@@ -17,10 +17,7 @@ Tests run pyshacl on the same data and require the same results.
 from __future__ import annotations
 
 import itertools
-import os
-import pickle
 import re
-import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,7 +26,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import vocab
+from . import forked, vocab
 
 SH = vocab.SH
 _TYPE_PATH = f"<{vocab.RDF_TYPE}>/<{vocab.RDFS}subClassOf>*"
@@ -442,31 +439,6 @@ def _halves(checks: tuple[CompiledCheck, ...]) -> tuple[list[int], list[int]]:
     return halves
 
 
-def _forked(store: ox.Store, checks: tuple[CompiledCheck, ...], numbers: list[int]) -> Callable[[], dict | None]:
-    """Start the checks at `numbers` in a forked child (which shares the store's memory); the
-    returned function waits for their results, None if the child failed."""
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: run, send the results, leave without cleaning up the parent's state
-        code = 1
-        try:
-            os.close(read)
-            with os.fdopen(write, "wb") as out:
-                pickle.dump(_run_some(store, checks, numbers), out, protocol=pickle.HIGHEST_PROTOCOL)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-
-    def wait() -> dict | None:
-        with os.fdopen(read, "rb") as source:
-            data = source.read()
-        _, status = os.waitpid(pid, 0)
-        return pickle.loads(data) if status == 0 and data else None
-
-    return wait
-
-
 def run_checks(
     store: ox.Store,
     checks: tuple[CompiledCheck, ...],
@@ -479,12 +451,13 @@ def run_checks(
     the parent runs them itself."""
     numbers = list(range(len(checks)))
     found: dict[int, list[RawResult]] = {}
-    # Forking is safe only with no other thread (one could hold a lock the child would wait on).
-    if processes > 1 and hasattr(os, "fork") and threading.active_count() == 1 and len(checks) > 1:
+    child = None
+    if processes > 1 and len(checks) > 1:
         mine, theirs = _halves(checks)
-        wait = _forked(store, checks, theirs)
+        child = forked.start(lambda: _run_some(store, checks, theirs))
+    if child is not None:
         found.update(_run_some(store, checks, mine, progress))
-        found.update(wait() or _run_some(store, checks, theirs))
+        found.update(child.result())
     else:
         found = _run_some(store, checks, numbers, progress)
     return [result for number in numbers for result in found[number]]

@@ -14,6 +14,7 @@ from .problems import DataError, Problem
 
 LARGE_MAP = 200_000  # data triples from which validating reports progress and uses PROCESSES
 PROCESSES = 2  # processes the SHACL queries of a large map are split over
+NO_DATA_FILES = Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,15 @@ def summarise(loaded: LoadedMap) -> Summary:
 
 @gc_paused()
 def find_problems(
-    loaded: LoadedMap, shapes: bool = True, engine: str = "oxigraph", progress: Callable[[str], None] | None = None
+    loaded: LoadedMap,
+    shapes: bool = True,
+    engine: str = "oxigraph",
+    progress: Callable[[str], None] | None = None,
+    processes: int | None = None,
 ) -> list[Problem]:
     """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
-    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl); `progress`
-    hears of the shapes on large maps."""
+    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl) over `processes`
+    processes (default: PROCESSES on large maps, else 1); `progress` hears of the shapes on large maps."""
     problems = list(loaded.problems)
     id_problems, bad_refs = check_ids(loaded.files)
     problems += id_problems
@@ -79,8 +84,9 @@ def find_problems(
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
     else:
         progress = None
-    # Large maps: the shapes' queries split over two processes (the store is shared by fork).
-    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress, PROCESSES if large else 1)
+    if processes is None:  # large maps: the shapes' queries split over two processes (the store is shared by fork)
+        processes = PROCESSES if large else 1
+    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress, processes)
     return sorted(set(problems))
 
 
@@ -92,7 +98,7 @@ def check(
     the SHACL engine (oxigraph, or pyshacl, the reference)."""
     loaded = read_folder(Path(data_dir), progress)
     if not loaded.files:
-        return loaded, [Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")]
+        return loaded, [NO_DATA_FILES]
     return loaded, find_problems(loaded, shapes, engine, progress)
 
 

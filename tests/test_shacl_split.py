@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD_DATA, bad_case_folder
-from graph import ontology, validate
+from graph import forked, ontology, validate
 from graph.loader import read_folder
-from graph.shacl_sparql import _forked, _halves, _run_some, compile_shapes, run_checks
+from graph.shacl_sparql import _halves, _run_some, compile_shapes, run_checks
 
 CASES = sorted(p.name for p in BAD_DATA.iterdir() if p.is_dir())
 
@@ -33,7 +33,8 @@ def test_split_results_equal_one_process_on_every_bad_case(tmp_path: Path) -> No
         one = run_checks(store, checks)
         assert run_checks(store, checks, processes=2) == one, case
         _, theirs = _halves(checks)
-        assert _forked(store, checks, theirs)() == _run_some(store, checks, theirs), case  # the child answered
+        child = forked.start(lambda store=store, theirs=theirs: _run_some(store, checks, theirs))
+        assert child is not None and child.result() == _run_some(store, checks, theirs), case
         found += len(one)
     assert found > 0
 

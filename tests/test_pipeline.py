@@ -1,0 +1,54 @@
+"""load_checked: the check beside the analyses (as on large maps) gives what checking first gives."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import BAD_DATA, bad_case_folder
+from graph import pipeline, validate
+from graph.analysis import to_dict
+from graph.paths import shipped_data_dir
+from graph.problems import DataError
+
+
+@pytest.fixture(params=["checked first", "checked beside"])
+def mode(request, monkeypatch) -> str:
+    if request.param == "checked beside":
+        monkeypatch.setattr(pipeline, "LARGE_MAP", 0)  # the shipped map is small: take the large-map path
+    return request.param
+
+
+def test_valid_data_gives_the_analyses_and_summary_of_checking_first(mode: str, shipped, shipped_analysis) -> None:
+    checked = pipeline.load_checked(shipped_data_dir())
+    assert to_dict(checked.analysis) == to_dict(shipped_analysis)
+    assert checked.summary == validate.summarise(shipped)
+    assert set(checked.seconds) == {"load", "check", "analyse", "check+analyse"}
+
+
+@pytest.mark.parametrize(
+    "case", ["dependency-cycle", "unknown-reference", "shares-over-one", "turtle-shacl", "yaml-syntax"]
+)
+def test_bad_data_raises_every_problem(case: str, mode: str, tmp_path: Path) -> None:
+    """The problems are exactly those `stackmap check` reports, even when the analyses fail on them."""
+    expected = (BAD_DATA / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    with pytest.raises(DataError) as error:
+        pipeline.load_checked(bad_case_folder(case, tmp_path / case))
+    assert [p.format() for p in error.value.problems] == expected
+
+
+def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setattr(pipeline, "LARGE_MAP", 0)
+    checked_in: list[int] = []
+    real = pipeline._check
+
+    def spy(loaded, processes=None):
+        checked_in.append(os.getpid())
+        return real(loaded, processes)
+
+    monkeypatch.setattr(pipeline, "_check", spy)
+    with pytest.raises(DataError):
+        pipeline.load_checked(bad_case_folder("unknown-reference", tmp_path / "bad"))
+    assert checked_in == []  # the parent never checked: the child's answer came back

@@ -3,7 +3,8 @@
 Quads are sorted before writing (graph, subject, predicate, object), so the output never depends on
 the store's internal order. Turtle has no named graphs: it holds the union of all graphs. The sorting
 works on the store's own N-Triples text of each graph (a line per triple), which orders exactly as the
-terms do and keeps millions of quads out of Python objects.
+terms do and keeps millions of quads out of Python objects. Large datasets are written by two
+processes, each taking half of the graphs.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from . import vocab
+from . import forked, vocab
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -22,6 +23,8 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 EXTENSIONS = {"turtle": "ttl", "trig": "trig", "nquads": "nq", "jsonld": "jsonld"}
+SPLIT_QUADS = 500_000  # quads from which a dataset export is split over two processes
+CONCATENABLE = ("nquads", "trig")  # dataset formats whose text for all graphs is the texts of each half, joined
 
 
 def _store(quads: Iterable[ox.Quad] | ox.Store) -> ox.Store:
@@ -32,27 +35,82 @@ def _store(quads: Iterable[ox.Quad] | ox.Store) -> ox.Store:
     return store
 
 
-def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]]:
-    """Each graph of the store (the default graph first, then by name) with its sorted N-Triples lines."""
+def _graph_order(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
+    """The store's graphs in the order they are written: the default graph first, then by name."""
     graphs: list = sorted(store.named_graphs(), key=str)
     graphs.insert(0, ox.DefaultGraph())
-    for graph in graphs:
+    return graphs
+
+
+def _graph_lines(
+    store: ox.Store, graphs: list | None = None
+) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]]:
+    """Each graph (of `graphs`, default all, in order) that holds triples, with its sorted N-Triples lines."""
+    for graph in _graph_order(store) if graphs is None else graphs:
         lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
         if lines:
             lines.sort()
             yield graph, lines
 
 
-def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
-    """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
+def _nquads(store: ox.Store, graphs: list | None = None) -> bytes:
+    """The quads of `graphs` (default all) as sorted N-Quads."""
     out = io.BytesIO()  # written graph by graph, so only one graph's lines are held at a time
-    for graph, lines in _graph_lines(_store(quads)):
+    for graph, lines in _graph_lines(store, graphs):
         if not isinstance(graph, ox.DefaultGraph):
             name = b" " + str(graph).encode("utf-8") + b" ."
             lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
         lines.append(b"")
         out.write(b"\n".join(lines))
     return out.getvalue()
+
+
+def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
+    """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
+    return _nquads(_store(quads))
+
+
+def _dataset_formats(store: ox.Store, graphs: list, fmts: list[str]) -> dict[str, bytes]:
+    """The quads of `graphs` in each of the dataset formats `fmts`, sorted."""
+    sorted_quads = _nquads(store, graphs)
+    out = {}
+    for fmt in fmts:
+        if fmt == "nquads":
+            out[fmt] = sorted_quads
+        else:
+            ordered = ox.parse(sorted_quads, format=ox.RdfFormat.N_QUADS)
+            out[fmt] = ox.serialize(ordered, format=FORMATS[fmt], prefixes=vocab.PREFIXES)
+    return out
+
+
+def _without_prefixes(text: bytes) -> bytes:
+    """A TriG or Turtle text without its leading `@prefix` lines."""
+    at = 0
+    while text.startswith(b"@prefix ", at):
+        at = text.index(b"\n", at) + 1
+    return text[at:]
+
+
+def _split_dataset_formats(store: ox.Store, fmts: list[str]) -> dict[str, bytes]:
+    """What `_dataset_formats` gives for all graphs, the later half of the graphs written by a forked
+    child while this process writes the first half (the same bytes: graphs are written one after
+    the other, and the child's prefix lines are dropped)."""
+    graphs = _graph_order(store)
+    half = len(graphs) // 2
+    child = forked.start(lambda: _dataset_formats(store, graphs[half:], fmts)) if half else None
+    if child is None:
+        return _dataset_formats(store, graphs, fmts)
+    first = _dataset_formats(store, graphs[:half], fmts)
+    second = child.result()
+    joined = {}
+    for fmt in fmts:
+        if not second[fmt]:
+            joined[fmt] = first[fmt]
+        elif not first[fmt] or fmt == "nquads":
+            joined[fmt] = first[fmt] + second[fmt]
+        else:
+            joined[fmt] = first[fmt] + _without_prefixes(second[fmt])
+    return joined
 
 
 def _sorted_triples(store: ox.Store) -> bytes:
@@ -73,16 +131,13 @@ def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> 
         if fmt not in FORMATS:
             raise ValueError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
     store = _store(quads)
-    sorted_quads = nquads(store) if any(FORMATS[f].supports_datasets for f in fmts) else b""
-    out = {}
+    datasets = [f for f in fmts if FORMATS[f].supports_datasets]
+    split = [f for f in datasets if f in CONCATENABLE] if len(store) >= SPLIT_QUADS else []
+    out = _split_dataset_formats(store, split) if split else {}
+    if rest := [f for f in datasets if f not in out]:
+        out.update(_dataset_formats(store, _graph_order(store), rest))
     for fmt in fmts:
-        rdf_format = FORMATS[fmt]
-        if fmt == "nquads":
-            out[fmt] = sorted_quads
-        elif rdf_format.supports_datasets:
-            ordered = ox.parse(sorted_quads, format=ox.RdfFormat.N_QUADS)
-            out[fmt] = ox.serialize(ordered, format=rdf_format, prefixes=vocab.PREFIXES)
-        else:
+        if fmt not in out:  # no named graphs: the union of the graphs
             triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
-            out[fmt] = ox.serialize(triples, format=rdf_format, prefixes=vocab.PREFIXES)
-    return out
+            out[fmt] = ox.serialize(triples, format=FORMATS[fmt], prefixes=vocab.PREFIXES)
+    return {fmt: out[fmt] for fmt in fmts}

@@ -211,3 +211,24 @@ def test_yml_and_nested_folders_are_read(make_data) -> None:
     assert problems == []
     assert "more/deep/newco.yml" in [f.relpath for f in loaded.files]
     assert ".git/ignored.yaml" not in [f.relpath for f in loaded.files]
+
+
+def test_yaml_scalars_resolve_to_null_and_bool_as_pyyaml_safe_loader_does() -> None:
+    """The reader's loader tags plain scalars null or bool exactly where PyYAML's SafeLoader does,
+    and everything else (numbers and dates included) as text, which the reader parses itself."""
+    import yaml
+
+    from graph.yaml_source import _Loader
+
+    values = ["", "~", "null", "Null", "NULL", "nULL", "yes", "Yes", "YES", "yEs", "no", "On", "OFF", "y", "n"]
+    values += ["true", "True", "TRUE", "tRUE", "false", "0.3", "1e3", "3.8e9", "2023-01-19", "0x1F", ".inf", "<<"]
+    values += ["'true'", '"null"', "!!str yes", "abc"]
+    text = "\n".join(f"k{i}: {v}" for i, v in enumerate(values))
+    ours = yaml.compose(text, Loader=_Loader)
+    reference = yaml.compose(text, Loader=yaml.SafeLoader)
+    kept = ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool")
+    for (_, mine), (_, theirs) in zip(ours.value, reference.value, strict=True):
+        expected = theirs.tag if theirs.tag in kept else "tag:yaml.org,2002:str"
+        assert (mine.value, mine.tag) == (theirs.value, expected)
+    assert sum(n.tag == "tag:yaml.org,2002:bool" for _, n in ours.value) == 10
+    assert sum(n.tag == "tag:yaml.org,2002:null" for _, n in ours.value) == 5

@@ -43,12 +43,13 @@ def summarise(loaded: LoadedMap) -> Summary:
     """Count vendors, offerings, dependencies, figures, sources, moat claims and data triples."""
     classes = (vocab.VENDOR, vocab.OFFERING, vocab.DEPENDENCY, vocab.FIGURE, vocab.SOURCE_CLASS, vocab.MOAT_CLAIM)
     counts = dict.fromkeys(classes, 0)
-    graphs = {f.graph for f in loaded.files}
+    files = {f.graph for f in loaded.files}
+    others = [f"<{g.value}>" for g in loaded.store.named_graphs() if g.value not in files]  # ontology, analyses
+    only_files = f"FILTER (?g NOT IN ({', '.join(others)})) " if others else ""
     values = " ".join(f"<{c}>" for c in classes)
-    query = f"SELECT ?g ?c (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ {values} }} GRAPH ?g {{ ?s a ?c }} }} GROUP BY ?g ?c"
-    for graph, cls, n in loaded.store.query(query):
-        if graph.value in graphs:
-            counts[cls.value] += int(n.value)
+    query = f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ {values} }} GRAPH ?g {{ ?s a ?c }} {only_files}}} GROUP BY ?c"
+    for cls, n in loaded.store.query(query):
+        counts[cls.value] = int(n.value)
     return Summary(
         files=len(loaded.files),
         vendors=counts[vocab.VENDOR],

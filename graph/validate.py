@@ -47,7 +47,8 @@ def summarise(loaded: LoadedMap) -> Summary:
     others = [f"<{g.value}>" for g in loaded.store.named_graphs() if g.value not in files]  # ontology, analyses
     only_files = f"FILTER (?g NOT IN ({', '.join(others)})) " if others else ""
     values = " ".join(f"<{c}>" for c in classes)
-    query = f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ VALUES ?c {{ {values} }} GRAPH ?g {{ ?s a ?c }} {only_files}}} GROUP BY ?c"
+    pattern = f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?s a ?c }} {only_files}"
+    query = f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ {pattern}}} GROUP BY ?c"
     for cls, n in loaded.store.query(query):
         counts[cls.value] = int(n.value)
     return Summary(

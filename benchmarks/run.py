@@ -1,13 +1,15 @@
 """`python -m benchmarks.run [--sizes 1000,10000,100000] [--work DIR] [--repeat 3]`: the speed table.
 
 For each size it generates a market once (kept under --work and reused), then runs the pipeline in a
-fresh interpreter per repetition and times each stage: load (read the YAML into the store), check (ids,
-references and the SHACL shapes), analyse (project and every analysis), export (the analysis graph,
-TriG, N-Quads and analysis.json, as `build` writes them), HTML and report (when those modules exist),
-and one named query. It prints Markdown tables of the median wall time of every stage and the peak
-memory (largest resident set, `ru_maxrss`, of the process up to and including the stage), the time of
-`stackmap check` as a command (interpreter start included), and beside them the baseline: plain rdflib
-parsing the same data as N-Quads and pyshacl validating it with stackmap's shapes. Nothing here is a test.
+fresh interpreter per repetition, as `build` runs it, and times each stage: load (read the YAML into the
+store), check (ids, references and the SHACL shapes), analyse (project and every analysis), export
+(the analysis graph, TriG, N-Quads and analysis.json; nothing is written), the wall time of the last
+three (on large maps the check runs in a forked child beside the other two), HTML, report and one
+named query. It prints Markdown tables of the median wall time of every stage, the peak memory of the
+whole process tree up to the end of the export (summed proportional set sizes, sampled from /proc),
+the time of `stackmap check` as a command (interpreter start included), and beside them the baseline:
+plain rdflib parsing the same data as N-Quads and pyshacl validating it with stackmap's shapes.
+Nothing here is a test.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from pathlib import Path
 from benchmarks.memory import TreeMemory
 from benchmarks.memory import available as memory_available
 
-STAGES = ("load", "check", "analyse", "check ‖ analyse", "export", "html", "report", "query")
-PIPELINE = ("load", "check ‖ analyse", "export")  # what `stackmap build` runs before it renders, in order
+STAGES = ("load", "check", "analyse", "export", "check ‖ analyse+export", "html", "report", "query")
+PIPELINE = ("load", "check ‖ analyse+export")  # load, then the check beside analyse + export: what `build` runs
 DEFAULT_QUERY = "vendors-by-layer"
 
 
@@ -37,12 +39,11 @@ def _peak_mb() -> float:
 
 def measure(data: Path, query: str, all_queries: bool) -> dict:
     """Run every stage once on the market in data, as `build` runs them: per stage its seconds. On a
-    large market the check runs in a forked child beside the analyses; "check" and "analyse" are then
-    their own times, "check ‖ analyse" the wall time of both. `pipeline_end` is the time.time() at
-    which the export ended (for the memory sampled from outside)."""
-    from graph import export
-    from graph.analysis import results_json, to_dict
-    from graph.analysis_graph import add_analysis
+    large market the check runs in a forked child beside the analyses and the export; "check",
+    "analyse" and "export" are then their own times, "check ‖ analyse+export" the wall time of all three.
+    `pipeline_end` is the time.time() at which they ended (for the memory sampled from outside)."""
+    from graph.analysis import to_dict
+    from graph.build import dataset_files
     from graph.named_queries import resolve, shipped
     from graph.pipeline import load_checked
     from graph.problems import DataError
@@ -56,38 +57,25 @@ def measure(data: Path, query: str, all_queries: bool) -> dict:
         out["seconds"][stage] = time.perf_counter() - started
         return result
 
-    try:
-        checked = load_checked(data)
+    try:  # what `build` serialises (the files are not written)
+        checked = load_checked(data, make=lambda loaded, analysis: dataset_files(loaded, analysis, to_dict(analysis)))
     except DataError as error:
         problems = error.problems
         raise SystemExit(f"the market in {data} has {len(problems)} problems, first: {problems[0]}") from None
-    out["seconds"].update({k.replace("+", " ‖ "): v for k, v in checked.seconds.items()})
+    names = {"make": "export", "after load": "check ‖ analyse+export"}  # the others keep their names
+    out["seconds"].update({names.get(k, k): v for k, v in checked.seconds.items()})
     loaded, analysis = checked.loaded, checked.analysis
     out["triples"] = loaded.triples
     results = to_dict(analysis)
-
-    def write_outputs() -> None:  # what `build` serialises (the files are not written)
-        add_analysis(loaded.store, analysis)
-        export.serialize_many(loaded.store, ["trig", "nquads"])
-        results_json(results)
-
-    timed("export", write_outputs)
     out["pipeline_end"] = time.time()
     out["peak_mb"] = _peak_mb()  # this process alone
-    try:
-        from graph.html_view import read_texts, render_html
-    except ImportError:
-        pass
-    else:
-        cuts = analysis.chokepoints.cuts
-        timed("html", lambda: render_html(analysis.projection, results, cuts, read_texts(loaded.store)))
-    try:
-        from graph.report import render_report
-        from graph.source_support import source_support
-    except ImportError:
-        pass
-    else:
-        timed("report", lambda: render_report(analysis.projection, results, source_support(loaded.store)))
+    from graph.html_view import read_texts, render_html
+    from graph.report import render_report
+    from graph.source_support import source_support
+
+    cuts = analysis.chokepoints.cuts
+    timed("html", lambda: render_html(analysis.projection, results, cuts, read_texts(loaded.store)))
+    timed("report", lambda: render_report(analysis.projection, results, source_support(loaded.store)))
     _, text = resolve(query)
     timed("query", lambda: run_query(loaded.store, text, timeout=600, limit=DEFAULT_LIMIT))  # as `stackmap query`
     if all_queries:

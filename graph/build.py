@@ -7,10 +7,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import export
 from .atomic import write_files
 from .validate import Summary
+
+if TYPE_CHECKING:
+    from .analysis import Analysis
+    from .loader import LoadedMap
 
 DATASET_FILES = {"trig": "stackmap.trig", "nquads": "stackmap.nq"}
 ANALYSIS_FILE = "analysis.json"
@@ -25,37 +30,48 @@ class BuildResult:
     written: list[Path]
 
 
+def dataset_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes]:
+    """The dataset with the analysis graph added to the store (TriG, N-Quads) and `analysis.json`,
+    by file name."""
+    from .analysis import results_json
+    from .analysis_graph import add_analysis
+
+    add_analysis(loaded.store, analysis)
+    datasets = export.serialize_many(loaded.store, DATASET_FILES)
+    return {**{name: datasets[fmt] for fmt, name in DATASET_FILES.items()}, ANALYSIS_FILE: results_json(results)}
+
+
+def view_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes]:
+    """The report (Markdown, HTML, SVG figures) and the interactive view (HTML), by file name."""
+    from .html_view import read_texts, render_html
+    from .report import render_report
+    from .source_support import source_support
+
+    files = render_report(analysis.projection, results, source_support(loaded.store))
+    page = render_html(analysis.projection, results, analysis.chokepoints.cuts, read_texts(loaded.store))
+    return {**files, HTML_FILE: page.encode("utf-8")}
+
+
 def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> BuildResult:
     """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph),
     the analysis results (JSON), the interactive view (HTML) and the report (Markdown, HTML, SVG
     figures) to out_dir; raises DataError or ProjectionError (writing nothing) when the data has problems."""
-    from .analysis import results_json, to_dict
-    from .analysis_graph import add_analysis
-    from .html_view import read_texts, render_html
+    from .analysis import to_dict
     from .pipeline import load_checked
     from .projection import LARGE_GRAPH
-    from .report import render_report
-    from .source_support import source_support
 
-    checked = load_checked(data_dir, progress)
-    loaded, analysis = checked.loaded, checked.analysis
-    if progress and analysis.projection.graph.number_of_nodes() < LARGE_GRAPH:
-        progress = None  # small maps render in well under a second: no progress lines
-    results = to_dict(analysis)
-    out = Path(out_dir)
-    if progress:
-        progress("rendering the report and the HTML view")
-    files = {
-        out / name: data
-        for name, data in render_report(analysis.projection, results, source_support(loaded.store)).items()
-    }
-    page = render_html(analysis.projection, results, analysis.chokepoints.cuts, read_texts(loaded.store))
-    files[out / HTML_FILE] = page.encode("utf-8")
-    files[out / ANALYSIS_FILE] = results_json(results)
-    add_analysis(loaded.store, analysis)
-    if progress:
-        progress("serialising the dataset")
-    datasets = export.serialize_many(loaded.store, DATASET_FILES)
-    files.update({out / name: datasets[fmt] for fmt, name in DATASET_FILES.items()})
+    def make(loaded: LoadedMap, analysis: Analysis) -> dict[str, bytes]:
+        say = progress if progress and analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH else None
+        results = to_dict(analysis)
+        if say:  # small maps render in well under a second: no progress lines
+            say("rendering the report and the HTML view")
+        files = view_files(loaded, analysis, results)
+        if say:
+            say("serialising the dataset")
+        return {**files, **dataset_files(loaded, analysis, results)}
+
+    checked = load_checked(data_dir, progress, make)
+    assert checked.made is not None
+    files = {Path(out_dir) / name: data for name, data in checked.made.items()}
     write_files(files)
     return BuildResult(summary=checked.summary, written=sorted(files))

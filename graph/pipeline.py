@@ -1,9 +1,9 @@
-"""Load, check and analyse a data folder: what `build` does before it renders and writes.
+"""Load, check and analyse a data folder, then make something of the results: the frame of `build`.
 
 On large maps the check (ids, references, SHACL shapes) runs in a forked child process while the
-parent projects and analyses the same in-memory store, so the two halves of the work use both cores.
-The analyses of data that turns out to be invalid are thrown away: problems are always reported
-first, and nothing built from bad data leaves this module.
+parent projects and analyses the same in-memory store and goes on to make the outputs from them, so
+the work uses both cores. Whatever was made from data that turns out to be invalid is thrown away:
+problems are always reported first, and nothing built from bad data leaves this module.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from . import forked
 from .analysis import Analysis, analyse
@@ -20,15 +21,21 @@ from .problems import DataError, Problem
 from .projection import project
 from .validate import LARGE_MAP, NO_DATA_FILES, Summary, find_problems, summarise
 
+T = TypeVar("T")
+
 
 @dataclass(frozen=True)
-class Checked:
-    """A valid data folder loaded into its store, with its summary and the analyses of its map."""
+class Checked(Generic[T]):
+    """A valid data folder loaded into its store, with its summary, the analyses of its map and
+    what was made from them."""
 
     loaded: LoadedMap
     summary: Summary
     analysis: Analysis
-    seconds: dict[str, float] = field(default_factory=dict)  # load, check, analyse; "check+analyse" wall
+    made: T | None = None
+    # Seconds of each step: load, check, analyse, make; "after load" is the wall time from the end of
+    # the load to the end of all three (less than their sum when the check ran beside the others).
+    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def _check(loaded: LoadedMap, processes: int | None = None) -> tuple[list[Problem], Summary | None, float]:
@@ -39,18 +46,22 @@ def _check(loaded: LoadedMap, processes: int | None = None) -> tuple[list[Proble
     return problems, summary, time.perf_counter() - started
 
 
-def load_checked(data_dir: Path, progress: Callable[[str], None] | None = None) -> Checked:
-    """Load data_dir, check it and analyse it (the check beside the analyses on large maps); raise
-    DataError with every problem when the data is not valid, and ProjectionError when valid data
-    cannot be projected."""
+def load_checked(
+    data_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    make: Callable[[LoadedMap, Analysis], T] | None = None,
+) -> Checked[T]:
+    """Load data_dir, check it, analyse it and call `make(loaded, analysis)` (on large maps, the
+    check runs beside the other two); raise DataError with every problem when the data is not
+    valid, and ProjectionError when valid data cannot be projected."""
     started = time.perf_counter()
     loaded = read_folder(Path(data_dir), progress)
     seconds = {"load": time.perf_counter() - started}
     if not loaded.files:
         raise DataError([NO_DATA_FILES])
+    started = time.perf_counter()
     large = loaded.triples >= LARGE_MAP and not loaded.problems
     child = forked.start(lambda: _check(loaded, processes=1)) if large else None
-    started = time.perf_counter()
     if child is None:
         if progress and large:
             progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
@@ -59,20 +70,25 @@ def load_checked(data_dir: Path, progress: Callable[[str], None] | None = None) 
             raise DataError(problems)
     elif progress:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
+    made = None
     try:
-        analysed_from = time.perf_counter()
+        step = time.perf_counter()
         analysis = analyse(project(loaded.store, progress), progress=progress)
-        seconds["analyse"] = time.perf_counter() - analysed_from
+        seconds["analyse"] = time.perf_counter() - step
+        if make is not None:
+            step = time.perf_counter()
+            made = make(loaded, analysis)
+            seconds["make"] = time.perf_counter() - step
     except Exception:
         if child is not None and (problems := child.result()[0]):
             raise DataError(problems) from None  # bad data explains the failure: report the data
         raise
     if child is not None:
         if progress:
-            progress("waiting for the check")
+            progress("waiting for the check to finish")
         problems, summary, seconds["check"] = child.result()
         if problems:
             raise DataError(problems)
-    seconds["check+analyse"] = time.perf_counter() - started
+    seconds["after load"] = time.perf_counter() - started
     assert summary is not None
-    return Checked(loaded=loaded, summary=summary, analysis=analysis, seconds=seconds)
+    return Checked(loaded=loaded, summary=summary, analysis=analysis, made=made, seconds=seconds)

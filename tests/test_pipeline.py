@@ -22,10 +22,19 @@ def mode(request, monkeypatch) -> str:
 
 
 def test_valid_data_gives_the_analyses_and_summary_of_checking_first(mode: str, shipped, shipped_analysis) -> None:
-    checked = pipeline.load_checked(shipped_data_dir())
+    checked = pipeline.load_checked(shipped_data_dir(), make=lambda loaded, analysis: (os.getpid(), to_dict(analysis)))
     assert to_dict(checked.analysis) == to_dict(shipped_analysis)
+    assert checked.made == (os.getpid(), to_dict(shipped_analysis))  # made here, from the same analyses
     assert checked.summary == validate.summarise(shipped)
-    assert set(checked.seconds) == {"load", "check", "analyse", "check+analyse"}
+    assert set(checked.seconds) == {"load", "check", "analyse", "make", "after load"}
+
+
+def test_what_was_made_from_bad_data_never_leaves(mode: str, tmp_path: Path) -> None:
+    """Even when the analyses and `make` succeed on invalid data, the problems are raised."""
+    made = []
+    with pytest.raises(DataError) as error:
+        pipeline.load_checked(bad_case_folder("unknown-source", tmp_path / "bad"), make=lambda *_: made.append(1))
+    assert error.value.problems
 
 
 @pytest.mark.parametrize(

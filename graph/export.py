@@ -91,26 +91,23 @@ def _without_prefixes(text: bytes) -> bytes:
     return text[at:]
 
 
-def _split_dataset_formats(store: ox.Store, fmts: list[str]) -> dict[str, bytes]:
-    """What `_dataset_formats` gives for all graphs, the later half of the graphs written by a forked
-    child while this process writes the first half (the same bytes: graphs are written one after
-    the other, and the child's prefix lines are dropped)."""
+def _split_dataset_formats(store: ox.Store, fmts: list[str]) -> dict[str, list[bytes]]:
+    """What `_dataset_formats` gives for all graphs, in two parts: the later half of the graphs is
+    written by a forked child while this process writes the first half (joined, the parts are the
+    same bytes: graphs are written one after the other, and the child's prefix lines are dropped)."""
     graphs = _graph_order(store)
     half = len(graphs) // 2
     child = forked.start(lambda: _dataset_formats(store, graphs[half:], fmts)) if half else None
     if child is None:
-        return _dataset_formats(store, graphs, fmts)
+        return {fmt: [text] for fmt, text in _dataset_formats(store, graphs, fmts).items()}
     first = _dataset_formats(store, graphs[:half], fmts)
     second = child.result()
-    joined = {}
+    parts = {}
     for fmt in fmts:
-        if not second[fmt]:
-            joined[fmt] = first[fmt]
-        elif not first[fmt] or fmt == "nquads":
-            joined[fmt] = first[fmt] + second[fmt]
-        else:
-            joined[fmt] = first[fmt] + _without_prefixes(second[fmt])
-    return joined
+        if first[fmt] and second[fmt] and fmt != "nquads":
+            second[fmt] = _without_prefixes(second[fmt])
+        parts[fmt] = [text for text in (first[fmt], second[fmt]) if text]
+    return parts
 
 
 def _sorted_triples(store: ox.Store) -> bytes:
@@ -126,6 +123,12 @@ def serialize(quads: Iterable[ox.Quad] | ox.Store, fmt: str) -> bytes:
 
 def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> dict[str, bytes]:
     """The quads in each of the formats `fmts`, sorting them once for all."""
+    return {fmt: b"".join(parts) for fmt, parts in serialize_parts(quads, fmts).items()}
+
+
+def serialize_parts(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> dict[str, list[bytes]]:
+    """The same as `serialize_many`, each format's text in parts that are to be written one after the
+    other (large maps: one per process, which saves joining hundreds of megabytes)."""
     fmts = list(fmts)
     for fmt in fmts:
         if fmt not in FORMATS:
@@ -135,9 +138,9 @@ def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> 
     split = [f for f in datasets if f in CONCATENABLE] if len(store) >= SPLIT_QUADS else []
     out = _split_dataset_formats(store, split) if split else {}
     if rest := [f for f in datasets if f not in out]:
-        out.update(_dataset_formats(store, _graph_order(store), rest))
+        out.update({f: [text] for f, text in _dataset_formats(store, _graph_order(store), rest).items()})
     for fmt in fmts:
         if fmt not in out:  # no named graphs: the union of the graphs
             triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
-            out[fmt] = ox.serialize(triples, format=FORMATS[fmt], prefixes=vocab.PREFIXES)
+            out[fmt] = [ox.serialize(triples, format=FORMATS[fmt], prefixes=vocab.PREFIXES)]
     return {fmt: out[fmt] for fmt in fmts}

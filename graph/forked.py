@@ -45,11 +45,12 @@ class Child(Generic[T]):
         """The child's result; when the child failed (an error, or killed), func run here instead,
         so an error surfaces in the parent with its traceback."""
         with os.fdopen(self._read, "rb") as source:
-            data = source.read()
+            try:
+                value, ok = pickle.load(source), True  # read as it arrives: no second copy of large results
+            except Exception:  # nothing, or a part: the child failed before it had written it all
+                value, ok = None, False
         _, status = os.waitpid(self._pid, 0)
-        if status == 0 and data:
-            return pickle.loads(data)
-        return self._func()
+        return value if ok and status == 0 else self._func()
 
 
 def start(func: Callable[[], T]) -> Child[T] | None:

@@ -41,9 +41,9 @@ class FileFacts:
     declared: dict[str, tuple[str, int]] = field(default_factory=dict)  # id -> (kind, line)
     references: list[Reference] = field(default_factory=list)
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)  # (s,) (s,p) (s,p,o) -> line
+    detail_lines: bool = True  # False: `lines` holds (s,) keys only (large maps; read the file again for the rest)
     problems: list[Problem] = field(default_factory=list)
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (subject, predicate) with a reported bad value
-    text: str = ""
 
     def all_quads(self) -> list[ox.Quad]:
         """The file's quads, whether read as objects or as N-Quads text (empty once loaded into a store)."""

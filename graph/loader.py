@@ -23,6 +23,7 @@ from .yaml_source import read_yaml
 
 DATA_SUFFIXES = (".yaml", ".yml", ".ttl")
 _BATCH = 200_000  # N-Quads lines moved into the store at a time
+DETAIL_LINES_FILES = 5_000  # files from which the line of each property is not kept (memory: 6 per quad)
 
 
 @dataclass
@@ -73,8 +74,9 @@ def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
     return text, None
 
 
-def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary) -> FileFacts:
-    """The facts of one data file, with its problems."""
+def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary, detail_lines: bool = True) -> FileFacts:
+    """The facts of one data file, with its problems (YAML: with the lines of subjects only, unless
+    detail_lines)."""
     relpath = path.relative_to(data_dir).as_posix()
     text, problem = _decode(relpath, path.read_bytes())
     if text is None:
@@ -86,7 +88,14 @@ def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary) -> Fi
         ties = {r.iri for r in vocabulary.ties.values()}
         keys = {**vocabulary.keys_by_iri, vocab.ABOUT: "about", vocab.SOURCE: "source", vocab.OFFERED_BY: "offered by"}
         return read_turtle(relpath, text, keys, deps, ties)
-    return read_yaml(relpath, text, vocabulary)
+    return read_yaml(relpath, text, vocabulary, detail_lines)
+
+
+def with_detail_lines(loaded: LoadedMap, facts: FileFacts) -> FileFacts:
+    """The facts of one loaded file with the line of every property and value (read again if needed)."""
+    if facts.detail_lines:
+        return facts
+    return read_file(loaded.data_dir, loaded.data_dir / facts.relpath, ontology.load_vocabulary())
 
 
 def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -> LoadedMap:
@@ -96,6 +105,7 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     vocabulary = ontology.load_vocabulary()
     paths = data_files(data_dir)
+    detail_lines = len(paths) < DETAIL_LINES_FILES  # large maps: read a file again when a problem needs them
     store = ox.Store()
     store.bulk_extend(ontology.ontology_quads())
     files: list[FileFacts] = []
@@ -106,7 +116,7 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
     # next files are read (one batch at a time, in order, so the store ends the same).
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as loader:  # gc: millions of small objects
         for index, path in enumerate(paths, start=1):
-            facts = read_file(data_dir, path, vocabulary)
+            facts = read_file(data_dir, path, vocabulary, detail_lines)
             triples += len(facts.quads) + len(facts.nquads)
             batch += facts.nquads
             batch += [f"{q} .\n" for q in facts.quads]

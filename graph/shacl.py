@@ -97,11 +97,15 @@ def oxigraph_results(
 
 
 def to_problems(
-    results: list[RawResult], files: list[FileFacts], ignore_values: Set[str] = frozenset()
+    results: list[RawResult],
+    files: list[FileFacts],
+    ignore_values: Set[str] = frozenset(),
+    detailed: Callable[[FileFacts], FileFacts] | None = None,
 ) -> list[Problem]:
     """Problems at `file:line` for validation results; results whose focus or value is in
     ignore_values (an echo of a bad reference already reported with a did-you-mean) and results on
-    a value the YAML reader already rejected are dropped."""
+    a value the YAML reader already rejected are dropped. `detailed` gives a file's facts with the
+    lines of every property, for files read without them."""
     if not results:
         return []
     keys = ontology.load_vocabulary().keys_by_iri
@@ -122,6 +126,8 @@ def to_problems(
         if facts is None:
             continue
         message = _IRI_RE.sub(lambda m: _display(m.group(0), keys), result.message)
+        if not facts.detail_lines and detailed is not None:
+            facts = owner[focus] = detailed(facts)
         line = facts.line_of(focus, path, value)
         text = f"{_display(focus, keys)}: {message}"
         if (
@@ -142,9 +148,11 @@ def validate(
     engine: str = "oxigraph",
     progress: Callable[[str], None] | None = None,
     processes: int = 1,
+    detailed: Callable[[FileFacts], FileFacts] | None = None,
 ) -> list[Problem]:
     """SHACL problems of the data files (whose quads are in store), found by the `oxigraph` engine
-    (shapes compiled to SPARQL, over `processes` processes) or by `pyshacl` (the reference)."""
+    (shapes compiled to SPARQL, over `processes` processes) or by `pyshacl` (the reference);
+    `detailed` as in `to_problems`."""
     if engine == "pyshacl":
         graphs = [ox.NamedNode(f.graph) for f in files]
         results = pyshacl_results(q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
@@ -152,4 +160,4 @@ def validate(
         results = oxigraph_results(store, progress, processes)
     else:
         raise ValueError(f"unknown SHACL engine '{engine}': use oxigraph or pyshacl")
-    return to_problems(results, files, ignore_values)
+    return to_problems(results, files, ignore_values, detailed)

@@ -61,7 +61,7 @@ def read_turtle(
 ) -> FileFacts:
     """The facts of one Turtle data file given its text; syntax problems included. `keys` maps
     relation IRIs to their YAML keys, for messages."""
-    facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath), text=text)
+    facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
     graph = ox.NamedNode(facts.graph)
     try:
         triples = list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.TURTLE))

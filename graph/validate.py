@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from . import vocab
 from .checks import check_ids
 from .gc_pause import gc_paused
-from .loader import LoadedMap, read_folder
+from .loader import LoadedMap, read_folder, with_detail_lines
 from .problems import DataError, Problem
 
 LARGE_MAP = 200_000  # data triples from which validating reports progress and uses PROCESSES
@@ -88,7 +89,8 @@ def find_problems(
         progress = None
     if processes is None:  # large maps: the shapes' queries split over two processes (the store is shared by fork)
         processes = PROCESSES if large else 1
-    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress, processes)
+    detailed = partial(with_detail_lines, loaded)
+    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress, processes, detailed)
     return sorted(set(problems))
 
 

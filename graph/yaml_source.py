@@ -86,9 +86,9 @@ def _parse_number(node: yaml.Node) -> Decimal | None:
 class _Reader:
     """Walks the node tree of one file, emitting quads and collecting problems."""
 
-    def __init__(self, relpath: str, vocabulary: Vocabulary):
+    def __init__(self, relpath: str, vocabulary: Vocabulary, detail_lines: bool = True):
         self.vocab = vocabulary
-        self.facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
+        self.facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath), detail_lines=detail_lines)
         self.graph_end = f"<{self.facts.graph}> .\n"  # the end of each N-Quads line of this file
 
     # -- output -------------------------------------------------------------------------------
@@ -99,13 +99,14 @@ class _Reader:
     def add(self, s: str, p: str, o: ox.NamedNode | ox.Literal | str, line: int) -> None:
         """State (s, p, o) in the file's graph, as an N-Quads line: every IRI here is a vocabulary
         term, an id checked against ID_RE, or a URL checked by `url`, so the text is valid N-Quads."""
-        lines = self.facts.lines
         if isinstance(o, str):
             self.facts.nquads.append(f"<{s}> <{p}> <{o}> {self.graph_end}")
-            lines.setdefault((s, p, o), line)
+            if self.facts.detail_lines:
+                self.facts.lines.setdefault((s, p, o), line)
         else:
             self.facts.nquads.append(f"<{s}> <{p}> {o} {self.graph_end}")
-        lines.setdefault((s, p), line)
+        if self.facts.detail_lines:
+            self.facts.lines.setdefault((s, p), line)
 
     def declare(self, identifier: str, kind: str, line: int) -> str:
         iri = vocab.entity(identifier)
@@ -553,10 +554,10 @@ def _first_alias(root: yaml.Node) -> int | None:
     return None
 
 
-def read_yaml(relpath: str, text: str, vocabulary: Vocabulary) -> FileFacts:
-    """The facts of one YAML data file given its text; syntax and structure problems included."""
-    reader = _Reader(relpath, vocabulary)
-    reader.facts.text = text
+def read_yaml(relpath: str, text: str, vocabulary: Vocabulary, detail_lines: bool = True) -> FileFacts:
+    """The facts of one YAML data file given its text; syntax and structure problems included. With
+    detail_lines False only the lines of subjects are kept, not those of each property and value."""
+    reader = _Reader(relpath, vocabulary, detail_lines)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD_DATA, bad_case_folder
-from graph import forked, ontology, validate
+from graph import forked, loader, ontology, validate
 from graph.loader import read_folder
 from graph.shacl_sparql import _halves, _run_some, compile_shapes, run_checks
 
@@ -44,5 +44,17 @@ def test_large_map_path_gives_the_exact_messages(case: str, tmp_path: Path, monk
     """find_problems as on a large map (split over two processes) still gives the expected lines."""
     monkeypatch.setattr(validate, "LARGE_MAP", 0)
     _, problems = validate.check(bad_case_folder(case, tmp_path / case))
+    expected = (BAD_DATA / case / "expected.txt").read_text(encoding="utf-8").splitlines()
+    assert [p.format() for p in problems] == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_files_read_without_detail_lines_give_the_exact_messages(case: str, tmp_path: Path, monkeypatch) -> None:
+    """As on a large map, the YAML files keep the lines of their subjects only; a problem's file is
+    read again for the line of its property, so every message is the same."""
+    monkeypatch.setattr(loader, "DETAIL_LINES_FILES", 0)
+    loaded, problems = validate.check(bad_case_folder(case, tmp_path / case))
+    subjects_only = [f for f in loaded.files if not f.detail_lines]
+    assert subjects_only and all({len(k) for k in f.lines} == {1} for f in subjects_only if f.lines)
     expected = (BAD_DATA / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert [p.format() for p in problems] == expected

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -42,10 +43,17 @@ def _err(message: str) -> None:
 
 
 def _progress(started: float):
-    """A progress printer for long work: messages go to stderr with the elapsed time."""
+    """A progress printer for long work: messages go to stderr with the elapsed time; a count that
+    only moves on ("read 5,000 of 10,001 files") is shown at most once a second."""
+    last = {"kind": "", "at": -1.0}
 
     def report(message: str) -> None:
-        _err(f"[{time.monotonic() - started:5.1f}s] {message}")
+        now = time.monotonic()
+        kind = re.sub(r"[\d,.]+", "#", message)
+        if kind == last["kind"] and now - last["at"] < 1.0:
+            return
+        last.update(kind=kind, at=now)
+        _err(f"[{now - started:5.1f}s] {message}")
 
     return report
 

@@ -392,3 +392,23 @@ def test_build_files_have_the_usual_mode(cli, tmp_path):
     assert modes == {"analysis.json": 0o644, "stackmap.html": 0o644, "stackmap.nq": 0o644, "stackmap.trig": 0o644} | {
         name: 0o644 for name in ["report.md", "report.html", *(f"{figure}.svg" for figure in REPORT_FIGURES)]
     }
+
+
+def test_progress_shows_a_moving_count_at_most_once_a_second(capsys, monkeypatch) -> None:
+    """Stage messages always print; repeats of one count within a second are dropped."""
+    from graph import cli
+
+    clock = iter([10.0, 10.1, 10.2, 10.3, 11.5, 11.6])
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    report = cli._progress(10.0)
+    for message in ["read 5,000 of 9,000 files", "read 6,000 of 9,000 files", "analysing 12 nodes"]:
+        report(message)
+    for message in ["chokepoints: 1 of 3 nodes", "chokepoints: 2 of 3 nodes", "chokepoints: 3 of 3 nodes"]:
+        report(message)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "[  0.0s] read 5,000 of 9,000 files",
+        "[  0.2s] analysing 12 nodes",
+        "[  0.3s] chokepoints: 1 of 3 nodes",
+        "[  1.5s] chokepoints: 2 of 3 nodes",
+    ]

@@ -22,7 +22,7 @@ from .turtle_source import read_turtle
 from .yaml_source import read_yaml
 
 DATA_SUFFIXES = (".yaml", ".yml", ".ttl")
-_BATCH = 200_000  # N-Quads lines moved into the store at a time
+_BATCH = 50_000  # N-Quads lines moved into the store at a time
 DETAIL_LINES_FILES = 5_000  # files from which the line of each property is not kept (memory: 6 per quad)
 
 
@@ -48,12 +48,20 @@ class LoadedMap:
 
 def data_files(data_dir: Path) -> list[Path]:
     """Every data file under data_dir, sorted by relative path; hidden folders and files are skipped."""
-    found = []
-    for folder, subfolders, names in os.walk(data_dir):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        found += [os.path.join(folder, n) for n in names if n.endswith(DATA_SUFFIXES) and not n.startswith(".")]
-    base = len(os.path.join(str(data_dir), ""))
-    return [Path(p) for p in sorted(found, key=lambda p: p[base:].replace(os.sep, "/")) if os.path.isfile(p)]
+    found: list[tuple[str, str]] = []  # (relative path with "/", path)
+    folders = [(str(data_dir), "")]
+    while folders:
+        folder, prefix = folders.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir():
+                    if not entry.is_symlink():  # as os.walk: a linked folder is not entered
+                        folders.append((entry.path, f"{prefix}{entry.name}/"))
+                elif entry.name.endswith(DATA_SUFFIXES) and entry.is_file():  # a link to a file counts
+                    found.append((prefix + entry.name, entry.path))
+    return [Path(path) for _, path in sorted(found)]
 
 
 def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:

@@ -232,3 +232,17 @@ def test_yaml_scalars_resolve_to_null_and_bool_as_pyyaml_safe_loader_does() -> N
         assert (mine.value, mine.tag) == (theirs.value, expected)
     assert sum(n.tag == "tag:yaml.org,2002:bool" for _, n in ours.value) == 10
     assert sum(n.tag == "tag:yaml.org,2002:null" for _, n in ours.value) == 5
+
+
+def test_data_files_are_listed_in_path_order_without_hidden_or_linked_folders(tmp_path: Path) -> None:
+    """Sorted by path relative to the folder ('/' between parts); a link to a file counts, a link to a
+    folder is not entered (as os.walk does), hidden files and folders and other suffixes are skipped."""
+    from graph.loader import data_files
+
+    for name in ["b.yaml", "a/z.yml", "a-b.yaml", "a/c/d.ttl", ".hidden/x.yaml", "a/.x.yaml", "notes.txt"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("id: x\n", encoding="utf-8")
+    (tmp_path / "linked.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "folder-link").symlink_to(tmp_path / "a", target_is_directory=True)
+    found = [p.relative_to(tmp_path).as_posix() for p in data_files(tmp_path)]
+    assert found == ["a-b.yaml", "a/c/d.ttl", "a/z.yml", "b.yaml", "linked.yaml"]

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import export
+from . import export, forked
 from .atomic import write_files
 from .validate import Summary
 
@@ -61,14 +61,17 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     from .projection import LARGE_GRAPH
 
     def make(loaded: LoadedMap, analysis: Analysis) -> dict[str, bytes | list[bytes]]:
-        say = progress if progress and analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH else None
+        large = analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH
+        say = progress if large else None  # small maps render in well under a second: no progress lines
         results = to_dict(analysis)
-        if say:  # small maps render in well under a second: no progress lines
-            say("rendering the report and the HTML view")
-        files = view_files(loaded, analysis, results)
         if say:
-            say("serialising the dataset")
-        return {**files, **dataset_files(loaded, analysis, results)}
+            say("rendering the report and the HTML view, and serialising the dataset")
+        # Large maps: the views are rendered by a forked child (from the store as it is now, before
+        # the analysis graph is added) while this process serialises the dataset.
+        views = forked.start(lambda: view_files(loaded, analysis, results)) if large else None
+        files = view_files(loaded, analysis, results) if views is None else {}
+        files.update(dataset_files(loaded, analysis, results))
+        return {**(views.result() if views else {}), **files}
 
     checked = load_checked(data_dir, progress, make)
     assert checked.made is not None

@@ -60,14 +60,14 @@ def shipped(directory: Path = QUERIES_DIR) -> list[NamedQuery]:
 
 
 def bind(text: str, name: str, iri: str) -> str:
-    """The query text with its one-variable `VALUES ?name { ... }` block set to the IRI; LookupError
-    when the query has no such parameter."""
+    """The query text with its one-variable `VALUES ?name { ... }` blocks set to the IRI (every one: a
+    subquery that needs the parameter states it again); LookupError when the query has no such parameter."""
     pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}", re.IGNORECASE)
     if not pattern.search(text):
         found = sorted(set(re.findall(r"VALUES\s+\?(\w+)\s*\{", text, re.IGNORECASE)))
         have = f"its parameters: {', '.join(found)}" if found else "it takes no parameter"
         raise LookupError(f"the query has no parameter '{name}' ({have})")
-    return pattern.sub(lambda _: f"VALUES ?{name} {{ <{iri}> }}", text, count=1)
+    return pattern.sub(lambda _: f"VALUES ?{name} {{ <{iri}> }}", text)
 
 
 def _is_file(path: Path) -> bool:

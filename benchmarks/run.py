@@ -32,9 +32,11 @@ DEFAULT_QUERY = "vendors-by-layer"
 # The parameter of each shipped query that takes one, and the leaf layer of the entity to ask about.
 QUERY_PARAMETERS = {
     "app-supply-chain": ("app", "apps"),
+    "chokepoint-candidates": ("supplier", "foundry"),
     "runs-on-nvidia": ("maker", "compute-hardware"),
     "tsmc-dependents": ("maker", "foundry"),
     "vendor-sources": ("vendor", "compute-hardware"),
+    "which-file-said": ("vendor", "compute-hardware"),
 }
 
 

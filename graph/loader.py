@@ -48,7 +48,12 @@ class LoadedMap:
 
 def data_files(data_dir: Path) -> list[Path]:
     """Every data file under data_dir, sorted by relative path; hidden folders and files are skipped."""
-    found: list[tuple[str, str]] = []  # (relative path with "/", path)
+    return [Path(path) for _, path in _data_files(data_dir)]
+
+
+def _data_files(data_dir: Path) -> list[tuple[str, str]]:
+    """(path relative to data_dir with "/" between parts, path) of every data file, as `data_files`."""
+    found: list[tuple[str, str]] = []
     folders = [(str(data_dir), "")]
     while folders:
         folder, prefix = folders.pop()
@@ -61,7 +66,7 @@ def data_files(data_dir: Path) -> list[Path]:
                         folders.append((entry.path, f"{prefix}{entry.name}/"))
                 elif entry.name.endswith(DATA_SUFFIXES) and entry.is_file():  # a link to a file counts
                     found.append((prefix + entry.name, entry.path))
-    return [Path(path) for _, path in sorted(found)]
+    return sorted(found)
 
 
 def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
@@ -85,13 +90,19 @@ def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
 def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary, detail_lines: bool = True) -> FileFacts:
     """The facts of one data file, with its problems (YAML: with the lines of subjects only, unless
     detail_lines)."""
-    relpath = path.relative_to(data_dir).as_posix()
-    text, problem = _decode(relpath, path.read_bytes())
+    return _read(path.relative_to(data_dir).as_posix(), str(path), vocabulary, detail_lines)
+
+
+def _read(relpath: str, path: str, vocabulary: ontology.Vocabulary, detail_lines: bool) -> FileFacts:
+    """`read_file` given the file's relative path (with "/") and its path."""
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    text, problem = _decode(relpath, raw)
     if text is None:
         facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
         facts.problems.append(problem)
         return facts
-    if path.suffix == ".ttl":
+    if relpath.endswith(".ttl"):
         deps = {r.iri for r in vocabulary.dependencies.values()}
         ties = {r.iri for r in vocabulary.ties.values()}
         keys = {**vocabulary.keys_by_iri, vocab.ABOUT: "about", vocab.SOURCE: "source", vocab.OFFERED_BY: "offered by"}
@@ -112,7 +123,7 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     vocabulary = ontology.load_vocabulary()
-    paths = data_files(data_dir)
+    paths = _data_files(data_dir)
     detail_lines = len(paths) < DETAIL_LINES_FILES  # large maps: read a file again when a problem needs them
     store = ox.Store()
     store.bulk_extend(ontology.ontology_quads())
@@ -123,8 +134,8 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
     # Oxigraph parses a batch without the GIL: a thread moves each batch into the store while the
     # next files are read (one batch at a time, in order, so the store ends the same).
     with gc_paused(), ThreadPoolExecutor(max_workers=1) as loader:  # gc: millions of small objects
-        for index, path in enumerate(paths, start=1):
-            facts = read_file(data_dir, path, vocabulary, detail_lines)
+        for index, (relpath, path) in enumerate(paths, start=1):
+            facts = _read(relpath, path, vocabulary, detail_lines)
             triples += len(facts.quads) + len(facts.nquads)
             batch += facts.nquads
             batch += [f"{q} .\n" for q in facts.quads]

@@ -1,8 +1,9 @@
 """The analysis results as RDF: quads in their own named graph, so SPARQL can read them beside the data.
 
 Per vendor and node: sm:reach; per chokepoint candidate: sm:chokepointRank, sm:appsCutOff,
-sm:capacityLost and sm:criticalPairWith; per layer and market: an sm:Concentration with sm:hhi,
-sm:hhiMax, sm:cr1, sm:cr4, sm:concentrationBand, sm:shareBasis, dcterms:temporal and sm:countriesTo75;
+sm:capacityLost and sm:criticalPairWith; per vertically integrated vendor: sm:groupTopLayers; per
+layer and market: an sm:Concentration with sm:hhi, sm:hhiMax, sm:cr1, sm:cr4, sm:concentrationBand,
+sm:shareBasis, dcterms:temporal and sm:countriesTo75;
 per leaf layer (graph/layer_leaders.py): an sm:LayerSummary with sm:vendorCount and sm:offeringCount,
 an sm:CountryCount per country (sm:country, sm:vendorCount), an sm:MoatClaimCount per moat type
 (sm:moatType, sm:claimCount) and an sm:LayerLeader per leading vendor (sm:leaderRank, sm:leadingVendor).
@@ -49,6 +50,7 @@ TERMS = (
     "country",
     "leaderRank",
     "leadingVendor",
+    "groupTopLayers",
 )
 _USES_TERMS = re.compile(r"(sm:|" + re.escape(vocab.SM) + r")(" + "|".join(TERMS) + r")\b")
 
@@ -113,6 +115,9 @@ def analysis_nquads(analysis: Analysis) -> bytes:
             add(f"{node} {_iri(vocab.TEMPORAL)} {_string(c.period)}{graph}")
         if c.countries_to_75 is not None:
             add(f"{node} {sm['countriesTo75']} {_integer(c.countries_to_75)}{graph}")
+    for integration in analysis.integration:
+        v = _iri(vocab.entity(integration.vendor))
+        add(f"{v} {sm['groupTopLayers']} {_integer(len(integration.group_top_layers))}{graph}")
     a, in_layer = _iri(vocab.RDF_TYPE), _iri(vocab.IN_LAYER)
     for x in analysis.leaders:
         base, layer = f"{LAYER_BASE}{x.layer}", _iri(vocab.LAYER + x.layer)

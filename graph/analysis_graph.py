@@ -6,7 +6,8 @@ layer and market: an sm:Concentration with sm:hhi, sm:hhiMax, sm:cr1, sm:cr4, sm
 sm:shareBasis, dcterms:temporal and sm:countriesTo75;
 per leaf layer (graph/layer_leaders.py): an sm:LayerSummary with sm:vendorCount and sm:offeringCount,
 an sm:CountryCount per country (sm:country, sm:vendorCount), an sm:MoatClaimCount per moat type
-(sm:moatType, sm:claimCount) and an sm:LayerLeader per leading vendor (sm:leaderRank, sm:leadingVendor).
+(sm:moatType, sm:claimCount) and an sm:LayerLeader per leading vendor (sm:leaderRank, sm:leadingVendor,
+its sm:offeringCount in the layer and sm:country).
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ def analysis_nquads(analysis: Analysis) -> bytes:
             add(f"{node} {in_layer} {layer}{graph}")
             add(f"{node} {sm['leaderRank']} {_integer(leader.rank)}{graph}")
             add(f"{node} {sm['leadingVendor']} {_iri(vocab.entity(leader.vendor))}{graph}")
+            add(f"{node} {sm['offeringCount']} {_integer(leader.offerings)}{graph}")
+            add(f"{node} {sm['country']} {_string(leader.country)}{graph}")
     lines.sort()
     return "".join(lines).encode("utf-8")
 

@@ -26,11 +26,14 @@ UNKNOWN_COUNTRY = "unknown"
 
 @dataclass(frozen=True)
 class Leader:
-    """A leading vendor of a layer: its rank there (1 = most apps depend on it) and its reach."""
+    """A leading vendor of a layer: its rank there (1 = most apps depend on it), its reach, its offerings
+    in the layer (0 for a vendor without offerings) and its country ("unknown" when it states none)."""
 
     rank: int
     vendor: str
     reach: int
+    offerings: int
+    country: str
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,7 @@ def layer_leaders(projection: Projection, reach: Reach, leaders: int = LEADERS) 
         for layer in layers:
             members[layer].append(vid)
     offerings = Counter(nodes[o]["layer"] for v in vendors.values() for o in v.offerings)
+    own = Counter((nodes[o]["layer"], vid) for vid, v in vendors.items() for o in v.offerings)
     claims: dict[str, Counter[str]] = defaultdict(Counter)
     for claim in projection.moats:
         about_offering = claim.about != claim.vendor
@@ -77,7 +81,8 @@ def layer_leaders(projection: Projection, reach: Reach, leaders: int = LEADERS) 
     results = []
     for layer in leaves:
         ids = members.get(layer, [])
-        countries = Counter(vendors[v].country or UNKNOWN_COUNTRY for v in ids)
+        country = {v: vendors[v].country or UNKNOWN_COUNTRY for v in ids}
+        countries = Counter(country.values())
         top = heapq.nsmallest(leaders, ids, key=lambda v: (-reach.vendors[v], vendors[v].label, v))
         results.append(
             LayerLeaders(
@@ -86,7 +91,9 @@ def layer_leaders(projection: Projection, reach: Reach, leaders: int = LEADERS) 
                 offerings=offerings[layer],
                 countries=dict(sorted(countries.items())),
                 moat_claims=dict(sorted(claims[layer].items())),
-                leaders=tuple(Leader(i, v, reach.vendors[v]) for i, v in enumerate(top, start=1)),
+                leaders=tuple(
+                    Leader(i, v, reach.vendors[v], own[(layer, v)], country[v]) for i, v in enumerate(top, start=1)
+                ),
             )
         )
     return results

@@ -264,8 +264,9 @@ def test_queries_json(cli):
     assert next(i for i in items if i["name"] == "vendors-by-layer") == {
         "name": "vendors-by-layer",
         "title": "Vendors by layer",
-        "question": "Which vendors offer something in each layer of the stack, top to bottom?",
-        "parameters": "none",
+        "question": "Which are the leading vendors of each layer of the stack, top to bottom, and how many vendors"
+        " does each layer hold?",
+        "parameters": "none (reads the analysis results: `stackmap build` writes them, `stackmap query` adds them)",
     }
 
 

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from .chokepoints import PAIR_POOL, Chokepoints, chokepoints
 from .concentration import Concentration, concentration
 from .gc_pause import gc_paused
+from .layer_leaders import LayerLeaders, layer_leaders
 from .moat_matrix import MoatMatrix, moat_matrix
 from .ontology import load_vocabulary
 from .projection import LARGE_GRAPH, Projection
@@ -32,6 +33,7 @@ class Analysis:
     flow: ValueFlow | None  # None when the data lacks the spend-ratio figures
     integration: list[Integration]
     moats: MoatMatrix
+    leaders: tuple[LayerLeaders, ...] = ()  # per leaf layer, in stack order
 
 
 @gc_paused()
@@ -61,6 +63,7 @@ def analyse(
         flow=flow,
         integration=vertical_integration(projection),
         moats=moat_matrix(projection, list(load_vocabulary().moat_types)),
+        leaders=tuple(layer_leaders(projection, reached)),
     )
 
 
@@ -81,6 +84,7 @@ def to_dict(analysis: Analysis) -> dict:
         "value_flow": plain(asdict(analysis.flow)) if analysis.flow else None,
         "vertical_integration": [plain(asdict(x)) for x in analysis.integration],
         "moat_matrix": plain(asdict(analysis.moats)),
+        "layer_leaders": [plain(asdict(x)) for x in analysis.leaders],
     }
 
 

@@ -1,8 +1,13 @@
 """The analysis results as RDF: quads in their own named graph, so SPARQL can read them beside the data.
 
 Per vendor and node: sm:reach; per chokepoint candidate: sm:chokepointRank, sm:appsCutOff,
-sm:capacityLost and sm:criticalPairWith; per layer and market: an sm:Concentration with sm:hhi,
-sm:hhiMax, sm:cr1, sm:cr4, sm:concentrationBand, sm:shareBasis, dcterms:temporal and sm:countriesTo75.
+sm:capacityLost and sm:criticalPairWith; per vertically integrated vendor: sm:groupTopLayers; per
+layer and market: an sm:Concentration with sm:hhi, sm:hhiMax, sm:cr1, sm:cr4, sm:concentrationBand,
+sm:shareBasis, dcterms:temporal and sm:countriesTo75;
+per leaf layer (graph/layer_leaders.py): an sm:LayerSummary with sm:vendorCount and sm:offeringCount,
+an sm:CountryCount per country (sm:country, sm:vendorCount), an sm:MoatClaimCount per moat type
+(sm:moatType, sm:claimCount) and an sm:LayerLeader per leading vendor (sm:leaderRank, sm:leadingVendor,
+its sm:offeringCount in the layer and sm:country).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from .gc_pause import gc_paused
 
 ANALYSIS_GRAPH = "https://w3id.org/stackmap/analysis"
 CONCENTRATION_BASE = ANALYSIS_GRAPH + "/concentration/"
+LAYER_BASE = ANALYSIS_GRAPH + "/layer/"
 TERMS = (
     "reach",
     "chokepointRank",
@@ -35,6 +41,17 @@ TERMS = (
     "concentrationBand",
     "shareBasis",
     "countriesTo75",
+    "LayerSummary",
+    "CountryCount",
+    "MoatClaimCount",
+    "LayerLeader",
+    "vendorCount",
+    "offeringCount",
+    "claimCount",
+    "country",
+    "leaderRank",
+    "leadingVendor",
+    "groupTopLayers",
 )
 _USES_TERMS = re.compile(r"(sm:|" + re.escape(vocab.SM) + r")(" + "|".join(TERMS) + r")\b")
 
@@ -99,6 +116,37 @@ def analysis_nquads(analysis: Analysis) -> bytes:
             add(f"{node} {_iri(vocab.TEMPORAL)} {_string(c.period)}{graph}")
         if c.countries_to_75 is not None:
             add(f"{node} {sm['countriesTo75']} {_integer(c.countries_to_75)}{graph}")
+    for integration in analysis.integration:
+        v = _iri(vocab.entity(integration.vendor))
+        add(f"{v} {sm['groupTopLayers']} {_integer(len(integration.group_top_layers))}{graph}")
+    a, in_layer = _iri(vocab.RDF_TYPE), _iri(vocab.IN_LAYER)
+    for x in analysis.leaders:
+        base, layer = f"{LAYER_BASE}{x.layer}", _iri(vocab.LAYER + x.layer)
+        node = _iri(base)
+        add(f"{node} {a} {sm['LayerSummary']}{graph}")
+        add(f"{node} {in_layer} {layer}{graph}")
+        add(f"{node} {sm['vendorCount']} {_integer(x.vendors)}{graph}")
+        add(f"{node} {sm['offeringCount']} {_integer(x.offerings)}{graph}")
+        for country, count in x.countries.items():
+            node = _iri(f"{base}/country/{country}")
+            add(f"{node} {a} {sm['CountryCount']}{graph}")
+            add(f"{node} {in_layer} {layer}{graph}")
+            add(f"{node} {sm['country']} {_string(country)}{graph}")
+            add(f"{node} {sm['vendorCount']} {_integer(count)}{graph}")
+        for moat_type, count in x.moat_claims.items():
+            node = _iri(f"{base}/moat/{moat_type}")
+            add(f"{node} {a} {sm['MoatClaimCount']}{graph}")
+            add(f"{node} {in_layer} {layer}{graph}")
+            add(f"{node} {_iri(vocab.MOAT_TYPE)} {_iri(vocab.MOAT + moat_type)}{graph}")
+            add(f"{node} {sm['claimCount']} {_integer(count)}{graph}")
+        for leader in x.leaders:
+            node = _iri(f"{base}/leader/{leader.rank}")
+            add(f"{node} {a} {sm['LayerLeader']}{graph}")
+            add(f"{node} {in_layer} {layer}{graph}")
+            add(f"{node} {sm['leaderRank']} {_integer(leader.rank)}{graph}")
+            add(f"{node} {sm['leadingVendor']} {_iri(vocab.entity(leader.vendor))}{graph}")
+            add(f"{node} {sm['offeringCount']} {_integer(leader.offerings)}{graph}")
+            add(f"{node} {sm['country']} {_string(leader.country)}{graph}")
     lines.sort()
     return "".join(lines).encode("utf-8")
 

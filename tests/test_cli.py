@@ -264,8 +264,9 @@ def test_queries_json(cli):
     assert next(i for i in items if i["name"] == "vendors-by-layer") == {
         "name": "vendors-by-layer",
         "title": "Vendors by layer",
-        "question": "Which vendors offer something in each layer of the stack, top to bottom?",
-        "parameters": "none",
+        "question": "Which are the leading vendors of each layer of the stack, top to bottom, and how many vendors"
+        " does each layer hold?",
+        "parameters": "none (reads the analysis results: `stackmap build` writes them, `stackmap query` adds them)",
     }
 
 
@@ -298,7 +299,9 @@ def test_build(cli, mini, tmp_path):
     expected = {str(q) for q in mini.store} | {str(q) for q in analysis_quads(analysis)}
     trig = {str(q) for q in ox.parse((out / "stackmap.trig").read_bytes(), format=ox.RdfFormat.TRIG)}
     nquads = {str(q) for q in ox.parse((out / "stackmap.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)}
-    assert len(analysis_quads(analysis)) == 126
+    # 126 quads, and 132 of layer leaders: 4 per summary of the 11 leaf layers, 4 for each of the 8
+    # layers' one country and 6 for its one leader, and 4 for each of the 2 moat claims' (layer, type)
+    assert len(analysis_quads(analysis)) == 126 + 11 * 4 + 8 * 4 + 8 * 6 + 2 * 4
     assert trig == nquads == expected
     assert (out / "analysis.json").read_bytes() == to_json(analysis)
 

@@ -94,7 +94,11 @@ def test_analysis_json_is_stable_and_complete(shipped_analysis) -> None:
         "value_flow",
         "vertical_integration",
         "moat_matrix",
+        "layer_leaders",
     }
+    leaders = {x["layer"]: [(y["vendor"], y["reach"]) for y in x["leaders"]] for x in data["layer_leaders"]}
+    assert leaders["compute-hardware"][:3] == [("nvidia", 7), ("google", 4), ("amazon", 2)]
+    assert leaders["foundry"][0] == ("tsmc", 7) and leaders["lithography-equipment"] == [("asml", 7)]
     assert data["summary"] == {"nodes": 45, "edges": 61, "vendors": 29, "apps": 7}
     assert data["chokepoints"]["ranking"][0]["vendor"] == "asml"
     assert to_json(shipped_analysis) == to_json(shipped_analysis)

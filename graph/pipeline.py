@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 
 from . import forked
 from .analysis import Analysis, analyse
+from .gc_pause import gc_paused
 from .loader import LoadedMap, read_folder
 from .problems import DataError, Problem
 from .projection import project
@@ -46,6 +47,7 @@ def _check(loaded: LoadedMap, processes: int | None = None) -> tuple[list[Proble
     return problems, summary, time.perf_counter() - started
 
 
+@gc_paused()  # millions of long-lived objects: the collector's scans would find nothing to free
 def load_checked(
     data_dir: Path,
     progress: Callable[[str], None] | None = None,

@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 
 
-def write_files(files: dict[Path, bytes | Sequence[bytes]]) -> None:
-    """Write each path's bytes (or its parts, one after the other); on any error no target is touched
-    and temporaries are removed."""
+def write_files(files: dict[Path, bytes]) -> None:
+    """Write each path's bytes; on any error no target is touched and temporaries are removed."""
     written: list[tuple[Path, str]] = []
     umask = os.umask(0)
     os.umask(umask)
@@ -22,10 +20,7 @@ def write_files(files: dict[Path, bytes | Sequence[bytes]]) -> None:
             written.append((path, tmp))
             os.fchmod(fd, 0o666 & ~umask)  # mkstemp makes private files; give the usual mode
             with os.fdopen(fd, "wb") as handle:
-                if isinstance(data, bytes):
-                    handle.write(data)
-                else:
-                    handle.writelines(data)
+                handle.write(data)
         for path, tmp in written:
             os.replace(tmp, path)
     except BaseException:

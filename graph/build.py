@@ -30,14 +30,14 @@ class BuildResult:
     written: list[Path]
 
 
-def dataset_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes | list[bytes]]:
-    """The dataset with the analysis graph added to the store (TriG, N-Quads; each in parts to be
-    written one after the other) and `analysis.json`, by file name."""
+def dataset_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes]:
+    """The dataset with the analysis graph added to the store (TriG, N-Quads) and `analysis.json`, by
+    file name."""
     from .analysis import results_json
     from .analysis_graph import add_analysis
 
     add_analysis(loaded.store, analysis)
-    datasets = export.serialize_parts(loaded.store, DATASET_FILES)
+    datasets = export.serialize_many(loaded.store, DATASET_FILES)
     return {**{name: datasets[fmt] for fmt, name in DATASET_FILES.items()}, ANALYSIS_FILE: results_json(results)}
 
 
@@ -60,7 +60,7 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
     from .pipeline import load_checked
     from .projection import LARGE_GRAPH
 
-    def make(loaded: LoadedMap, analysis: Analysis) -> dict[str, bytes | list[bytes]]:
+    def make(loaded: LoadedMap, analysis: Analysis) -> dict[str, bytes]:
         large = analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH
         say = progress if large else None  # small maps render in well under a second: no progress lines
         results = to_dict(analysis)

@@ -3,8 +3,7 @@
 Quads are sorted before writing (graph, subject, predicate, object), so the output never depends on
 the store's internal order. Turtle has no named graphs: it holds the union of all graphs. The sorting
 works on the store's own N-Triples text of each graph (a line per triple), which orders exactly as the
-terms do and keeps millions of quads out of Python objects. Large datasets are written by two
-processes, each taking half of the graphs.
+terms do and keeps millions of quads out of Python objects.
 """
 
 from __future__ import annotations
@@ -14,7 +13,7 @@ from collections.abc import Iterable, Iterator
 
 import pyoxigraph as ox
 
-from . import forked, vocab
+from . import vocab
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -23,8 +22,6 @@ FORMATS: dict[str, ox.RdfFormat] = {
     "jsonld": ox.RdfFormat.JSON_LD,
 }
 EXTENSIONS = {"turtle": "ttl", "trig": "trig", "nquads": "nq", "jsonld": "jsonld"}
-SPLIT_QUADS = 500_000  # quads from which a dataset export is split over two processes
-CONCATENABLE = ("nquads", "trig")  # dataset formats whose text for all graphs is the texts of each half, joined
 
 
 def _store(quads: Iterable[ox.Quad] | ox.Store) -> ox.Store:
@@ -83,33 +80,6 @@ def _dataset_formats(store: ox.Store, graphs: list, fmts: list[str]) -> dict[str
     return out
 
 
-def _without_prefixes(text: bytes) -> bytes:
-    """A TriG or Turtle text without its leading `@prefix` lines."""
-    at = 0
-    while text.startswith(b"@prefix ", at):
-        at = text.index(b"\n", at) + 1
-    return text[at:]
-
-
-def _split_dataset_formats(store: ox.Store, fmts: list[str]) -> dict[str, list[bytes]]:
-    """What `_dataset_formats` gives for all graphs, in two parts: the later half of the graphs is
-    written by a forked child while this process writes the first half (joined, the parts are the
-    same bytes: graphs are written one after the other, and the child's prefix lines are dropped)."""
-    graphs = _graph_order(store)
-    half = len(graphs) // 2
-    child = forked.start(lambda: _dataset_formats(store, graphs[half:], fmts)) if half else None
-    if child is None:
-        return {fmt: [text] for fmt, text in _dataset_formats(store, graphs, fmts).items()}
-    first = _dataset_formats(store, graphs[:half], fmts)
-    second = child.result()
-    parts = {}
-    for fmt in fmts:
-        if first[fmt] and second[fmt] and fmt != "nquads":
-            second[fmt] = _without_prefixes(second[fmt])
-        parts[fmt] = [text for text in (first[fmt], second[fmt]) if text]
-    return parts
-
-
 def _sorted_triples(store: ox.Store) -> bytes:
     """The union of the store's graphs as sorted N-Triples without duplicates."""
     lines = sorted({line for _, graph_lines in _graph_lines(store) for line in graph_lines})
@@ -123,24 +93,15 @@ def serialize(quads: Iterable[ox.Quad] | ox.Store, fmt: str) -> bytes:
 
 def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> dict[str, bytes]:
     """The quads in each of the formats `fmts`, sorting them once for all."""
-    return {fmt: b"".join(parts) for fmt, parts in serialize_parts(quads, fmts).items()}
-
-
-def serialize_parts(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> dict[str, list[bytes]]:
-    """The same as `serialize_many`, each format's text in parts that are to be written one after the
-    other (large maps: one per process, which saves joining hundreds of megabytes)."""
     fmts = list(fmts)
     for fmt in fmts:
         if fmt not in FORMATS:
             raise ValueError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
     store = _store(quads)
     datasets = [f for f in fmts if FORMATS[f].supports_datasets]
-    split = [f for f in datasets if f in CONCATENABLE] if len(store) >= SPLIT_QUADS else []
-    out = _split_dataset_formats(store, split) if split else {}
-    if rest := [f for f in datasets if f not in out]:
-        out.update({f: [text] for f, text in _dataset_formats(store, _graph_order(store), rest).items()})
+    out = _dataset_formats(store, _graph_order(store), datasets) if datasets else {}
     for fmt in fmts:
         if fmt not in out:  # no named graphs: the union of the graphs
             triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
-            out[fmt] = [ox.serialize(triples, format=FORMATS[fmt], prefixes=vocab.PREFIXES)]
+            out[fmt] = ox.serialize(triples, format=FORMATS[fmt], prefixes=vocab.PREFIXES)
     return {fmt: out[fmt] for fmt in fmts}

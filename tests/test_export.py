@@ -118,23 +118,3 @@ def test_unknown_format():
         ValueError, match=r"^unknown export format 'rdfxml': choose one of turtle, trig, nquads, jsonld$"
     ):
         export.serialize([], "rdfxml")
-
-
-def test_large_dataset_split_over_two_processes_gives_the_same_bytes(shipped, monkeypatch):
-    """The export of a large map, half of its graphs written by a forked child, is byte for byte
-    the one-process export; JSON-LD (one document, not concatenable) is never split."""
-    single = export.serialize_many(shipped.store, FORMATS)
-    parent = os.getpid()
-    halves = []
-    real = export._dataset_formats
-
-    def spy(store, graphs, fmts):
-        halves.append((os.getpid() == parent, len(graphs), tuple(fmts)))
-        return real(store, graphs, fmts)
-
-    monkeypatch.setattr(export, "SPLIT_QUADS", 0)
-    monkeypatch.setattr(export, "_dataset_formats", spy)
-    assert export.serialize_many(shipped.store, FORMATS) == single
-    graphs = len(list(shipped.store.named_graphs())) + 1  # and the default graph
-    # this process wrote the first half of the graphs (the child's call is not seen here), then JSON-LD whole
-    assert halves == [(True, graphs // 2, ("trig", "nquads")), (True, graphs, ("jsonld",))]

@@ -65,14 +65,13 @@ def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) ->
 
 def test_build_as_on_a_large_map_writes_the_same_bytes(monkeypatch, tmp_path: Path) -> None:
     """`build` with every large-map path taken (the check beside the analyses, the views rendered by a
-    child, the dataset written by two processes) writes byte for byte what the plain build writes."""
-    from graph import export, projection
+    child) writes byte for byte what the plain build writes."""
+    from graph import projection
     from graph.build import build
 
     plain = build(shipped_data_dir(), tmp_path / "plain")
     monkeypatch.setattr(pipeline, "LARGE_MAP", 0)
     monkeypatch.setattr(projection, "LARGE_GRAPH", 0)
-    monkeypatch.setattr(export, "SPLIT_QUADS", 0)
     large = build(shipped_data_dir(), tmp_path / "large")
     names = [p.relative_to(tmp_path / "plain") for p in plain.written]
     assert names == [p.relative_to(tmp_path / "large") for p in large.written] and len(names) == 12

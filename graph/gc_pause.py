@@ -2,8 +2,7 @@
 
 Reference counting still frees everything those passes discard; only the collector's repeated scans
 of the live heap are skipped. Measured on the 100,000-vendor benchmark market: projecting 12.5 s ->
-8.0 s, chokepoints 13.8 s -> 9.6 s. On leaving the outermost pause, the objects alive are frozen
-(`gc.freeze`): later collections skip them (the cyclic garbage among them is never freed).
+8.0 s, chokepoints 13.8 s -> 9.6 s.
 """
 
 from __future__ import annotations
@@ -22,8 +21,4 @@ class gc_paused(ContextDecorator):
 
     def __exit__(self, *exc) -> None:
         if self.was_enabled:
-            # What the pass made is long-lived (a store's files, a projection, results): frozen, it
-            # is left out of later collections, whose first full scan would otherwise cost seconds
-            # (100k market: the first query after `load_checked` 3.1 s -> 0.26 s).
-            gc.freeze()
             gc.enable()

@@ -15,6 +15,7 @@ Nothing here is a test.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import statistics
@@ -47,6 +48,17 @@ def _peak_mb() -> float:
 
 
 def measure(data: Path, query: str, all_queries: bool) -> dict:
+    """`_measure` with the cyclic collector off, as `stackmap` runs a one-shot command (graph/cli.py)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _measure(data, query, all_queries)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _measure(data: Path, query: str, all_queries: bool) -> dict:
     """Run every stage once on the market in data, as `build` runs them: per stage its seconds. On a
     large market the check runs in a forked child beside the analyses and the export; "check",
     "analyse" and "export" are then their own times, "check ‖ analyse+export" the wall time of all three.

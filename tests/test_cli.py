@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import os
@@ -415,3 +416,20 @@ def test_progress_shows_a_moving_count_at_most_once_a_second(capsys, monkeypatch
         "[  0.3s] chokepoints: 1 of 3 nodes",
         "[  1.5s] chokepoints: 2 of 3 nodes",
     ]
+
+
+def test_one_shot_commands_run_without_the_cyclic_collector(monkeypatch) -> None:
+    """A command runs with the collector off (it keeps what it loads until it exits); `serve` keeps
+    it on; the caller's setting is restored after."""
+    from graph import cli
+
+    seen = {}
+    for name in ("queries", "serve"):
+        _, summary, examples = cli.COMMANDS[name]
+        spy = lambda args, name=name: seen.setdefault(name, gc.isenabled()) and 0  # noqa: E731
+        monkeypatch.setitem(cli.COMMANDS, name, (spy, summary, examples))
+    assert gc.isenabled()
+    cli.main(["queries"])
+    cli.main(["serve"])
+    assert seen == {"queries": False, "serve": True}
+    assert gc.isenabled()

@@ -122,31 +122,40 @@ def analysis_nquads(analysis: Analysis) -> bytes:
     a, in_layer = _iri(vocab.RDF_TYPE), _iri(vocab.IN_LAYER)
     for x in analysis.leaders:
         base, layer = f"{LAYER_BASE}{x.layer}", _iri(vocab.LAYER + x.layer)
-        node = _iri(base)
-        add(f"{node} {a} {sm['LayerSummary']}{graph}")
-        add(f"{node} {in_layer} {layer}{graph}")
-        add(f"{node} {sm['vendorCount']} {_integer(x.vendors)}{graph}")
-        add(f"{node} {sm['offeringCount']} {_integer(x.offerings)}{graph}")
+
+        def record(path: str, cls: str, *facts: tuple[str, str], base=base, layer=layer) -> None:
+            """A record of the layer: its class, its layer and the (predicate, object) facts given."""
+            node = _iri(base + path)
+            for predicate, value in ((a, sm[cls]), (in_layer, layer), *facts):
+                add(f"{node} {predicate} {value}{graph}")
+
+        record(
+            "", "LayerSummary", (sm["vendorCount"], _integer(x.vendors)), (sm["offeringCount"], _integer(x.offerings))
+        )
         for country, count in x.countries.items():
-            node = _iri(f"{base}/country/{country}")
-            add(f"{node} {a} {sm['CountryCount']}{graph}")
-            add(f"{node} {in_layer} {layer}{graph}")
-            add(f"{node} {sm['country']} {_string(country)}{graph}")
-            add(f"{node} {sm['vendorCount']} {_integer(count)}{graph}")
+            record(
+                f"/country/{country}",
+                "CountryCount",
+                (sm["country"], _string(country)),
+                (sm["vendorCount"], _integer(count)),
+            )
         for moat_type, count in x.moat_claims.items():
-            node = _iri(f"{base}/moat/{moat_type}")
-            add(f"{node} {a} {sm['MoatClaimCount']}{graph}")
-            add(f"{node} {in_layer} {layer}{graph}")
-            add(f"{node} {_iri(vocab.MOAT_TYPE)} {_iri(vocab.MOAT + moat_type)}{graph}")
-            add(f"{node} {sm['claimCount']} {_integer(count)}{graph}")
+            moat = _iri(vocab.MOAT + moat_type)
+            record(
+                f"/moat/{moat_type}",
+                "MoatClaimCount",
+                (_iri(vocab.MOAT_TYPE), moat),
+                (sm["claimCount"], _integer(count)),
+            )
         for leader in x.leaders:
-            node = _iri(f"{base}/leader/{leader.rank}")
-            add(f"{node} {a} {sm['LayerLeader']}{graph}")
-            add(f"{node} {in_layer} {layer}{graph}")
-            add(f"{node} {sm['leaderRank']} {_integer(leader.rank)}{graph}")
-            add(f"{node} {sm['leadingVendor']} {_iri(vocab.entity(leader.vendor))}{graph}")
-            add(f"{node} {sm['offeringCount']} {_integer(leader.offerings)}{graph}")
-            add(f"{node} {sm['country']} {_string(leader.country)}{graph}")
+            record(
+                f"/leader/{leader.rank}",
+                "LayerLeader",
+                (sm["leaderRank"], _integer(leader.rank)),
+                (sm["leadingVendor"], _iri(vocab.entity(leader.vendor))),
+                (sm["offeringCount"], _integer(leader.offerings)),
+                (sm["country"], _string(leader.country)),
+            )
     lines.sort()
     return "".join(lines).encode("utf-8")
 

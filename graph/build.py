@@ -69,9 +69,11 @@ def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None 
         # Large maps: the views are rendered by a forked child (from the store as it is now, before
         # the analysis graph is added) while this process serialises the dataset.
         views = forked.start(lambda: view_files(loaded, analysis, results)) if large else None
-        files = view_files(loaded, analysis, results) if views is None else {}
+        files = {} if views else view_files(loaded, analysis, results)
         files.update(dataset_files(loaded, analysis, results))
-        return {**(views.result() if views else {}), **files}
+        if views:
+            files.update(views.result())
+        return files
 
     checked = load_checked(data_dir, progress, make)
     assert checked.made is not None

@@ -32,52 +32,27 @@ def _store(quads: Iterable[ox.Quad] | ox.Store) -> ox.Store:
     return store
 
 
-def _graph_order(store: ox.Store) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]:
-    """The store's graphs in the order they are written: the default graph first, then by name."""
+def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]]:
+    """Each graph of the store (the default graph first, then by name) with its sorted N-Triples lines."""
     graphs: list = sorted(store.named_graphs(), key=str)
     graphs.insert(0, ox.DefaultGraph())
-    return graphs
-
-
-def _graph_lines(
-    store: ox.Store, graphs: list | None = None
-) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]]:
-    """Each graph (of `graphs`, default all, in order) that holds triples, with its sorted N-Triples lines."""
-    for graph in _graph_order(store) if graphs is None else graphs:
+    for graph in graphs:
         lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
         if lines:
             lines.sort()
             yield graph, lines
 
 
-def _nquads(store: ox.Store, graphs: list | None = None) -> bytes:
-    """The quads of `graphs` (default all) as sorted N-Quads."""
+def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
+    """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
     out = io.BytesIO()  # written graph by graph, so only one graph's lines are held at a time
-    for graph, lines in _graph_lines(store, graphs):
+    for graph, lines in _graph_lines(_store(quads)):
         if not isinstance(graph, ox.DefaultGraph):
             name = b" " + str(graph).encode("utf-8") + b" ."
             lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
         lines.append(b"")
         out.write(b"\n".join(lines))
     return out.getvalue()
-
-
-def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
-    """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
-    return _nquads(_store(quads))
-
-
-def _dataset_formats(store: ox.Store, graphs: list, fmts: list[str]) -> dict[str, bytes]:
-    """The quads of `graphs` in each of the dataset formats `fmts`, sorted."""
-    sorted_quads = _nquads(store, graphs)
-    out = {}
-    for fmt in fmts:
-        if fmt == "nquads":
-            out[fmt] = sorted_quads
-        else:
-            ordered = ox.parse(sorted_quads, format=ox.RdfFormat.N_QUADS)
-            out[fmt] = ox.serialize(ordered, format=FORMATS[fmt], prefixes=vocab.PREFIXES)
-    return out
 
 
 def _sorted_triples(store: ox.Store) -> bytes:
@@ -98,10 +73,16 @@ def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> 
         if fmt not in FORMATS:
             raise ValueError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
     store = _store(quads)
-    datasets = [f for f in fmts if FORMATS[f].supports_datasets]
-    out = _dataset_formats(store, _graph_order(store), datasets) if datasets else {}
+    sorted_quads = nquads(store) if any(FORMATS[f].supports_datasets for f in fmts) else b""
+    out = {}
     for fmt in fmts:
-        if fmt not in out:  # no named graphs: the union of the graphs
+        rdf_format = FORMATS[fmt]
+        if fmt == "nquads":
+            out[fmt] = sorted_quads
+        elif rdf_format.supports_datasets:
+            ordered = ox.parse(sorted_quads, format=ox.RdfFormat.N_QUADS)
+            out[fmt] = ox.serialize(ordered, format=rdf_format, prefixes=vocab.PREFIXES)
+        else:
             triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
-            out[fmt] = ox.serialize(triples, format=FORMATS[fmt], prefixes=vocab.PREFIXES)
-    return {fmt: out[fmt] for fmt in fmts}
+            out[fmt] = ox.serialize(triples, format=rdf_format, prefixes=vocab.PREFIXES)
+    return out

@@ -46,9 +46,8 @@ def test_measure_runs_every_stage(small_market: Path) -> None:
     assert out["queries"]["vendors-by-layer"][1] == sum(min(10, n) for n in per_layer.values())
 
 
-@pytest.mark.skipif(not memory.available(), reason="needs Linux /proc")
 def test_tree_memory_counts_a_forked_child_once() -> None:
-    """A parent holding 300 MB forks a child that writes 200 MB of its own: the tree peaks near
+    """(Linux: reads /proc.) A parent holding 300 MB forks a child that writes 200 MB of its own: the tree peaks near
     500 MB, not the 800 MB that adding up resident sets would give."""
     code = (
         "import os, time; held = bytearray(300 * 2**20); held[::4096] = b'x' * len(held[::4096]);"

@@ -7,7 +7,7 @@ sm:shareBasis, dcterms:temporal and sm:countriesTo75;
 per leaf layer (graph/layer_leaders.py): an sm:LayerSummary with sm:vendorCount and sm:offeringCount,
 an sm:CountryCount per country (sm:country, sm:vendorCount), an sm:MoatClaimCount per moat type
 (sm:moatType, sm:claimCount) and an sm:LayerLeader per leading vendor (sm:leaderRank, sm:leadingVendor,
-its sm:offeringCount in the layer and sm:country).
+its sm:offeringCount in the layer and sm:country); per node of a leader in its layer: sm:supplyChainVendor.
 """
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ TERMS = (
     "country",
     "leaderRank",
     "leadingVendor",
+    "supplyChainVendor",
     "groupTopLayers",
 )
 _USES_TERMS = re.compile(r"(sm:|" + re.escape(vocab.SM) + r")(" + "|".join(TERMS) + r")\b")
@@ -156,6 +157,9 @@ def analysis_nquads(analysis: Analysis) -> bytes:
                 (sm["offeringCount"], _integer(leader.offerings)),
                 (sm["country"], _string(leader.country)),
             )
+            for node, suppliers in leader.supply_chains.items():
+                for supplier in suppliers:
+                    add(f"{_iri(vocab.entity(node))} {sm['supplyChainVendor']} {_iri(vocab.entity(supplier))}{graph}")
     lines.sort()
     return "".join(lines).encode("utf-8")
 

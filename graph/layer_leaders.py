@@ -6,6 +6,9 @@ headquarters country ("unknown" when a vendor states none), its moat claims per 
 about an offering counts in the offering's layer, a claim about a vendor in every layer the vendor is
 in), and its leaders: the LEADERS vendors in it with the greatest reach (applications depending on
 the vendor, graph/reach.py), ties broken by vendor name and then id, ranked 1, 2, ... in that order.
+For each leader's nodes in the layer (its offerings there, or itself when it has none) the analysis
+also keeps their supply-chain vendors: the other vendors with a node that one depends on, directly or
+transitively.
 
 The shipped queries that list vendors layer by layer start from these leaders, so their answers stay
 small on any map while the counts still cover every vendor.
@@ -27,13 +30,15 @@ UNKNOWN_COUNTRY = "unknown"
 @dataclass(frozen=True)
 class Leader:
     """A leading vendor of a layer: its rank there (1 = most apps depend on it), its reach, its offerings
-    in the layer (0 for a vendor without offerings) and its country ("unknown" when it states none)."""
+    in the layer (0 for a vendor without offerings), its country ("unknown" when it states none), and
+    for each of its nodes in the layer the other vendors in that node's supply chain (sorted)."""
 
     rank: int
     vendor: str
     reach: int
     offerings: int
     country: str
+    supply_chains: dict[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -59,6 +64,14 @@ def vendor_layers(projection: Projection) -> dict[str, set[str]]:
             layers.add(v.layer)
         found[vid] = layers
     return found
+
+
+def supply_chain_vendors(projection: Projection, node: str) -> tuple[str, ...]:
+    """The vendors other than the node's own with a node that it depends on, directly or transitively, sorted."""
+    index, nodes = projection.index, projection.graph.nodes
+    own = nodes[node]["vendor"]
+    found = {nodes[index.ids[s]]["vendor"] for s in index.downstream(index.number[node])}
+    return tuple(sorted(found - {own}))
 
 
 def layer_leaders(projection: Projection, reach: Reach, leaders: int = LEADERS) -> list[LayerLeaders]:
@@ -92,8 +105,23 @@ def layer_leaders(projection: Projection, reach: Reach, leaders: int = LEADERS) 
                 countries=dict(sorted(countries.items())),
                 moat_claims=dict(sorted(claims[layer].items())),
                 leaders=tuple(
-                    Leader(i, v, reach.vendors[v], own[(layer, v)], country[v]) for i, v in enumerate(top, start=1)
+                    Leader(
+                        i,
+                        v,
+                        reach.vendors[v],
+                        own[(layer, v)],
+                        country[v],
+                        {n: supply_chain_vendors(projection, n) for n in _nodes_in(projection, v, layer)},
+                    )
+                    for i, v in enumerate(top, start=1)
                 ),
             )
         )
     return results
+
+
+def _nodes_in(projection: Projection, vendor: str, layer: str) -> list[str]:
+    """The vendor's nodes in a layer, sorted: its offerings there, or itself when it has no offerings and
+    names that layer."""
+    nodes = projection.graph.nodes
+    return sorted(n for n in projection.nodes_of(vendor) if nodes[n]["layer"] == layer)

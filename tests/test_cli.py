@@ -301,8 +301,10 @@ def test_build(cli, mini, tmp_path):
     trig = {str(q) for q in ox.parse((out / "stackmap.trig").read_bytes(), format=ox.RdfFormat.TRIG)}
     nquads = {str(q) for q in ox.parse((out / "stackmap.nq").read_bytes(), format=ox.RdfFormat.N_QUADS)}
     # 126 quads, and 132 of layer leaders: 4 per summary of the 11 leaf layers, 4 for each of the 8
-    # layers' one country and 6 for its one leader, and 4 for each of the 2 moat claims' (layer, type)
-    assert len(analysis_quads(analysis)) == 126 + 11 * 4 + 8 * 4 + 8 * 6 + 2 * 4
+    # layers' one country and 6 for its one leader, and 4 for each of the 2 moat claims' (layer, type);
+    # 22 supply-chain vendors of the leaders' nodes: the app 6, each model 4, the cloud 3, each chip 2
+    # and the foundry process 1 (lithoco), the packaging and the lithography none
+    assert len(analysis_quads(analysis)) == 126 + 11 * 4 + 8 * 4 + 8 * 6 + 2 * 4 + (6 + 4 + 4 + 3 + 2 + 2 + 1)
     assert trig == nquads == expected
     assert (out / "analysis.json").read_bytes() == to_json(analysis)
 

@@ -94,16 +94,16 @@ def test_leaders_counts_and_ranks(projection: Projection) -> None:
         countries={"DE": 3, "JP": 1, "US": 6, "unknown": 2},
         moat_claims={"scale": 2},
         leaders=(
-            Leader(1, "c07", 2, 2, "DE"),  # Alpha and Beta tie at 2: by name
-            Leader(2, "c05", 2, 1, "US"),
-            Leader(3, "c09", 1, 1, "DE"),
-            Leader(4, "c03", 0, 1, "US"),  # two named Delta: by id
-            Leader(5, "c04", 0, 1, "US"),
-            Leader(6, "c10", 0, 1, "unknown"),  # Eta
-            Leader(7, "c08", 0, 1, "DE"),  # Gamma
-            Leader(8, "c12", 0, 1, "unknown"),  # Iota
-            Leader(9, "c06", 0, 1, "US"),  # Kappa
-            Leader(10, "c02", 0, 1, "US"),  # Omega; Theta (c11) and Zeta (c01) do not lead
+            Leader(1, "c07", 2, 2, "DE", {"c07-cloud": (), "c07-cloud2": ()}),  # Alpha and Beta tie at 2: by name
+            Leader(2, "c05", 2, 1, "US", {"c05-cloud": ()}),
+            Leader(3, "c09", 1, 1, "DE", {"c09-cloud": ()}),
+            Leader(4, "c03", 0, 1, "US", {"c03-cloud": ()}),  # two named Delta: by id
+            Leader(5, "c04", 0, 1, "US", {"c04-cloud": ()}),
+            Leader(6, "c10", 0, 1, "unknown", {"c10-cloud": ()}),  # Eta
+            Leader(7, "c08", 0, 1, "DE", {"c08-cloud": ()}),  # Gamma
+            Leader(8, "c12", 0, 1, "unknown", {"c12-cloud": ()}),  # Iota
+            Leader(9, "c06", 0, 1, "US", {"c06-cloud": ()}),  # Kappa
+            Leader(10, "c02", 0, 1, "US", {"c02-cloud": ()}),  # Omega; Theta (c11) and Zeta (c01) do not lead
         ),
     )
     assert found["apps"] == LayerLeaders(
@@ -112,10 +112,19 @@ def test_leaders_counts_and_ranks(projection: Projection) -> None:
         2,
         {"FR": 1, "US": 1, "unknown": 1},
         {"network-effects": 1},
-        (Leader(1, "appa", 0, 1, "US"), Leader(2, "appb", 0, 1, "unknown"), Leader(3, "appc", 0, 0, "FR")),
+        (
+            Leader(1, "appa", 0, 1, "US", {"a1": ("c05",)}),
+            Leader(2, "appb", 0, 1, "unknown", {"a2": ("c05", "c07")}),
+            Leader(3, "appc", 0, 0, "FR", {"appc": ("c07", "c09")}),  # no offerings: the vendor itself
+        ),
     )
     assert found["closed-foundation-models"] == LayerLeaders(
-        "closed-foundation-models", 1, 1, {"US": 1}, {"algorithmic": 1, "scale": 1}, (Leader(1, "c05", 2, 1, "US"),)
+        "closed-foundation-models",
+        1,
+        1,
+        {"US": 1},
+        {"algorithmic": 1, "scale": 1},
+        (Leader(1, "c05", 2, 1, "US", {"c05-model": ()}),),
     )
     assert list(found)[:2] == ["end-to-end-apps", "apps"] and list(found)[-1] == "lithography-equipment"
     empty = set(found) - {"cloud-platforms", "apps", "closed-foundation-models"}
@@ -133,9 +142,30 @@ def test_leaders_in_analysis_json(projection: Projection) -> None:
         "countries": {"FR": 1, "US": 1, "unknown": 1},
         "moat_claims": {"network-effects": 1},
         "leaders": [
-            {"rank": 1, "vendor": "appa", "reach": 0, "offerings": 1, "country": "US"},
-            {"rank": 2, "vendor": "appb", "reach": 0, "offerings": 1, "country": "unknown"},
-            {"rank": 3, "vendor": "appc", "reach": 0, "offerings": 0, "country": "FR"},
+            {
+                "rank": 1,
+                "vendor": "appa",
+                "reach": 0,
+                "offerings": 1,
+                "country": "US",
+                "supply_chains": {"a1": ["c05"]},
+            },
+            {
+                "rank": 2,
+                "vendor": "appb",
+                "reach": 0,
+                "offerings": 1,
+                "country": "unknown",
+                "supply_chains": {"a2": ["c05", "c07"]},
+            },
+            {
+                "rank": 3,
+                "vendor": "appc",
+                "reach": 0,
+                "offerings": 0,
+                "country": "FR",
+                "supply_chains": {"appc": ["c07", "c09"]},
+            },
         ],
     }
 
@@ -213,21 +243,55 @@ def test_same_rows_as_the_unbounded_query_on_the_shipped_map(shipped, shipped_wi
     assert _values(new, len(old.variables)) == _values(old)
 
 
-def test_chokepoint_candidates_same_rows_for_every_shipped_vendor(shipped) -> None:
-    """chokepoint-candidates gives the rows of the query it replaced for every vendor of the shipped map."""
+@pytest.mark.parametrize(("name", "parameter"), [("chokepoint-candidates", "supplier"), ("runs-on-nvidia", "maker")])
+def test_same_rows_as_the_slower_query_for_every_shipped_vendor(shipped, name: str, parameter: str) -> None:
+    """Rewritten for speed, the query gives the rows of the one it replaced for every vendor of the shipped map."""
     from graph.named_queries import bind
 
-    new = _text("chokepoint-candidates")
-    old = (UNBOUNDED / "chokepoint-candidates.rq").read_text(encoding="utf-8")
+    new = _text(name)
+    old = (UNBOUNDED / f"{name}.rq").read_text(encoding="utf-8")
+    assert new != old
     query = "SELECT ?v WHERE { ?v a <https://w3id.org/stackmap/ns/Vendor> }"
     vendors = [v for (v,) in shipped.store.query(query, use_default_graph_as_union=True)]
     assert len(vendors) >= 25
     found = 0
     for v in vendors:
-        rows = _values(run_query(shipped.store, bind(new, "supplier", v.value), timeout=60))
-        assert rows == _values(run_query(shipped.store, bind(old, "supplier", v.value), timeout=60)), v
+        rows = _values(run_query(shipped.store, bind(new, parameter, v.value), timeout=60))
+        assert rows == _values(run_query(shipped.store, bind(old, parameter, v.value), timeout=60)), v
         found += len(rows)
     assert found >= 20
+
+
+def test_tsmc_dependents_same_rows_for_every_shipped_vendor(shipped, shipped_with_results) -> None:
+    """tsmc-dependents, asked about each vendor of the shipped map (where every vendor leads its layers),
+    gives the rows of the unbounded query it replaced, which walked the data's dependencies in SPARQL."""
+    from graph.named_queries import bind
+
+    new = _text("tsmc-dependents")
+    old = (UNBOUNDED / "tsmc-dependents.rq").read_text(encoding="utf-8")
+    assert uses_analysis(new) and not uses_analysis(old)
+    query = "SELECT ?v WHERE { ?v a <https://w3id.org/stackmap/ns/Vendor> }"
+    vendors = [v for (v,) in shipped.store.query(query, use_default_graph_as_union=True)]
+    assert len(vendors) >= 25
+    found = {}
+    for v in vendors:
+        rows = _values(run_query(shipped_with_results, bind(new, "maker", v.value), timeout=60))
+        assert rows == _values(run_query(shipped.store, bind(old, "maker", v.value), timeout=60)), v
+        found[v.value.rsplit("/", 1)[1]] = len(rows)
+    assert found["tsmc"] >= 10 and found["asml"] >= found["tsmc"] and sum(found.values()) >= 100
+
+
+def test_supply_chain_vendors_in_the_analysis_graph(hand_made_store: ox.Store) -> None:
+    """Each node of a leader in its layer names the other vendors of its supply chain; nodes of vendors
+    that lead no layer name none."""
+    rows = hand_made_store.query(
+        """SELECT ?node ?vendor WHERE { GRAPH <https://w3id.org/stackmap/analysis> {
+             ?node sm:supplyChainVendor ?vendor } } ORDER BY ?node ?vendor""",
+        prefixes={"sm": "https://w3id.org/stackmap/ns/"},
+    )
+    assert [(r[0].value.rsplit("/", 1)[1], r[1].value.rsplit("/", 1)[1]) for r in rows] == [
+        ("a1", "c05"), ("a2", "c05"), ("a2", "c07"), ("appc", "c07"), ("appc", "c09"),
+    ]  # fmt: skip
 
 
 # -- a generated market: more than ten vendors in a layer -------------------------------------------------
@@ -338,4 +402,33 @@ def test_single_model_provider_apps_are_the_leaders_apps(market: ox.Store) -> No
     prefix = "https://w3id.org/stackmap/id/"
     expected = [r for r in _values(old) if (layer_of[r[1]], vendor_of.get(prefix + r[2], prefix + r[2])) in leaders]
     assert len(_values(old)) > 100 and 0 < len(expected) <= 20 * 10
+    assert _values(new) == expected
+
+
+def test_tsmc_dependents_are_the_leaders_dependents(market: ox.Store) -> None:
+    """On 1,500 vendors, asked about the foundry the most apps depend on: the rows are those of the
+    unbounded query for the nodes of each layer's leaders in that layer, in the same order."""
+    from graph.named_queries import bind
+
+    foundry = _values(
+        run_query(
+            market,
+            """PREFIX sm: <https://w3id.org/stackmap/ns/>
+               SELECT ?vendor WHERE { ?x sm:layer <https://w3id.org/stackmap/ns/layer/foundry> ;
+                                         sm:leaderRank 1 ; sm:leadingVendor ?vendor }""",
+            timeout=60,
+        )
+    )[0][0]
+    nodes = """PREFIX sm: <https://w3id.org/stackmap/ns/>
+        SELECT ?layer ?node WHERE { ?x sm:layer ?layer ; sm:leadingVendor ?vendor .
+          { ?node sm:offeredBy ?vendor ; sm:layer ?layer }
+          UNION { ?vendor sm:layer ?layer BIND (?vendor AS ?node) } }"""
+    leading = {(r[0], r[1].rsplit("/", 1)[1]) for r in _values(run_query(market, nodes, timeout=60, limit=10**6))}
+    layer_of = {r[2]: r[0] for r in _values(run_query(market, LAYER_NAMES, timeout=60))}
+    old = run_query(
+        market, bind((UNBOUNDED / "tsmc-dependents.rq").read_text(encoding="utf-8"), "maker", foundry), timeout=60
+    )
+    new = run_query(market, bind(_text("tsmc-dependents"), "maker", foundry), timeout=60)
+    expected = [r for r in _values(old) if (layer_of[r[1]], r[2]) in leading]
+    assert len(_values(old)) > 500 and 50 < len(expected) < len(_values(old)) / 4
     assert _values(new) == expected

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -45,14 +47,26 @@ def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode 
 
 def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
     """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
-    out = io.BytesIO()  # written graph by graph, so only one graph's lines are held at a time
-    for graph, lines in _graph_lines(_store(quads)):
+    out = io.BytesIO()
+    write_nquads(_store(quads), out)
+    return out.getvalue()
+
+
+def write_nquads(store: ox.Store, out: BinaryIO) -> None:
+    """Write the store's quads to out as sorted N-Quads (the bytes of `nquads`), graph by graph, so
+    only one graph's lines are held at a time."""
+    for graph, lines in _graph_lines(store):
         if not isinstance(graph, ox.DefaultGraph):
             name = b" " + str(graph).encode("utf-8") + b" ."
             lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
         lines.append(b"")
         out.write(b"\n".join(lines))
-    return out.getvalue()
+
+
+def trig_from_nquads(path: Path) -> bytes:
+    """The TriG serialize_many gives for the quads of a file that `write_nquads` wrote (read as it goes)."""
+    quads = ox.parse(path=path, format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
 
 
 def _sorted_triples(store: ox.Store) -> bytes:
@@ -86,3 +100,24 @@ def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> 
             triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
             out[fmt] = ox.serialize(triples, format=rdf_format, prefixes=vocab.PREFIXES)
     return out
+
+
+def trig_header() -> bytes:
+    """The prefix lines every TriG serialisation of serialize_many starts with (Oxigraph writes them
+    before the first triple)."""
+    x = ox.NamedNode("urn:x")
+    text = ox.serialize([ox.Quad(x, x, x, x)], format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+    return text[: text.index(b"\n", text.rindex(b"@prefix")) + 1]
+
+
+def trig_body(trig: bytes) -> bytes:
+    """A TriG serialisation of serialize_many without its prefix lines: the blocks of its named
+    graphs, which may follow another such serialisation whose graphs sort before them (the two then
+    read as one serialisation of both). ValueError when it has triples in the default graph."""
+    if not trig:
+        return trig
+    header = trig_header()
+    body = trig[len(header) :]
+    if not trig.startswith(header) or not body[: body.find(b"\n")].endswith(b" {"):  # "<graph> {"
+        raise ValueError("the TriG has triples in the default graph, or is not from serialize_many")
+    return body

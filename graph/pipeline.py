@@ -2,8 +2,11 @@
 
 On large maps the check (ids, references, SHACL shapes) runs in a forked child process while the
 parent projects and analyses the same in-memory store and goes on to make the outputs from them, so
-the work uses both cores. Whatever was made from data that turns out to be invalid is thrown away:
-problems are always reported first, and nothing built from bad data leaves this module.
+the work uses both cores. Work that needs only the checked data (`after_check`, such as serialising
+the data graphs) runs in the checker once the data proved valid: in the child on large maps, so it
+fills the time the child would otherwise wait for the analyses. Whatever was made from data that
+turns out to be invalid is thrown away: problems are always reported first, and nothing built from
+bad data leaves this module.
 """
 
 from __future__ import annotations
@@ -23,28 +26,48 @@ from .projection import project
 from .validate import LARGE_MAP, NO_DATA_FILES, Summary, find_problems, summarise
 
 T = TypeVar("T")
+U = TypeVar("U")
 
 
 @dataclass(frozen=True)
-class Checked(Generic[T]):
-    """A valid data folder loaded into its store, with its summary, the analyses of its map and
-    what was made from them."""
+class Checked(Generic[T, U]):
+    """A valid data folder loaded into its store, with its summary, the analyses of its map, what
+    was made from them and what was made from the checked data alone (`after_check`)."""
 
     loaded: LoadedMap
     summary: Summary
     analysis: Analysis
     made: T | None = None
-    # Seconds of each step: load, check, analyse, make; "after load" is the wall time from the end of
-    # the load to the end of all three (less than their sum when the check ran beside the others).
+    after_check: U | None = None
+    # Seconds of each step: load, check, analyse, make, after check; "after load" is the wall time from
+    # the end of the load to the end of all of them (less than their sum when the check ran beside).
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _check(loaded: LoadedMap, processes: int | None = None) -> tuple[list[Problem], Summary | None, float]:
-    """The folder's problems, its summary when it has none, and the seconds the check took."""
+@dataclass(frozen=True)
+class _Outcome(Generic[U]):
+    """What the checker found, and made when the data was valid."""
+
+    problems: list[Problem]
+    summary: Summary | None
+    made: U | None
+    seconds: dict[str, float]
+
+
+def _check(
+    loaded: LoadedMap, processes: int | None = None, after: Callable[[LoadedMap], U] | None = None
+) -> _Outcome[U]:
+    """The folder's problems; when it has none, its summary and `after(loaded)`; the seconds of each."""
     started = time.perf_counter()
     problems = find_problems(loaded, processes=processes)
     summary = None if problems else summarise(loaded)
-    return problems, summary, time.perf_counter() - started
+    seconds = {"check": time.perf_counter() - started}
+    made = None
+    if after is not None and not problems:
+        started = time.perf_counter()
+        made = after(loaded)
+        seconds["after check"] = time.perf_counter() - started
+    return _Outcome(problems, summary, made, seconds)
 
 
 @gc_paused()  # millions of long-lived objects: the collector's scans would find nothing to free
@@ -52,10 +75,13 @@ def load_checked(
     data_dir: Path,
     progress: Callable[[str], None] | None = None,
     make: Callable[[LoadedMap, Analysis], T] | None = None,
-) -> Checked[T]:
-    """Load data_dir, check it, analyse it and call `make(loaded, analysis)` (on large maps, the
-    check runs beside the other two); raise DataError with every problem when the data is not
-    valid, and ProjectionError when valid data cannot be projected."""
+    after_check: Callable[[LoadedMap], U] | None = None,
+) -> Checked[T, U]:
+    """Load data_dir, check it, analyse it and call `make(loaded, analysis)`; `after_check(loaded)`
+    runs once the check found no problem, before the analyses see the store (on large maps the check
+    and `after_check` run in a child beside the analyses and `make`: neither may change the store).
+    Raise DataError with every problem when the data is not valid, and ProjectionError when valid
+    data cannot be projected."""
     started = time.perf_counter()
     loaded = read_folder(Path(data_dir), progress)
     seconds = {"load": time.perf_counter() - started}
@@ -63,13 +89,13 @@ def load_checked(
         raise DataError([NO_DATA_FILES])
     started = time.perf_counter()
     large = loaded.triples >= LARGE_MAP and not loaded.problems
-    child = forked.start(lambda: _check(loaded, processes=1)) if large else None
+    child = forked.start(lambda: _check(loaded, processes=1, after=after_check)) if large else None
     if child is None:
         if progress and large:
             progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
-        problems, summary, seconds["check"] = _check(loaded)
-        if problems:
-            raise DataError(problems)
+        outcome = _check(loaded, after=after_check)
+        if outcome.problems:
+            raise DataError(outcome.problems)
     elif progress:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
     made = None
@@ -82,15 +108,23 @@ def load_checked(
             made = make(loaded, analysis)
             seconds["make"] = time.perf_counter() - step
     except Exception:
-        if child is not None and (problems := child.result()[0]):
+        if child is not None and (problems := child.result().problems):
             raise DataError(problems) from None  # bad data explains the failure: report the data
         raise
     if child is not None:
         if progress:
-            progress("waiting for the check to finish")
-        problems, summary, seconds["check"] = child.result()
-        if problems:
-            raise DataError(problems)
+            progress("waiting for the check to finish" + (" and its work after it" if after_check else ""))
+        outcome = child.result()
+        if outcome.problems:
+            raise DataError(outcome.problems)
+    seconds.update(outcome.seconds)
     seconds["after load"] = time.perf_counter() - started
-    assert summary is not None
-    return Checked(loaded=loaded, summary=summary, analysis=analysis, made=made, seconds=seconds)
+    assert outcome.summary is not None
+    return Checked(
+        loaded=loaded,
+        summary=outcome.summary,
+        analysis=analysis,
+        made=made,
+        after_check=outcome.made,
+        seconds=seconds,
+    )

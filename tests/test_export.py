@@ -118,3 +118,23 @@ def test_unknown_format():
         ValueError, match=r"^unknown export format 'rdfxml': choose one of turtle, trig, nquads, jsonld$"
     ):
         export.serialize([], "rdfxml")
+
+
+def test_trig_bodies_follow_one_another(shipped):
+    """The TriG of two sets of graphs, the second without its prefix lines, is the TriG of both when
+    the first set's graph names sort before the second's; a default-graph triple is refused."""
+    graphs = sorted(shipped.store.named_graphs(), key=str)
+    assert len(graphs) > 20
+    half = len(graphs) // 2
+    first, second = (
+        [q for g in part for q in shipped.store.quads_for_pattern(None, None, None, g)]
+        for part in (graphs[:half], graphs[half:])
+    )
+    whole = export.serialize_many(shipped.store, ["trig", "nquads"])
+    a, b = (export.serialize_many(part, ["trig", "nquads"]) for part in (first, second))
+    assert a["trig"] + export.trig_body(b["trig"]) == whole["trig"]
+    assert a["nquads"] + b["nquads"] == whole["nquads"]
+    assert a["trig"].startswith(export.trig_header()) and export.trig_body(b"") == b""
+    default = ox.Quad(ox.NamedNode("urn:s"), ox.NamedNode("urn:p"), ox.NamedNode("urn:o"), ox.DefaultGraph())
+    with pytest.raises(ValueError, match="default graph"):
+        export.trig_body(export.serialize([default, *second], "trig"))

@@ -48,14 +48,31 @@ def test_bad_data_raises_every_problem(case: str, mode: str, tmp_path: Path) -> 
     assert [p.format() for p in error.value.problems] == expected
 
 
+def test_after_check_runs_in_the_checker_on_the_store_as_loaded(mode: str, shipped) -> None:
+    """`after_check` sees the store before the analyses add anything; on large maps it runs in the
+    child that checked, and its result comes back."""
+    checked = pipeline.load_checked(shipped_data_dir(), after_check=lambda loaded: (os.getpid(), len(loaded.store)))
+    pid, quads = checked.after_check
+    assert (pid == os.getpid()) == (mode == "checked first")
+    assert quads == len(shipped.store)
+    assert set(checked.seconds) == {"load", "check", "after check", "analyse", "after load"}
+
+
+def test_after_check_never_runs_on_bad_data(mode: str, tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    with pytest.raises(DataError):
+        pipeline.load_checked(bad_case_folder("unknown-source", tmp_path / "bad"), after_check=marker.touch)
+    assert not marker.exists()
+
+
 def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setattr(pipeline, "LARGE_MAP", 0)
     checked_in: list[int] = []
     real = pipeline._check
 
-    def spy(loaded, processes=None):
+    def spy(loaded, processes=None, after=None):
         checked_in.append(os.getpid())
-        return real(loaded, processes)
+        return real(loaded, processes, after)
 
     monkeypatch.setattr(pipeline, "_check", spy)
     with pytest.raises(DataError):
@@ -78,3 +95,19 @@ def test_build_as_on_a_large_map_writes_the_same_bytes(monkeypatch, tmp_path: Pa
     for name in names:
         assert (tmp_path / "large" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
     assert large.summary == plain.summary
+
+
+def test_build_leaves_no_scratch_files(monkeypatch, tmp_path: Path) -> None:
+    """The data graphs are serialised into a scratch folder that is gone after a build, good or bad."""
+    import tempfile
+
+    from graph.build import build
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(pipeline, "LARGE_MAP", 0)
+    build(shipped_data_dir(), tmp_path / "out")
+    with pytest.raises(DataError):
+        build(bad_case_folder("unknown-source", tmp_path / "bad"), tmp_path / "bad-out")
+    assert list(scratch.iterdir()) == [] and not (tmp_path / "bad-out").exists()

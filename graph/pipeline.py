@@ -55,19 +55,23 @@ class _Outcome(Generic[U]):
 
 
 def _check(
-    loaded: LoadedMap, processes: int | None = None, after: Callable[[LoadedMap], U] | None = None
+    loaded: LoadedMap,
+    processes: int | None = None,
+    after: Callable[[LoadedMap], U] | None = None,
+    summary: bool = True,
 ) -> _Outcome[U]:
-    """The folder's problems; when it has none, its summary and `after(loaded)`; the seconds of each."""
+    """The folder's problems; when it has none, its summary (unless `summary` is False) and
+    `after(loaded)`; the seconds of each."""
     started = time.perf_counter()
     problems = find_problems(loaded, processes=processes)
-    summary = None if problems else summarise(loaded)
+    summarised = summarise(loaded) if summary and not problems else None
     seconds = {"check": time.perf_counter() - started}
     made = None
     if after is not None and not problems:
         started = time.perf_counter()
         made = after(loaded)
         seconds["after check"] = time.perf_counter() - started
-    return _Outcome(problems, summary, made, seconds)
+    return _Outcome(problems, summarised, made, seconds)
 
 
 @gc_paused()  # millions of long-lived objects: the collector's scans would find nothing to free
@@ -89,7 +93,8 @@ def load_checked(
         raise DataError([NO_DATA_FILES])
     started = time.perf_counter()
     large = loaded.triples >= LARGE_MAP and not loaded.problems
-    child = forked.start(lambda: _check(loaded, processes=1, after=after_check)) if large else None
+    # The child has the longer way (the shapes, then `after_check`): the parent counts the summary.
+    child = forked.start(lambda: _check(loaded, processes=1, after=after_check, summary=False)) if large else None
     if child is None:
         if progress and large:
             progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
@@ -107,6 +112,7 @@ def load_checked(
             step = time.perf_counter()
             made = make(loaded, analysis)
             seconds["make"] = time.perf_counter() - step
+        summary = summarise(loaded) if child is not None else None
     except Exception:
         if child is not None and (problems := child.result().problems):
             raise DataError(problems) from None  # bad data explains the failure: report the data
@@ -119,10 +125,11 @@ def load_checked(
             raise DataError(outcome.problems)
     seconds.update(outcome.seconds)
     seconds["after load"] = time.perf_counter() - started
-    assert outcome.summary is not None
+    summary = summary or outcome.summary
+    assert summary is not None
     return Checked(
         loaded=loaded,
-        summary=outcome.summary,
+        summary=summary,
         analysis=analysis,
         made=made,
         after_check=outcome.made,

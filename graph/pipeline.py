@@ -119,7 +119,7 @@ def load_checked(
         raise
     if child is not None:
         if progress:
-            progress("waiting for the check to finish" + (" and its work after it" if after_check else ""))
+            progress("waiting for the checking process to finish")
         outcome = child.result()
         if outcome.problems:
             raise DataError(outcome.problems)

@@ -193,14 +193,14 @@ def _data_nquads(folder: Path) -> Path:
 
 def _child(args: list[str], timeout: float) -> tuple[str, bool]:
     """Run `python -m benchmarks.run ARGS` in a fresh interpreter: its stdout and whether it timed out."""
-    stdout, timed_out, _ = _sampled_child(args, timeout)
+    stdout, timed_out, _ = _sampled_child(args, timeout, sample=False)
     return stdout, timed_out
 
 
-def _sampled_child(args: list[str], timeout: float) -> tuple[str, bool, TreeMemory | None]:
-    """The same, with the memory of the child and its own children sampled while it runs."""
+def _sampled_child(args: list[str], timeout: float, sample: bool = True) -> tuple[str, bool, TreeMemory | None]:
+    """The same, with the memory of the child and its own children sampled while it runs (if `sample`)."""
     process = subprocess.Popen([sys.executable, "-m", "benchmarks.run", *args], stdout=subprocess.PIPE, text=True)
-    memory = TreeMemory(process.pid) if memory_available() else None
+    memory = TreeMemory(process.pid) if sample and memory_available() else None
     try:
         stdout, _ = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:

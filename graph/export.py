@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
+from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -102,6 +103,7 @@ def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> 
     return out
 
 
+@cache
 def trig_header() -> bytes:
     """The prefix lines every TriG serialisation of serialize_many starts with (Oxigraph writes them
     before the first triple)."""

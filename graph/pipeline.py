@@ -49,29 +49,23 @@ class _Outcome(Generic[U]):
     """What the checker found, and made when the data was valid."""
 
     problems: list[Problem]
-    summary: Summary | None
     made: U | None
     seconds: dict[str, float]
 
 
 def _check(
-    loaded: LoadedMap,
-    processes: int | None = None,
-    after: Callable[[LoadedMap], U] | None = None,
-    summary: bool = True,
+    loaded: LoadedMap, processes: int | None = None, after: Callable[[LoadedMap], U] | None = None
 ) -> _Outcome[U]:
-    """The folder's problems; when it has none, its summary (unless `summary` is False) and
-    `after(loaded)`; the seconds of each."""
+    """The folder's problems and, when it has none, `after(loaded)`; the seconds of each."""
     started = time.perf_counter()
     problems = find_problems(loaded, processes=processes)
-    summarised = summarise(loaded) if summary and not problems else None
     seconds = {"check": time.perf_counter() - started}
     made = None
     if after is not None and not problems:
         started = time.perf_counter()
         made = after(loaded)
         seconds["after check"] = time.perf_counter() - started
-    return _Outcome(problems, summarised, made, seconds)
+    return _Outcome(problems, made, seconds)
 
 
 @gc_paused()  # millions of long-lived objects: the collector's scans would find nothing to free
@@ -93,8 +87,7 @@ def load_checked(
         raise DataError([NO_DATA_FILES])
     started = time.perf_counter()
     large = loaded.triples >= LARGE_MAP and not loaded.problems
-    # The child has the longer way (the shapes, then `after_check`): the parent counts the summary.
-    child = forked.start(lambda: _check(loaded, processes=1, after=after_check, summary=False)) if large else None
+    child = forked.start(lambda: _check(loaded, processes=1, after=after_check)) if large else None
     if child is None:
         if progress and large:
             progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
@@ -112,7 +105,7 @@ def load_checked(
             step = time.perf_counter()
             made = make(loaded, analysis)
             seconds["make"] = time.perf_counter() - step
-        summary = summarise(loaded) if child is not None else None
+        summary = summarise(loaded)  # here: the child has the longer way (the shapes, then `after_check`)
     except Exception:
         if child is not None and (problems := child.result().problems):
             raise DataError(problems) from None  # bad data explains the failure: report the data
@@ -125,8 +118,6 @@ def load_checked(
             raise DataError(outcome.problems)
     seconds.update(outcome.seconds)
     seconds["after load"] = time.perf_counter() - started
-    summary = summary or outcome.summary
-    assert summary is not None
     return Checked(
         loaded=loaded,
         summary=summary,

@@ -70,9 +70,9 @@ def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) ->
     checked_in: list[int] = []
     real = pipeline._check
 
-    def spy(loaded, processes=None, after=None, summary=True):
+    def spy(loaded, processes=None, after=None):
         checked_in.append(os.getpid())
-        return real(loaded, processes, after, summary)
+        return real(loaded, processes, after)
 
     monkeypatch.setattr(pipeline, "_check", spy)
     with pytest.raises(DataError):

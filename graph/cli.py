@@ -241,7 +241,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     if uses_analysis(text):
         _add_analysis(loaded)
     try:
-        result = run_query(loaded.store, text, timeout=args.timeout, limit=args.limit)
+        result = run_query(loaded.store, text, timeout=args.timeout, limit=args.limit, memory_mb=args.memory)
     except QueryError as error:
         raise Failure(str(error)) from None
     _print_result(result, args)
@@ -329,7 +329,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             limit=args.limit,
             workers=args.workers,
+            memory_mb=args.memory,
             cors=args.cors,
+            allowed_hosts=tuple(args.allow_host or ()),
         )
     except OSError as error:
         raise Failure(f"cannot listen on {args.host}:{args.port}: {error.strerror or error}") from None
@@ -663,6 +665,18 @@ COMMANDS = {
 }
 
 
+def _add_memory_option(parser: argparse.ArgumentParser, who: str) -> None:
+    from .sparql import DEFAULT_MEMORY_MB
+
+    parser.add_argument(
+        "--memory",
+        type=_positive(int),
+        default=DEFAULT_MEMORY_MB,
+        metavar="MB",
+        help=f"memory {who} may use beyond the loaded map; past it the query is stopped (default: {DEFAULT_MEMORY_MB})",
+    )
+
+
 def _add_data_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data", metavar="DIR", help="the data folder (default: the shipped data/); read recursively")
 
@@ -716,6 +730,7 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--param", action="append", metavar="NAME=ID", help="set a query parameter, e.g. app=chatgpt"
             )
+            _add_memory_option(p, "the query")
             p.add_argument(
                 "--endpoint",
                 metavar="URL",
@@ -737,6 +752,14 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--cors", action="store_true", help="let web pages of any origin query the endpoint (e.g. YASGUI)"
             )
+            p.add_argument(
+                "--allow-host",
+                action="append",
+                metavar="NAME",
+                help="also answer requests whose Host is NAME (default: only the address it listens on, and "
+                "localhost on loopback)",
+            )
+            _add_memory_option(p, "each query worker")
         elif name == "push":
             p.add_argument("--endpoint", metavar="URL", required=True, help="the store's Graph Store Protocol URL")
             p.add_argument("--graph", metavar="IRI", help="put the whole dataset into this one graph instead")

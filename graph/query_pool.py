@@ -10,8 +10,10 @@ Queries are guarded (`sparql.run_query`) and capped at `limit` rows in the worke
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import shutil
+import signal
 import tempfile
 import threading
 import time
@@ -21,7 +23,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .sparql import QueryError, QueryTimeout, guard, run_query
+from . import forked
+from .sparql import DEFAULT_MEMORY_MB, QueryError, QueryMemoryExceeded, QueryTimeout, guard, run_query
 
 _SPARE = 5.0  # seconds the worker's own guard waits beyond the pool's deadline (the pool acts first)
 
@@ -39,23 +42,52 @@ class Answer:
     truncated: bool
 
 
-def _work(store_dir: str, conn: Connection, timeout: float, limit: int) -> None:
-    """A worker's loop: receive (query, accept, format name), send back an Answer or an error text."""
-    from .results_media import choose, encode
+_SCRATCH = "stackmap-serve-"  # the temporary stores: stackmap-serve-PID-XXXX in the temporary folder
+
+
+def _remove_orphans() -> None:
+    """Delete the temporary stores that servers no longer running left behind (killed ones)."""
+    for path in Path(tempfile.gettempdir()).glob(f"{_SCRATCH}*-*"):
+        pid = path.name[len(_SCRATCH) :].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+_OUT_OF_MEMORY = "out of memory"  # what a worker sends before it leaves after a MemoryError
+
+
+def _work(store_dir: str, conn: Connection, timeout: float, limit: int, memory_mb: int) -> None:
+    """A worker's loop: receive (query, accept, format name), send back an Answer or an error text.
+    The worker may allocate `memory_mb` beyond what it holds once its store is open: past it, the
+    engine aborts the worker (or Python raises MemoryError, and the worker leaves)."""
+    from .results_media import encode
 
     store = ox.Store.read_only(store_dir)
+    forked.limit_memory(memory_mb << 20)
     conn.send("ready")
     while True:
         try:
-            text, accept, format_name = conn.recv()
+            text, media = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            result = run_query(store, text, timeout=timeout + _SPARE, limit=limit)
-            media = choose(accept, result.kind, format_name)
+            result = run_query(store, text, timeout=timeout + _SPARE, limit=limit, memory_mb=None)
             conn.send(Answer(media, encode(result, media), result.truncated))
         except QueryError as error:
             conn.send(str(error))
+        except MemoryError:
+            conn.send(_OUT_OF_MEMORY)
+            return
 
 
 @dataclass(eq=False)
@@ -72,9 +104,18 @@ class _Worker:
 class QueryPool:
     """Worker processes answering guarded queries on one dataset, each within `timeout` seconds."""
 
-    def __init__(self, dataset: Path, *, workers: int = 2, timeout: float = 30.0, limit: int = 10_000) -> None:
-        self.timeout, self.limit = timeout, limit
-        self._dir = tempfile.mkdtemp(prefix="stackmap-serve-")
+    def __init__(
+        self,
+        dataset: Path,
+        *,
+        workers: int = 2,
+        timeout: float = 30.0,
+        limit: int = 10_000,
+        memory_mb: int = DEFAULT_MEMORY_MB,
+    ) -> None:
+        self.timeout, self.limit, self.memory_mb, self.workers = timeout, limit, memory_mb, workers
+        _remove_orphans()
+        self._dir = tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-")
         store = ox.Store(self._dir)
         store.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
         store.flush()
@@ -95,7 +136,10 @@ class QueryPool:
     def _start(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(
-            target=_work, args=(self._dir, child, self.timeout, self.limit), name="stackmap-query", daemon=True
+            target=_work,
+            args=(self._dir, child, self.timeout, self.limit, self.memory_mb),
+            name="stackmap-query",
+            daemon=True,
         )
         process.start()
         child.close()
@@ -128,9 +172,10 @@ class QueryPool:
         if not self._closed:
             threading.Thread(target=lambda: self._ready(self._start()), daemon=True).start()
 
-    def run(self, text: str, accept: str | None = None, format_name: str | None = None) -> Answer:
-        """The query's result encoded for the client; QueryError when refused, malformed or failed,
-        QueryTimeout when it (or the wait for a free worker) takes longer than the time limit."""
+    def run(self, text: str, media: str) -> Answer:
+        """The query's result encoded in `media` (one `results_media.choose` gave for its kind);
+        QueryError when refused, malformed or failed, QueryTimeout when it (or the wait for a free
+        worker) takes longer than the time limit, QueryMemoryExceeded past the memory limit."""
         guard(text)  # refuse updates, SERVICE, LOAD and FROM before taking a worker
         deadline = time.monotonic() + self.timeout
         try:
@@ -138,18 +183,46 @@ class QueryPool:
         except queue.Empty:
             raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s: try again later") from None
         try:
-            worker.conn.send((text, accept, format_name))
+            worker.conn.send((text, media))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
                 raise QueryTimeout(f"query stopped after {self.timeout:g} s: narrow it, or add a LIMIT")
             reply = worker.conn.recv()
         except (EOFError, OSError):
+            worker.process.join(1)
             self._replace(worker)
+            if worker.process.exitcode == -signal.SIGABRT:  # the engine could not allocate more
+                raise self._memory_exceeded() from None
             raise WorkerLost("the query worker stopped unexpectedly; the query was not answered") from None
+        if reply == _OUT_OF_MEMORY:
+            self._replace(worker)
+            raise self._memory_exceeded()
         self._idle.put(worker)
         if isinstance(reply, str):
             raise QueryError(reply)
         return reply
+
+    def _memory_exceeded(self) -> QueryMemoryExceeded:
+        return QueryMemoryExceeded(
+            f"query stopped: it needed more than {self.memory_mb:,} MB of memory: narrow it, or add a LIMIT"
+        )
+
+    def reloaded(self, dataset: Path) -> QueryPool:
+        """A new pool with this one's settings, for the dataset file as it is now."""
+        return QueryPool(
+            dataset, workers=self.workers, timeout=self.timeout, limit=self.limit, memory_mb=self.memory_mb
+        )
+
+    def retire(self) -> None:
+        """Close this pool once the queries it is running have finished (at most its time limit)."""
+
+        def wait_then_close() -> None:
+            deadline = time.monotonic() + self.timeout + _SPARE
+            while time.monotonic() < deadline and self._idle.qsize() < len(self._workers):
+                time.sleep(0.05)
+            self.close()
+
+        threading.Thread(target=wait_then_close, daemon=True).start()
 
     def close(self) -> None:
         """Stop every worker and delete the temporary store."""

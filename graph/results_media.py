@@ -62,18 +62,41 @@ def _quality(media: str, ranges: list[tuple[str, float]]) -> float:
     return best
 
 
+class UnknownFormat(ValueError):
+    """A `format=` name the endpoint does not know."""
+
+
+class NotAcceptable(ValueError):
+    """A format or an Accept header that no media type offered for the query's kind satisfies."""
+
+
+def _names(offered: tuple[str, ...]) -> str:
+    names = sorted(name for name, media in FORMAT_NAMES.items() if media in offered)
+    return f"{', '.join(names)} (or by Accept: {', '.join(offered)})"
+
+
 def choose(accept: str | None, kind: str, format_name: str | None = None) -> str:
-    """The media type to answer a result of `kind` in: the `format=` name when it fits the kind, else
-    the client's most preferred type we offer, else the default (JSON, or Turtle for graphs)."""
+    """The media type to answer a result of `kind` ('select', 'ask' or 'graph') in: the `format=`
+    name, else the client's most preferred type we offer, else (no Accept) the default (JSON, or
+    Turtle for graphs). UnknownFormat for a name we do not know; NotAcceptable when the name or the
+    Accept header asks only for types we cannot give this kind of result in."""
     offered = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
-    if format_name:
-        named = FORMAT_NAMES.get(format_name.lower(), format_name.lower())
-        if named in offered:
-            return named
-    ranges = _ranges(accept or "")
+    what = "CONSTRUCT and DESCRIBE" if kind == "graph" else "SELECT and ASK"
+    if format_name is not None:
+        named = FORMAT_NAMES.get(format_name.lower())
+        if named is None:
+            raise UnknownFormat(f"unknown format {format_name[:40]!r}: use one of {', '.join(sorted(FORMAT_NAMES))}")
+        if named not in offered:
+            raise NotAcceptable(f"{what} queries answer in {_names(offered)}, not {format_name}")
+        return named
+    if not accept or not accept.strip():
+        return offered[0]
+    ranges = _ranges(accept)
     scored = [(_quality(media, ranges), -i, media) for i, media in enumerate(offered)]
     q, _, media = max(scored)
-    return media if q > 0 else offered[0]
+    if q <= 0:
+        raise NotAcceptable(f"{what} queries answer in {_names(offered)}; the Accept header allows none of them")
+    return media
 
 
 def _xml(result: QueryResult) -> bytes:

@@ -2,9 +2,12 @@
 
 /sparql takes `query` by GET, by POST as a form, or by POST as `application/sparql-query`; it answers
 by content negotiation (or `format=json|xml|csv|tsv|turtle|ntriples|rdfxml`). Refused with a 4xx:
-malformed queries (400, with the parser's message), updates (403), SERVICE, LOAD and FROM (400),
-`default-graph-uri` and `named-graph-uri` (400). A query past the time limit is stopped and answered
-503; results past the cap are cut and flagged with the header `Stackmap-Truncated: true`.
+malformed queries and requests (400, with the parser's message), updates (403), SERVICE, LOAD and FROM
+(400), `default-graph-uri` and `named-graph-uri` (400), an Accept header or `format=` it cannot answer
+(406, 400), a Host it does not serve (403: a web page cannot reach a local endpoint by DNS rebinding).
+A query past the time limit is stopped and answered 503, one past the memory limit 507; results past
+the cap are cut and flagged with the header `Stackmap-Truncated: true`. When the dataset file is
+replaced (a new build into the folder), the next query loads it: answers always match the files.
 / is an index of the output folder (the HTML view, the report, the dataset files), each file served
 from it; paths outside it are refused.
 """
@@ -12,17 +15,23 @@ from it; paths outside it are refused.
 from __future__ import annotations
 
 import html
+import ipaddress
 import mimetypes
-import shutil
+import os
+import sys
+import threading
+import time
 import urllib.parse
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .query_pool import QueryPool, WorkerLost
-from .sparql import QueryError, QueryTimeout
+from .sparql import DEFAULT_MEMORY_MB, QueryError, QueryMemoryExceeded, QueryTimeout, guard
 
 MAX_BODY = 1_000_000  # bytes of a POSTed query
+BODY_SECONDS = 10  # how long a request body may take to arrive
+BACKLOG = 128  # connections waiting to be accepted
 TRUNCATED_HEADER = "Stackmap-Truncated"
 KNOWN_FILES = {
     "stackmap.html": "the interactive map of the stack",
@@ -131,6 +140,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _handle(self) -> None:
         try:
+            self._check_host()
             url = urllib.parse.urlsplit(self.path)
             if url.path == "/sparql":
                 self._sparql(url.query)
@@ -149,6 +159,17 @@ class Handler(BaseHTTPRequestHandler):
             self._refuse(Refused(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error: the server could not answer"))
 
     do_GET = do_POST = do_HEAD = _handle
+
+    def _check_host(self) -> None:
+        """Refuse a Host the server was not started for: a page of another site that made its own
+        name resolve to this machine (DNS rebinding) cannot read the endpoint."""
+        host = self.headers.get("Host")
+        if host is not None and not self.server.serves_host(host):
+            name = host.strip()[:80]
+            raise Refused(
+                HTTPStatus.FORBIDDEN,
+                f"this server does not answer for the host {name!r}: start it with --allow-host NAME to allow a name",
+            )
 
     def _not_allowed(self) -> None:
         self._refuse(Refused(HTTPStatus.METHOD_NOT_ALLOWED, "read-only: only GET and POST", {"Allow": "GET, POST"}))
@@ -172,15 +193,22 @@ class Handler(BaseHTTPRequestHandler):
         media = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
         if media.startswith("text/") or media in ("application/json", "application/javascript"):
             media += "; charset=utf-8"
-        size = path.stat().st_size
-        self.send_response(200)
-        self.send_header("Content-Type", media)
-        self.send_header("Content-Length", str(size))
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.end_headers()
-        if self.command != "HEAD":
-            with path.open("rb") as source:
-                shutil.copyfileobj(source, self.wfile)
+        try:
+            source = path.open("rb")
+        except OSError:
+            raise Refused(HTTPStatus.NOT_FOUND, f"not found: {url_path}") from None
+        with source:  # size and bytes from one open handle: a file replaced meanwhile is sent whole, old or new
+            size = os.fstat(source.fileno()).st_size
+            self.send_response(200)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(size))
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.end_headers()
+            if self.command != "HEAD":
+                left = size
+                while left > 0 and (chunk := source.read(min(left, 1 << 16))):
+                    self.wfile.write(chunk)
+                    left -= len(chunk)
 
     def _form(self, query_string: str) -> dict[str, list[str]]:
         try:
@@ -189,14 +217,27 @@ class Handler(BaseHTTPRequestHandler):
             raise Refused(HTTPStatus.BAD_REQUEST, "the request is not UTF-8") from None
 
     def _body(self) -> str:
-        try:
-            length = int(self.headers.get("Content-Length", ""))
-        except ValueError:
-            raise Refused(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length") from None
+        text = self.headers.get("Content-Length", "")
+        if not text:
+            raise Refused(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length")
+        if not text.isdigit():
+            raise Refused(HTTPStatus.BAD_REQUEST, f"Content-Length must be a number of bytes, not {text[:20]!r}")
+        length = int(text)
         if length > MAX_BODY:
             raise Refused(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"the request is over {MAX_BODY:,} bytes")
+        self.connection.settimeout(self.server.body_seconds)
         try:
-            return self.rfile.read(length).decode("utf-8")
+            body = self.rfile.read(length)
+        except TimeoutError:
+            raise Refused(
+                HTTPStatus.REQUEST_TIMEOUT, f"the body did not arrive within {self.server.body_seconds:g} s"
+            ) from None
+        finally:
+            self.connection.settimeout(self.timeout)
+        if len(body) < length:
+            raise Refused(HTTPStatus.BAD_REQUEST, f"the body ended after {len(body):,} of {length:,} bytes")
+        try:
+            return body.decode("utf-8")
         except UnicodeDecodeError:
             raise Refused(HTTPStatus.BAD_REQUEST, "the request is not UTF-8") from None
 
@@ -228,16 +269,26 @@ class Handler(BaseHTTPRequestHandler):
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             raise Refused(HTTPStatus.BAD_REQUEST, "give exactly one query: /sparql?query=SELECT...")
+        from .results_media import NotAcceptable, UnknownFormat, choose, content_type
+        from .sparql_guard import query_kind
+
         format_name = (params.get("format") or [None])[0]
         try:
-            answer = self.server.pool.run(queries[0], self.headers.get("Accept"), format_name)
+            text = guard(queries[0])
+            media = choose(self.headers.get("Accept"), query_kind(text), format_name)
+            answer = self.server.current_pool().run(text, media)
+        except UnknownFormat as error:
+            raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from None
+        except NotAcceptable as error:
+            raise Refused(HTTPStatus.NOT_ACCEPTABLE, str(error)) from None
         except QueryTimeout as error:
             raise Refused(HTTPStatus.SERVICE_UNAVAILABLE, str(error), {"Retry-After": "1"}) from None
+        except QueryMemoryExceeded as error:
+            raise Refused(HTTPStatus.INSUFFICIENT_STORAGE, str(error)) from None
         except WorkerLost as error:
             raise Refused(HTTPStatus.INTERNAL_SERVER_ERROR, str(error)) from None
         except QueryError as error:
             raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from None
-        from .results_media import content_type
 
         headers = {"Vary": "Accept", "Cache-Control": "no-store"}
         if answer.truncated:
@@ -245,16 +296,78 @@ class Handler(BaseHTTPRequestHandler):
         self._send(200, answer.body, content_type(answer.media), headers)
 
 
+def _signature(path: Path) -> tuple[int, int, int] | None:
+    """What tells one version of a file from the next: inode, size and modification time."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 class StackmapServer(ThreadingHTTPServer):
-    """The HTTP server: the output folder to serve and the query pool."""
+    """The HTTP server: the output folder to serve and the query pool, reloaded when the dataset
+    file is replaced."""
 
     daemon_threads = True
+    request_queue_size = BACKLOG
+    body_seconds: float = BODY_SECONDS
 
     def __init__(
-        self, address: tuple[str, int], root: Path, pool: QueryPool, quiet: bool = False, cors: bool = False
+        self,
+        address: tuple[str, int],
+        root: Path,
+        pool: QueryPool,
+        quiet: bool = False,
+        cors: bool = False,
+        allowed_hosts: tuple[str, ...] = (),
+        dataset: Path | None = None,
     ) -> None:
         self.root, self.pool, self.quiet, self.cors = Path(root), pool, quiet, cors  # set first: a failed bind closes
+        self.allowed_hosts = {h.lower() for h in allowed_hosts}
+        self.dataset = dataset
+        self._loaded = _signature(dataset) if dataset else None
+        self._checked = time.monotonic()
+        self._reload = threading.Lock()
         super().__init__(address, Handler)
+
+    def serves_host(self, header: str) -> bool:
+        """Whether a Host header names this server: its own address, an IP literal when it listens
+        on every address, localhost when it listens on loopback, or a name given by --allow-host."""
+        name = header.strip().lower()
+        if name.startswith("["):
+            name = name[1 : name.find("]")] if "]" in name else name
+        elif name.count(":") == 1:
+            name = name.rsplit(":", 1)[0]
+        if name in self.allowed_hosts:
+            return True
+        bound = str(self.server_address[0]).lower()
+        try:
+            address = ipaddress.ip_address(name)
+        except ValueError:
+            return name == "localhost" and ipaddress.ip_address(bound).is_loopback
+        return (
+            address == ipaddress.ip_address(bound)
+            or ipaddress.ip_address(bound).is_unspecified
+            or (address.is_loopback and ipaddress.ip_address(bound).is_loopback)
+        )
+
+    def current_pool(self) -> QueryPool:
+        """The query pool of the dataset file as it is now: when the file was replaced since it was
+        loaded (checked at most once a second), a new pool loads it and the old one is retired."""
+        if self.dataset is None or time.monotonic() - self._checked < 1.0:
+            return self.pool
+        with self._reload:
+            self._checked = time.monotonic()
+            now = _signature(self.dataset)
+            if now is not None and now != self._loaded:
+                old = self.pool
+                pool = old.reloaded(self.dataset)
+                self.pool, self._loaded = pool, now
+                if not self.quiet:
+                    print(f"the dataset was rebuilt: now answering from the new {self.dataset}", file=sys.stderr)
+                old.retire()
+        return self.pool
 
     def server_close(self) -> None:
         super().server_close()
@@ -270,15 +383,20 @@ def make_server(
     timeout: float = 30.0,
     limit: int = 10_000,
     workers: int = 2,
+    memory_mb: int = DEFAULT_MEMORY_MB,
     quiet: bool = False,
     cors: bool = False,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> StackmapServer:
     """A server (not yet serving) for the output folder root and the N-Quads dataset; port 0 picks a
-    free port (read it from `server.server_address`); `cors` lets pages of any origin read the answers.
+    free port (read it from `server.server_address`); `cors` lets pages of any origin read the answers;
+    `allowed_hosts` are the names (besides its address) a request's Host may give.
     Close it with `server_close()`."""
-    pool = QueryPool(dataset, workers=workers, timeout=timeout, limit=limit)
+    pool = QueryPool(dataset, workers=workers, timeout=timeout, limit=limit, memory_mb=memory_mb)
     try:
-        return StackmapServer((host, port), root, pool, quiet=quiet, cors=cors)
+        return StackmapServer(
+            (host, port), root, pool, quiet=quiet, cors=cors, allowed_hosts=allowed_hosts, dataset=dataset
+        )
     except OSError:
         pool.close()
         raise

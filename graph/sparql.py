@@ -1,22 +1,23 @@
 """Run user SPARQL queries on the map, guarded: read-only, local, time-limited and capped.
 
-The guard refuses updates, SERVICE, LOAD and FROM before the query reaches the engine: Oxigraph
-would run SERVICE calls itself (no Python audit hook can stop it) and rdflib fetches FROM IRIs,
-local files included. Queries run on Oxigraph with the union of all graphs as the default graph.
+The guard (`sparql_guard`) refuses updates, SERVICE, LOAD and FROM before the query reaches the
+engine: Oxigraph would run SERVICE calls itself (no Python audit hook can stop it) and rdflib
+fetches FROM IRIs, local files included. The engine runs the text the guard returns. Queries run on
+Oxigraph with the union of all graphs as the default graph.
 """
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import vocab
+from . import forked, sparql_guard, vocab
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_LIMIT = 10_000
+DEFAULT_MEMORY_MB = 1024  # what one query may allocate beyond the loaded map
 
 
 class QueryError(Exception):
@@ -27,42 +28,17 @@ class QueryTimeout(QueryError):
     """A query that ran past its time limit."""
 
 
-# A character of a prefixed name's local part, escapes included (SPARQL's PN_LOCAL).
-_PN = r"(?:[\w:\u00b7-]|%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-# Strings, IRIs, comments, variables and prefixed names: their contents are not keywords.
-_INERT = re.compile(
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*'''"
-    r'|"(?:[^"\\\n]|\\.)*"'
-    r"|'(?:[^'\\\n]|\\.)*'"
-    r"|<[^<>\"{}|^`\\\x00-\x20]*>"
-    r"|#[^\n]*"
-    r"|[?$]\w+"
-    rf"|(?:[A-Za-z][\w.-]*)?:(?:{_PN}(?:(?:{_PN}|\.)*{_PN})?)?",
-    re.DOTALL,
-)
-_WORD = re.compile(r"(?<![\w-])([A-Za-z]+)(?![\w-])")
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_UPDATE_WORDS = {"INSERT", "DELETE", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH", "LOAD"}
+class QueryMemoryExceeded(QueryError):
+    """A query that needed more memory than its limit."""
 
 
 def guard(text: str) -> str:
-    """The query text with codepoint escapes resolved, or QueryError when it is not a local read."""
-    text = _CODEPOINT.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text)
-    words = {w.upper() for w in _WORD.findall(_INERT.sub(" ", text))}
-    if words & _UPDATE_WORDS:
-        found = ", ".join(sorted(words & _UPDATE_WORDS))
-        raise QueryError(
-            f"updates are refused ({found}): stackmap queries are read-only; change the data files instead"
-        )
-    if "SERVICE" in words:
-        raise QueryError("SERVICE is refused: queries run on the local map only and never reach the network")
-    if "FROM" in words:
-        raise QueryError(
-            "FROM and FROM NAMED are refused: queries run on the loaded map only; "
-            "use GRAPH <https://w3id.org/stackmap/file/PATH> { } to ask one data file"
-        )
-    return text
+    """The text the engine may run (comments removed, codepoint escapes resolved), or QueryError
+    when it is not a local read or nests too deep (see `sparql_guard`)."""
+    try:
+        return sparql_guard.guard(text)
+    except sparql_guard.GuardError as error:
+        raise QueryError(str(error)) from None
 
 
 @dataclass
@@ -100,21 +76,35 @@ def collect(solutions, limit: int) -> QueryResult:
 
 
 def run_query(
-    store: ox.Store, text: str, *, timeout: float = DEFAULT_TIMEOUT, limit: int = DEFAULT_LIMIT
+    store: ox.Store,
+    text: str,
+    *,
+    timeout: float = DEFAULT_TIMEOUT,
+    limit: int = DEFAULT_LIMIT,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
 ) -> QueryResult:
     """Run a guarded query on store: at most `limit` rows (flagged `truncated`), QueryTimeout past
-    `timeout` seconds. The worker of a timed-out query is left to finish in a daemon thread."""
+    `timeout` seconds, QueryMemoryExceeded past `memory_mb` megabytes beyond the loaded store.
+    The query runs in a forked child that is killed at either limit; where no child can be forked
+    (another thread is running) it runs in a thread, with the time limit only (the thread of a
+    timed-out query is left to finish)."""
     text = guard(text)
+    if memory_mb is not None and forked.can_fork():
+        try:
+            return forked.run_limited(lambda: _evaluate(store, text, limit), timeout=timeout, memory=memory_mb << 20)
+        except forked.Exceeded as error:
+            if error.limit == "time":
+                raise QueryTimeout(f"query stopped after {timeout:g} s: narrow it or raise --timeout") from None
+            raise QueryMemoryExceeded(
+                f"query stopped: it needed more than {memory_mb:,} MB of memory: narrow it, or raise --memory"
+            ) from None
     outcome: dict[str, object] = {}
 
     def work() -> None:
         try:
-            solutions = store.query(text, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
-            outcome["result"] = collect(solutions, limit)
-        except SyntaxError as error:
-            outcome["error"] = QueryError(f"malformed query: {error}")
-        except Exception as error:  # an engine error while evaluating
-            outcome["error"] = QueryError(f"query failed: {error}")
+            outcome["result"] = _evaluate(store, text, limit)
+        except QueryError as error:
+            outcome["error"] = error
 
     worker = threading.Thread(target=work, name="stackmap-query", daemon=True)
     worker.start()
@@ -124,3 +114,16 @@ def run_query(
     if "error" in outcome:
         raise outcome["error"]  # type: ignore[misc]
     return outcome["result"]  # type: ignore[return-value]
+
+
+def _evaluate(store: ox.Store, text: str, limit: int) -> QueryResult:
+    """The result of a guarded query text on store, at most `limit` rows; QueryError when it fails."""
+    try:
+        solutions = store.query(text, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
+        return collect(solutions, limit)
+    except SyntaxError as error:
+        raise QueryError(f"malformed query: {error}") from None
+    except MemoryError:
+        raise
+    except Exception as error:  # an engine error while evaluating
+        raise QueryError(f"query failed: {error}") from None

@@ -209,6 +209,22 @@ def test_query_refused_update(cli):
     )
 
 
+def test_query_runaway_memory_and_deep_nesting_end_with_a_message(cli):
+    """A query that would use all the memory there is stops at --memory; 3,000 nested groups are
+    refused before the engine (they crashed its parser); the command exits 1 with the reason."""
+    runaway = cli(
+        "query", "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g", "--data", MINI, "--memory", 100
+    )
+    assert (runaway.code, runaway.out) == (1, "")
+    assert runaway.err == (
+        "stackmap query: query stopped: it needed more than 100 MB of memory: narrow it, or raise --memory\n"
+    )
+    nested = cli("query", "ASK " + "{" * 3000, "--data", MINI)
+    assert nested.code == 1 and nested.err.startswith("stackmap query: the query nests more than 64 brackets")
+    hidden = cli("query", "SELECT * WHERE { #x\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "--data", MINI)
+    assert hidden.code == 1 and "SERVICE is refused" in hidden.err
+
+
 def test_query_malformed(cli):
     """A malformed query exits 1 with 'malformed query' on stderr."""
     result = cli("query", "SELECT ?v WHERE { ?v a }", "--data", MINI)

@@ -362,3 +362,182 @@ def test_a_missing_or_older_output_means_build(tmp_path: Path) -> None:
     shutil.copytree(MINI, data)
     os.utime(out / "stackmap.trig", (1, 1))  # older than every data file
     assert is_stale(data, out)
+
+
+# -- hostile requests -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def listener() -> Iterator[tuple[str, list[str]]]:
+    """A real HTTP server on 127.0.0.1 answering SPARQL JSON and counting its requests."""
+    import http.server
+
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            requests.append(f"{self.command} {self.path}")
+            body = b'{"head":{"vars":["s"]},"results":{"bindings":[{"s":{"type":"literal","value":"LEAK"}}]}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, format, *args):
+            pass
+
+    served = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=served.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{served.server_address[1]}/", requests
+    finally:
+        served.shutdown()
+        served.server_close()
+
+
+def test_a_comment_ended_by_a_carriage_return_hides_no_service(client: Client, listener) -> None:
+    url, requests = listener
+    for query in (
+        f"SELECT * WHERE {{ #x\rSERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o #x\rSERVICE <{url}> {{ ?a ?b ?c }}\n}}",
+        f"SELECT * #x\rFROM <{url}> WHERE {{ ?s ?p ?o }}",
+    ):
+        status, _, body = client.get(query)
+        assert status == 400 and b"refused" in body and b"LEAK" not in body
+    assert requests == []
+
+
+def test_deep_nesting_is_refused_and_the_workers_live_on(server: StackmapServer, client: Client) -> None:
+    status, _, body = client.get("ASK " + "{" * 3000)
+    assert status == 400 and body.startswith(b"the query nests more than 64")
+    assert client.get("ASK { stack:tsmc a sm:Vendor }")[0] == 200
+    assert all(w.process.is_alive() for w in server.pool._workers)
+
+
+def test_a_query_past_the_memory_limit_gets_507_and_others_go_on(out_dir: Path) -> None:
+    served = make_server(out_dir, out_dir / "stackmap.nq", port=0, timeout=60, workers=2, memory_mb=100, quiet=True)
+    threading.Thread(target=served.serve_forever, daemon=True).start()
+    try:
+        other = Client(served.server_address[1])
+        started = time.monotonic()
+        status, _, body = other.get("SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?d ?g")
+        assert status == 507 and b"needed more than 100 MB of memory" in body
+        assert time.monotonic() - started < 30  # stopped by memory, not by the 60 s time limit
+        status, _, body = other.get(VENDORS)
+        assert status == 200 and len(_json_rows(body)[1]) == 29
+    finally:
+        served.shutdown()
+        served.server_close()
+
+
+def _raw(port: int, request: bytes, half_close: bool = False) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
+        sock.sendall(request)
+        if half_close:
+            sock.shutdown(socket.SHUT_WR)
+        answer = b""
+        while chunk := sock.recv(65536):
+            answer += chunk
+    return answer
+
+
+def test_malformed_bodies_get_4xx(server: StackmapServer, client: Client) -> None:
+    port = client.port
+    head = f"POST /sparql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Type: application/sparql-query\r\n"
+    negative = _raw(port, (head + "Content-Length: -5\r\n\r\nASK {}").encode())
+    assert negative.startswith(b"HTTP/1.1 400") and b"Content-Length must be a number of bytes" in negative
+    short = _raw(port, (head + "Content-Length: 100\r\n\r\nASK {}").encode(), half_close=True)
+    assert short.startswith(b"HTTP/1.1 400") and b"the body ended after 6 of 100 bytes" in short
+    server.body_seconds = 0.5
+    try:
+        started = time.monotonic()
+        stalled = _raw(port, (head + "Content-Length: 100\r\n\r\nASK {}").encode())
+        assert stalled.startswith(b"HTTP/1.1 408") and time.monotonic() - started < 20
+    finally:
+        server.body_seconds = 10
+    assert client.get("ASK { stack:tsmc a sm:Vendor }")[0] == 200
+
+
+def test_unknown_accept_and_format_are_refused_with_the_accepted_list(client: Client) -> None:
+    status, _, body = client.get(VENDORS, "application/x-msdownload")
+    assert status == 406 and b"application/sparql-results+json" in body and b"csv" in body
+    status, _, body = client.get(VENDORS, format="exe")
+    assert status == 400 and body.startswith(b"unknown format 'exe': use one of csv, json,")
+    status, _, body = client.get(VENDORS, format="turtle")
+    assert status == 406 and body.startswith(b"SELECT and ASK queries answer in csv, json, tsv, xml (or by Accept")
+    status, _, body = client.get("DESCRIBE stack:tsmc", "text/csv")
+    assert status == 406 and b"text/turtle" in body
+    assert client.get(VENDORS, "*/*")[0] == 200 and client.get(VENDORS, "")[0] == 200
+
+
+def test_the_listen_backlog_holds_many_clients_at_once(out_dir: Path) -> None:
+    """64 clients connecting before the server accepts any all complete their handshake."""
+    served = make_server(out_dir, out_dir / "stackmap.nq", port=0, workers=1, quiet=True)
+    try:
+        sockets = [socket.create_connection(served.server_address[:2], timeout=2) for _ in range(64)]
+        for sock in sockets:
+            sock.close()
+    finally:
+        served.server_close()
+
+
+def test_the_host_header_is_checked(out_dir: Path, client: Client) -> None:
+    port = client.port
+    refused = client.request("GET", "/sparql?query=ASK%7B%7D", headers={"Host": f"evil.example:{port}"})
+    assert refused[0] == 403 and b"--allow-host" in refused[2]
+    assert client.request("GET", "/", headers={"Host": "evil.example"})[0] == 403
+    assert client.request("GET", "/", headers={"Host": f"localhost:{port}"})[0] == 200
+    assert client.request("GET", "/", headers={"Host": f"127.0.0.1:{port}"})[0] == 200
+    served = make_server(out_dir, out_dir / "stackmap.nq", port=0, workers=1, quiet=True, allowed_hosts=("map.lan",))
+    threading.Thread(target=served.serve_forever, daemon=True).start()
+    try:
+        other = Client(served.server_address[1])
+        assert other.request("GET", "/", headers={"Host": "map.lan:8080"})[0] == 200
+        assert other.request("GET", "/", headers={"Host": "evil.example"})[0] == 403
+    finally:
+        served.shutdown()
+        served.server_close()
+
+
+def test_a_file_replaced_while_it_is_sent_arrives_whole(out_dir: Path, client: Client) -> None:
+    big = out_dir / "big.bin"
+    big.write_bytes(b"a" * 8_000_000)
+    conn = http.client.HTTPConnection("127.0.0.1", client.port, timeout=30)
+    try:
+        conn.request("GET", "/big.bin")
+        answer = conn.getresponse()
+        replacement = out_dir / "big.new"
+        replacement.write_bytes(b"b" * 100)
+        os.replace(replacement, big)
+        body = answer.read()
+    finally:
+        conn.close()
+        big.unlink()
+    assert int(answer.getheader("Content-Length")) == len(body) == 8_000_000 and set(body) == {ord("a")}
+
+
+def test_a_rebuild_into_the_served_folder_is_answered_from(tmp_path: Path, make_data) -> None:
+    data = make_data()
+    out = tmp_path / "out"
+    dataset = ensure_built(data, out)
+    served = make_server(out, dataset, port=0, workers=1, quiet=True)
+    threading.Thread(target=served.serve_forever, daemon=True).start()
+    count = "SELECT (COUNT(?v) AS ?n) WHERE { ?v a sm:Vendor }"
+    try:
+        other = Client(served.server_address[1])
+        assert json.loads(other.get(count)[2])["results"]["bindings"][0]["n"]["value"] == "7"
+        (data / "vendors" / "newco.yaml").write_text(
+            "id: newco\nname: NewCo\nlayer: apps\nsource: s\nsources:\n"
+            "  s: {url: 'https://example.org/n', title: NewCo, date: 2024-01-02}\n",
+            encoding="utf-8",
+        )
+        time.sleep(0.01)
+        ensure_built(data, out)
+        time.sleep(1.1)  # the server looks at the dataset at most once a second
+        assert json.loads(other.get(count)[2])["results"]["bindings"][0]["n"]["value"] == "8"
+    finally:
+        served.shutdown()
+        served.server_close()

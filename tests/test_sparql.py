@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -65,6 +66,13 @@ def update_refused(keyword: str) -> str:
         ("SELECT * WHERE { ?s ?p ?o.service <http://127.0.0.1:1/> { ?a ?b ?c } }", SERVICE_REFUSED),
         ("SELECT * WHERE { VALUES ?v { sm:a\\# } SERVICE <http://127.0.0.1:1/> { ?x ?y ?z } }", SERVICE_REFUSED),
         ("SELECT * WHERE { VALUES ?v { sm:a\\' } SERVICE <http://127.0.0.1:1/> { ?x ?y ?z } } # '", SERVICE_REFUSED),
+        ("SELECT * WHERE { #x\rSERVICE <http://127.0.0.1:1/> { ?s ?p ?o } }", SERVICE_REFUSED),
+        ("SELECT * WHERE { ?s ?p ?o #x\rSERVICE <http://127.0.0.1:1/> { ?a ?b ?c }\n}", SERVICE_REFUSED),
+        ("SELECT * #x\rFROM <file:///etc/passwd> WHERE { ?s ?p ?o }", FROM_REFUSED),
+        ("SELECT * WHERE { ?s ?p ?o \u0023x\n SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }", SERVICE_REFUSED),
+        ("SELECT * WHERE { ?s ?p 1.SERVICE <http://127.0.0.1:1/> { ?a ?b ?c } }", SERVICE_REFUSED),
+        ("SELECT * WHERE { ?s ?p ?o } ; INSERT DATA { <http://a/s> <http://a/p> 1 }", update_refused("INSERT")),
+        ("SELECT * USING <http://a/g> WHERE { ?s ?p ?o }", update_refused("USING")),
     ],
     ids=[
         "insert-data",
@@ -84,6 +92,13 @@ def update_refused(keyword: str) -> str:
         "service-after-variable-dot",
         "service-after-escaped-hash",
         "service-after-escaped-quote",
+        "service-after-comment-ended-by-cr",
+        "service-after-cr-comment-before-lf",
+        "from-after-comment-ended-by-cr",
+        "service-after-escaped-hash-sign",
+        "service-after-number",
+        "update-after-query",
+        "using",
     ],
 )
 def test_guard_refuses(mini, query, message):
@@ -133,8 +148,8 @@ def test_guard_refuses(mini, query, message):
 )
 def test_guard_allows_keywords_in_strings_iris_names_and_comments(mini, query, expected):
     """Keywords inside strings, IRIs, variables, prefixed names and comments are not refused, and the
-    query runs unchanged."""
-    assert guard(query) == query
+    query runs unchanged (a comment aside: the engine runs the text without it)."""
+    assert guard(query) == re.sub(r"#[^\n]*", "", query)
     result = run_query(mini.store, query)
     assert [[term.value for term in row] for row in result.rows] == [[expected]]
 
@@ -183,6 +198,10 @@ def test_refused_queries_make_no_request(mini, http_server):
         f"SELECT * WHERE {{ ?s ?p ?o .SERVICE <{url}> {{ ?a ?b ?c }} }}",
         f"PREFIX ex: <http://ex/> SELECT * WHERE {{ VALUES ?v {{ ex:a\\# }} SERVICE <{url}> {{ ?x ?y ?z }} }}",
         f"PREFIX ex: <http://ex/> SELECT * WHERE {{ VALUES ?v {{ ex:a\\' }} SERVICE <{url}> {{ ?x ?y ?z }} }} # '",
+        # a comment ends at a carriage return as well as at a line feed
+        f"SELECT * WHERE {{ #x\rSERVICE <{url}> {{ ?s ?p ?o }} }}",
+        f"SELECT * WHERE {{ ?s ?p ?o #x\rSERVICE <{url}> {{ ?a ?b ?c }}\n}}",
+        f"SELECT * #x\rFROM <{url}> WHERE {{ ?s ?p ?o }}",
     ]
     for query in queries:
         with pytest.raises(QueryError, match="refused"):
@@ -191,6 +210,21 @@ def test_refused_queries_make_no_request(mini, http_server):
     with pytest.raises(urllib.error.HTTPError):  # the control: the server is up and counts
         urllib.request.urlopen(url + "control", timeout=5)
     assert requests == ["GET /control"]
+
+
+def test_deep_nesting_is_refused_before_the_engine(mini):
+    """3,000 nested groups crashed the engine's parser (a stack overflow): the guard refuses them with
+    a clear message; a query nested to the limit still runs."""
+    with pytest.raises(QueryError, match=r"^the query nests more than 64 brackets, braces or parentheses deep"):
+        run_query(mini.store, "ASK " + "{" * 3000)
+    assert run_query(mini.store, "ASK " + "{" * 64 + "}" * 64).boolean is True
+
+
+def test_the_engine_runs_what_the_guard_read(mini):
+    """A comment ended by a carriage return is removed with it, and the rest of the line is code."""
+    query = "SELECT ?x WHERE { #c\rBIND(1 AS ?x) }"
+    assert guard(query) == "SELECT ?x WHERE { \rBIND(1 AS ?x) }"
+    assert [[t.value for t in row] for row in run_query(mini.store, query).rows] == [["1"]]
 
 
 def test_malformed_query(mini):

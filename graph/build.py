@@ -4,7 +4,6 @@ written."""
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,11 +104,11 @@ def build_checked(
             files.update(child.result())
         return files, serialised
 
-    with tempfile.TemporaryDirectory(prefix="stackmap-build-") as scratch:
-        checked = load_checked(data_dir, progress, make, lambda loaded: write_data_graphs(loaded, Path(scratch)))
+    with atomic.scratch_dir(Path(out_dir)) as scratch:
+        checked = load_checked(data_dir, progress, make, lambda loaded: write_data_graphs(loaded, scratch))
         assert checked.made is not None and checked.after_check is not None
         made, analysis_part = checked.made
-        parts: dict[str, bytes | list[atomic.Part]] = {**made, **dataset_parts(analysis_part, checked.after_check)}
-        files = {Path(out_dir) / name: data for name, data in sorted(parts.items())}
-        atomic.write_files(files)
-    return BuildResult(summary=checked.summary, written=sorted(files)), checked
+        parts: dict[str, atomic.Content] = {**made, **dataset_parts(analysis_part, checked.after_check)}
+        atomic.update_folder(Path(out_dir), dict(sorted(parts.items())))
+    written = sorted(Path(out_dir) / name for name in parts)
+    return BuildResult(summary=checked.summary, written=written), checked

@@ -16,8 +16,12 @@ def _kinds_text(kinds: tuple[str, ...]) -> str:
 
 def check_ids(files: list[FileFacts]) -> tuple[list[Problem], set[str]]:
     """Problems with ids across files, and the IRIs of duplicated ids and bad references (so that
-    SHACL's echoes of the same problems can be dropped)."""
+    SHACL's echoes of the same problems can be dropped). While a file cannot be read, references to
+    ids declared nowhere are not reported one by one (the file may declare them): its problem says
+    once how many there are and where."""
     problems: list[Problem] = []
+    unreadable = [f for f in files if f.unreadable]
+    unchecked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # file -> id -> referrers
     first: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
     duplicated: set[str] = set()
     for facts in files:
@@ -55,6 +59,9 @@ def check_ids(files: list[FileFacts]) -> tuple[list[Problem], set[str]]:
                     )
                 continue
             bad.add(vocab.entity(ref.target))
+            if cause := next((f for f in unreadable if f.may_declare(ref.target)), None):
+                unchecked[cause.relpath][ref.target].add(facts.relpath)
+                continue
             choices = [i for k in ref.kinds for i in by_kind[k]]
             hint = did_you_mean(ref.target, choices)
             problems.append(
@@ -66,4 +73,29 @@ def check_ids(files: list[FileFacts]) -> tuple[list[Problem], set[str]]:
                     "or add a file that declares it",
                 )
             )
+    for facts in files:
+        for identifier, line in facts.foreign:
+            bad.add(vocab.entity(identifier))
+            if identifier in first and first[identifier][1] != facts.relpath:
+                where = (
+                    f"declared in {first[identifier][1]}: a file states facts only about what it declares; "
+                    "change that file"
+                )
+            else:
+                where = (
+                    "which this file does not declare: declare it here (give it its type) or remove these statements"
+                )
+            problems.append(Problem(facts.relpath, line, f"states facts about '{identifier}', {where}"))
+    for relpath, ids in sorted(unchecked.items()):
+        referring = sorted({f for names in ids.values() for f in names})
+        names = ", ".join(f"'{i}'" for i in sorted(ids)[:5]) + (", ..." if len(ids) > 5 else "")
+        files_text = ", ".join(referring[:5]) + (", ..." if len(referring) > 5 else "")
+        problems.append(
+            Problem(
+                relpath,
+                0,
+                f"{len(referring)} other file(s) ({files_text}) name {len(ids)} id(s) this file may declare "
+                f"({names}): they are checked once it reads",
+            )
+        )
     return problems, bad

@@ -183,6 +183,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         raise Failure(_problem_count(error.problems) + f"; {out} was not written") from None
     except ProjectionError as error:
         raise Failure(f"{error}; {out} was not written") from None
+    except OSError as error:
+        raise Failure(f"could not write {out}: {error.strerror or error}; it is left as it was") from None
     print(result.summary.line())
     for path in result.written:
         print(f"wrote {path}")
@@ -191,7 +193,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from .analysis import analyse
-    from .atomic import write_files
+    from .atomic import update_folder
     from .projection import ProjectionError, project
     from .report import report_files
 
@@ -201,10 +203,10 @@ def cmd_report(args: argparse.Namespace) -> int:
         analysis = analyse(project(loaded.store, progress), progress=progress)
     except ProjectionError as error:
         raise Failure(f"{error}; {args.out} was not written") from None
-    files = {Path(args.out) / name: data for name, data in report_files(analysis, loaded.store).items()}
-    write_files(files)
-    for path in sorted(files):
-        print(f"wrote {path}")
+    files = report_files(analysis, loaded.store)
+    update_folder(Path(args.out), files)
+    for name in sorted(files):
+        print(f"wrote {Path(args.out) / name}")
     return EXIT_OK
 
 
@@ -536,6 +538,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         )
     except (InputError, Refused) as error:
         raise Failure(f"{error}; nothing written") from None
+    except OSError as error:
+        raise Failure(f"could not write {args.out}: {error.strerror or error}; it is left as it was") from None
     print("\n".join(summary.lines()))
     return EXIT_OK
 

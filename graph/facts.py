@@ -44,6 +44,21 @@ class FileFacts:
     detail_lines: bool = True  # False: `lines` holds (s,) keys only (large maps; read the file again for the rest)
     problems: list[Problem] = field(default_factory=list)
     rejected: set[tuple[str, str]] = field(default_factory=set)  # (subject, predicate) with a reported bad value
+    unreadable: bool = False  # the file could not be read (syntax, size, link): what it declares is unknown
+    salvaged: set[str] = field(default_factory=set)  # ids an unreadable file was seen to declare before its error
+    foreign: list[tuple[str, int]] = field(default_factory=list)  # (id, line) of subjects it does not declare
+
+    def may_declare(self, identifier: str) -> bool:
+        """Whether this unreadable file may declare the id: one seen before its error, or one named
+        after the file (`nvidia`, `nvidia-h100` for vendors/nvidia.yaml)."""
+        stem = self.relpath.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return identifier in self.salvaged or identifier == stem or identifier.startswith(stem + "-")
+
+    def refuse(self, line: int, message: str) -> FileFacts:
+        """Mark the file unreadable with the problem that says why; the file itself is returned."""
+        self.problems.append(Problem(self.relpath, line, message, cause=True))
+        self.unreadable = True
+        return self
 
     def all_quads(self) -> list[ox.Quad]:
         """The file's quads, whether read as objects or as N-Quads text (empty once loaded into a store)."""

@@ -17,13 +17,14 @@ import pyoxigraph as ox
 from . import ontology, vocab
 from .facts import FileFacts
 from .gc_pause import gc_paused
-from .problems import Problem
+from .problems import Problem, excerpt
 from .turtle_source import read_turtle
 from .yaml_source import read_yaml
 
 DATA_SUFFIXES = (".yaml", ".yml", ".ttl")
 _BATCH = 50_000  # N-Quads lines moved into the store at a time
 DETAIL_LINES_FILES = 5_000  # files from which the line of each property is not kept (memory: 6 per quad)
+MAX_FILE_MB = 5  # the size limit of one data file, unless STACKMAP_MAX_FILE_MB says otherwise
 
 
 @dataclass
@@ -46,14 +47,28 @@ class LoadedMap:
         return [q for f in self.files for q in self.store.quads_for_pattern(None, None, None, ox.NamedNode(f.graph))]
 
 
+def max_file_bytes() -> int:
+    """The size limit of one data file: MAX_FILE_MB megabytes, or STACKMAP_MAX_FILE_MB when set."""
+    try:
+        return int(float(os.environ.get("STACKMAP_MAX_FILE_MB", MAX_FILE_MB)) * 2**20)
+    except ValueError:
+        return MAX_FILE_MB * 2**20
+
+
 def data_files(data_dir: Path) -> list[Path]:
-    """Every data file under data_dir, sorted by relative path; hidden folders and files are skipped."""
-    return [Path(path) for _, path in _data_files(data_dir)]
+    """Every data file under data_dir that may be read, sorted by relative path; hidden folders and
+    files are skipped, and so are links that lead out of the folder (see `_data_files`)."""
+    return [Path(path) for _, path in _data_files(data_dir)[0]]
 
 
-def _data_files(data_dir: Path) -> list[tuple[str, str]]:
-    """(path relative to data_dir with "/" between parts, path) of every data file, as `data_files`."""
+def _data_files(data_dir: Path) -> tuple[list[tuple[str, str]], list[FileFacts]]:
+    """(path relative to data_dir with "/" between parts, path) of every data file, sorted, and the
+    facts of the data files that are links it will not follow: a link is read only when it leads to
+    a file inside the data folder; one that leads out, loops or dangles is refused, naming the link
+    and its target (never what the target holds). Linked folders are not entered (as os.walk)."""
     found: list[tuple[str, str]] = []
+    refused: list[FileFacts] = []
+    root = os.path.realpath(data_dir)
     folders = [(str(data_dir), "")]
     while folders:
         folder, prefix = folders.pop()
@@ -61,12 +76,39 @@ def _data_files(data_dir: Path) -> list[tuple[str, str]]:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
-                if entry.is_dir():
-                    if not entry.is_symlink():  # as os.walk: a linked folder is not entered
-                        folders.append((entry.path, f"{prefix}{entry.name}/"))
-                elif entry.name.endswith(DATA_SUFFIXES) and entry.is_file():  # a link to a file counts
-                    found.append((prefix + entry.name, entry.path))
-    return sorted(found)
+                relpath = prefix + entry.name
+                if entry.is_symlink():
+                    if entry.name.endswith(DATA_SUFFIXES):
+                        if problem := _link_problem(entry.path, root):
+                            refused.append(
+                                FileFacts(relpath=relpath, graph=vocab.file_graph(relpath)).refuse(0, problem)
+                            )
+                        else:
+                            found.append((relpath, entry.path))
+                elif entry.is_dir():
+                    folders.append((entry.path, f"{relpath}/"))
+                elif entry.name.endswith(DATA_SUFFIXES) and entry.is_file():
+                    found.append((relpath, entry.path))
+    return sorted(found), refused
+
+
+def _link_problem(path: str, root: str) -> str | None:
+    """Why the link at path may not be read as a data file, or None when it leads to a file in root."""
+    target = excerpt(os.readlink(path), 200)
+    try:
+        real = os.path.realpath(path, strict=True)
+    except FileNotFoundError:
+        return f"is a link to {target}, which does not exist: fix the link or remove it"
+    except OSError:
+        return f"is a link to {target} that leads round in a loop: remove it"
+    if os.path.commonpath([root, real]) != root:
+        return (
+            f"is a link to {target}, outside the data folder: data files are read only inside it; "
+            "copy the file in instead"
+        )
+    if not os.path.isfile(real):
+        return f"is a link to {target}, which is not a file: remove it"
+    return None
 
 
 def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
@@ -94,14 +136,32 @@ def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary, detai
 
 
 def _read(relpath: str, path: str, vocabulary: ontology.Vocabulary, detail_lines: bool) -> FileFacts:
-    """`read_file` given the file's relative path (with "/") and its path."""
+    """`read_file` given the file's relative path (with "/") and its path. A file that cannot be read
+    (too large, not UTF-8, any error of the reader) is a problem of that file, never an exception."""
+    try:
+        return _read_text(relpath, path, vocabulary, detail_lines)
+    except Exception as error:  # whatever a hostile file provokes becomes its problem
+        reason = "it is too large to hold in memory" if isinstance(error, MemoryError) else type(error).__name__
+        detail = f": {excerpt(str(error))}" if str(error) else ""
+        return FileFacts(relpath=relpath, graph=vocab.file_graph(relpath)).refuse(
+            0, f"the file could not be read ({reason}{detail}): fix or remove it"
+        )
+
+
+def _read_text(relpath: str, path: str, vocabulary: ontology.Vocabulary, detail_lines: bool) -> FileFacts:
     with open(path, "rb") as handle:
+        size, limit = os.fstat(handle.fileno()).st_size, max_file_bytes()
+        if size > limit:
+            return FileFacts(relpath=relpath, graph=vocab.file_graph(relpath)).refuse(
+                0,
+                f"the file is {size:,} bytes, over the limit of {limit:,} for one data file: split it, "
+                f"or raise the limit with the environment variable STACKMAP_MAX_FILE_MB (now {limit / 2**20:g})",
+            )
         raw = handle.read()
     text, problem = _decode(relpath, raw)
     if text is None:
         facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))
-        facts.problems.append(problem)
-        return facts
+        return facts.refuse(problem.line, problem.message)
     if relpath.endswith(".ttl"):
         deps = {r.iri for r in vocabulary.dependencies.values()}
         ties = {r.iri for r in vocabulary.ties.values()}
@@ -123,7 +183,7 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
     if not data_dir.is_dir():
         raise FileNotFoundError(f"data folder not found: {data_dir}")
     vocabulary = ontology.load_vocabulary()
-    paths = _data_files(data_dir)
+    paths, refused = _data_files(data_dir)
     detail_lines = len(paths) < DETAIL_LINES_FILES  # large maps: read a file again when a problem needs them
     store = ox.Store()
     store.bulk_extend(ontology.ontology_quads())
@@ -151,5 +211,6 @@ def read_folder(data_dir: Path, progress: Callable[[str], None] | None = None) -
                 progress(f"read {index:,} of {len(paths):,} files")
         if loading is not None:
             loading.result()
+    files = sorted(files + refused, key=lambda f: f.relpath)
     problems = [p for f in files for p in f.problems]
     return LoadedMap(data_dir=data_dir, files=files, store=store, problems=problems, triples=triples)

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import forked
+from . import atomic, forked
 from .sparql import DEFAULT_MEMORY_MB, QueryError, QueryMemoryExceeded, QueryTimeout, guard, run_query
 
 _SPARE = 5.0  # seconds the worker's own guard waits beyond the pool's deadline (the pool acts first)
@@ -43,24 +43,6 @@ class Answer:
 
 
 _SCRATCH = "stackmap-serve-"  # the temporary stores: stackmap-serve-PID-XXXX in the temporary folder
-
-
-def _remove_orphans() -> None:
-    """Delete the temporary stores that servers no longer running left behind (killed ones)."""
-    for path in Path(tempfile.gettempdir()).glob(f"{_SCRATCH}*-*"):
-        pid = path.name[len(_SCRATCH) :].split("-", 1)[0]
-        if pid.isdigit() and not _running(int(pid)):
-            shutil.rmtree(path, ignore_errors=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's process
-        return True
-    return True
 
 
 _OUT_OF_MEMORY = "out of memory"  # what a worker sends before it leaves after a MemoryError
@@ -114,7 +96,7 @@ class QueryPool:
         memory_mb: int = DEFAULT_MEMORY_MB,
     ) -> None:
         self.timeout, self.limit, self.memory_mb, self.workers = timeout, limit, memory_mb, workers
-        _remove_orphans()
+        atomic.remove_orphans(Path(tempfile.gettempdir()), _SCRATCH)
         self._dir = tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-")
         store = ox.Store(self._dir)
         store.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)

@@ -9,6 +9,7 @@ import json
 import pyoxigraph as ox
 
 from . import vocab
+from .problems import printable
 from .sparql import QueryResult
 
 FORMATS = ("table", "csv", "tsv", "json")
@@ -101,7 +102,10 @@ def to_table(result: QueryResult) -> str:
 
 
 def text_table(header: list[str], rows: list[list[str]]) -> str:
-    """Columns aligned under a header and a rule, one line per row."""
+    """Columns aligned under a header and a rule, one line per row; control characters are shown as
+    escapes (a terminal never receives them raw)."""
+    header = [printable(h) for h in header]
+    rows = [[printable(c) for c in r] for r in rows]
     widths = [max([len(h), *(len(r[i]) for r in rows)]) for i, h in enumerate(header)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from . import ontology, vocab
 from .facts import FileFacts
-from .problems import Problem
+from .problems import Problem, ordered
 from .shacl_sparql import RawResult, compile_shapes, run_checks
 
 _IRI_RE = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
@@ -138,7 +138,7 @@ def to_problems(
         ):
             text += f" (found {_display(value, keys)})"
         problems.append(Problem(facts.relpath, line, text))
-    return sorted(set(problems))
+    return ordered(problems)
 
 
 def validate(

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 
 from . import vocab
 from .facts import FIGURE, OFFERING, PARTIES, SOURCE, VENDOR, FileFacts, Reference
-from .problems import Problem
+from .problems import Problem, printable, text_problem
 
 DECLARING_CLASSES = {
     vocab.VENDOR: VENDOR,
@@ -40,7 +40,7 @@ class _LineFinder:
         self.lines = text.splitlines()
 
     def find(self, iri: str) -> int:
-        identifier = vocab.local_id(iri)
+        identifier = vocab.local_id(iri) or re.split(r"[/#]", iri)[-1]
         patterns = [re.escape(f"<{iri}>")]
         if identifier:
             patterns.append(r"(?<![\w-])[A-Za-z][\w-]*:" + re.escape(identifier) + r"(?![\w-])")
@@ -54,6 +54,50 @@ class _LineFinder:
 def _key_name(iri: str, keys: dict[str, str]) -> str:
     """How a problem names a predicate: its YAML key, else its prefixed name."""
     return keys.get(iri) or vocab.prefixed(iri)
+
+
+_STATEMENTS = (vocab.DEPENDENCY, vocab.TIE, vocab.MOAT_CLAIM)
+
+
+def _owned_subjects(triples: list[ox.Triple], graph: str) -> set[str]:
+    """The subjects a file may state facts about: the ids it declares (typed as a vendor, offering,
+    source or figure), the statements of dependencies, ties and moat claims about those, and the
+    file's own graph."""
+    declared = {
+        t.subject.value
+        for t in triples
+        if t.predicate.value == vocab.RDF_TYPE
+        and t.object.value in DECLARING_CLASSES
+        and isinstance(t.subject, ox.NamedNode)
+    }
+    statements = {
+        t.subject.value for t in triples if t.predicate.value == vocab.RDF_TYPE and t.object.value in _STATEMENTS
+    }
+    about = {
+        t.subject.value
+        for t in triples
+        if t.subject.value in statements
+        and t.predicate.value in (vocab.RDF_SUBJECT, vocab.ABOUT)
+        and t.object.value in declared
+    }
+    return declared | about | {graph}
+
+
+def _refuse_subject(facts: FileFacts, subject: str, line: int) -> None:
+    """Report a statement about a subject the file does not declare (once per subject)."""
+    identifier = vocab.local_id(subject)
+    if identifier is not None:
+        if (identifier, line) not in facts.foreign and all(i != identifier for i, _ in facts.foreign):
+            facts.foreign.append((identifier, line))
+        return
+    message = (
+        f"states facts about {vocab.prefixed(subject)}, a term of the ontology: the ontology changes only in ontology/"
+        if subject.startswith(vocab.SM) or vocab.prefixed(subject) != subject
+        else f"states facts about <{subject}>, which is not a stackmap id: subjects are ids under {vocab.ID}"
+    )
+    problem = Problem(facts.relpath, line, printable(message))
+    if problem not in facts.problems:
+        facts.problems.append(problem)
 
 
 def read_turtle(
@@ -72,13 +116,12 @@ def read_turtle(
         if match and match.group(3):
             column = f" (column {match.group(2)})" if match.group(2) else ""
             message = f"{match.group(3).strip()}{column}"
-        facts.problems.append(Problem(relpath, line, f"Turtle syntax error: {message}; fix the syntax"))
-        return facts
+        return facts.refuse(line, f"Turtle syntax error: {printable(message)[:300]}; fix the syntax")
     if not triples:
-        facts.problems.append(Problem(relpath, 0, "the file holds no triples: describe a vendor in it or delete it"))
-        return facts
+        return facts.refuse(0, "the file holds no triples: describe a vendor in it or delete it")
     finder = _LineFinder(text)
     blank_reported = False
+    owned = _owned_subjects(triples, facts.graph)
     for triple in triples:
         s, p, o = triple.subject, triple.predicate, triple.object
         if isinstance(s, ox.BlankNode) or isinstance(o, ox.BlankNode):
@@ -87,6 +130,14 @@ def read_turtle(
                     Problem(relpath, 0, f"blank nodes are not allowed: give every node an IRI under {vocab.ID}")
                 )
                 blank_reported = True
+            continue
+        if s.value not in owned:
+            _refuse_subject(facts, s.value, finder.find(s.value))
+            continue
+        if isinstance(o, ox.Literal) and (trouble := text_problem(o.value, multiline=True)):
+            facts.problems.append(
+                Problem(relpath, finder.find(s.value), f"the value of {_key_name(p.value, keys)} {trouble}")
+            )
             continue
         facts.quads.append(ox.Quad(s, p, o, graph))
         if (s.value,) not in facts.lines:

@@ -11,7 +11,7 @@ from . import vocab
 from .checks import check_ids
 from .gc_pause import gc_paused
 from .loader import LoadedMap, read_folder, with_detail_lines
-from .problems import DataError, Problem
+from .problems import DataError, Problem, ordered
 
 LARGE_MAP = 200_000  # data triples from which validating reports progress and uses PROCESSES
 PROCESSES = 2  # processes the SHACL queries of a large map are split over
@@ -79,7 +79,7 @@ def find_problems(
     id_problems, bad_refs = check_ids(loaded.files)
     problems += id_problems
     if not shapes:
-        return sorted(set(problems))
+        return ordered(problems)
     from .shacl import validate as shacl_validate
 
     large = loaded.triples >= LARGE_MAP
@@ -91,7 +91,7 @@ def find_problems(
         processes = PROCESSES if large else 1
     detailed = partial(with_detail_lines, loaded)
     problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress, processes, detailed)
-    return sorted(set(problems))
+    return ordered(problems)
 
 
 def check(

@@ -18,13 +18,21 @@ import yaml
 from . import vocab
 from .facts import FIGURE, OFFERING, PARTIES, SOURCE, VENDOR, FileFacts, Reference
 from .ontology import Vocabulary
-from .problems import Problem, did_you_mean
+from .problems import Problem, did_you_mean, excerpt, printable, text_problem
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 
 _NULL_TAG, _BOOL_TAG, _STR_TAG = (f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "str"))
+# The tags of YAML's core and the schemas PyYAML knows; a file may spell these out (`!!str 2024`).
+_STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "str", "int", "float", "timestamp", "map", "seq")
+)
+# The longest text each kind of field may hold (characters); names are drawn in the view and figures.
+MAX_TEXT = {"name": 80, "aliases": 80, "title": 300, "publisher": 120, "period": 60, "unit": 20}
+MAX_LONG_TEXT = 2_000  # description, note, evidence
+LONG_TEXTS = frozenset(("description", "note", "evidence"))
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # YAML 1.1 as PyYAML's SafeLoader resolves them
 _BOOLS = frozenset(
     spelling
@@ -171,25 +179,39 @@ class _Reader:
             return "a list"
         if _Reader.is_null(node):
             return "empty"
-        return f"'{node.value}'"
+        return excerpt(node.value)
 
-    def text(self, node: yaml.Node, key: str) -> str | None:
+    def text(self, node: yaml.Node, key: str, words: bool = True) -> str | None:
+        """The text of a scalar node; with `words` (a text for people, not an id or a URL) a plain
+        number or boolean is refused (quote it), and so are control characters and overlong texts."""
+        line = _node_line(node)
         if isinstance(node, yaml.ScalarNode) and not self.is_null(node):
             value = node.value.strip()
+            if value and words and not node.style and (node.tag == _BOOL_TAG or _parse_number(node) is not None):
+                kind = "boolean" if node.tag == _BOOL_TAG else "number"
+                self.problem(line, f'`{key}` must be text, not the {kind} {excerpt(value)}: quote it ("{value[:40]}")')
+                return None
+            if value and (trouble := text_problem(value, multiline=key in LONG_TEXTS)):
+                self.problem(line, f"`{key}` {trouble}")
+                return None
+            limit = MAX_LONG_TEXT if key in LONG_TEXTS else MAX_TEXT.get(key, 200)
+            if len(value) > limit:
+                self.problem(line, f"`{key}` is {len(value):,} characters long, over the limit of {limit}: shorten it")
+                return None
             if value:
                 return value
-        self.problem(_node_line(node), f"`{key}` must be non-empty text, not {self.kind_of(node)}")
+        self.problem(line, f"`{key}` must be non-empty text, not {self.kind_of(node)}")
         return None
 
     def ident(self, node: yaml.Node, key: str) -> str | None:
-        value = self.text(node, key)
+        value = self.text(node, key, words=False)
         if value is None:
             return None
         if not ID_RE.match(value):
-            suggestion = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")
+            suggestion = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")[:60]
             self.problem(
                 _node_line(node),
-                f"`{key}` '{value}' is not a valid id: "
+                f"`{key}` {excerpt(value)} is not a valid id: "
                 f"use lower-case letters, digits and hyphens, such as '{suggestion}'",
             )
             return None
@@ -219,29 +241,29 @@ class _Reader:
         return None
 
     def url(self, node: yaml.Node, key: str) -> str | None:
-        value = self.text(node, key)
+        value = self.text(node, key, words=False)
         if value is None:
             return None
         if not URL_RE.match(value):
-            self.problem(_node_line(node), f"`{key}` must be an http:// or https:// URL, not '{value}'")
+            self.problem(_node_line(node), f"`{key}` must be an http:// or https:// URL, not {excerpt(value)}")
             return None
         try:
             ox.NamedNode(value)
         except ValueError as error:
             self.problem(
                 _node_line(node),
-                f"`{key}` '{value}' is not a valid URL ({error}): percent-encode special characters (%25 for %)",
+                f"`{key}` {excerpt(value)} is not a valid URL ({error}): percent-encode special characters (%25 for %)",
             )
             return None
         return value
 
     def concept(self, node: yaml.Node, key: str, scheme: dict[str, str], what: str) -> str | None:
-        value = self.text(node, key)
+        value = self.text(node, key, words=False)
         if value is None:
             return None
         if value not in scheme:
             hint = did_you_mean(value, scheme) or f"; choose one of: {', '.join(sorted(scheme))}"
-            self.problem(_node_line(node), f"unknown {what} '{value}'{hint}")
+            self.problem(_node_line(node), f"unknown {what} {excerpt(value)}{hint}")
             return None
         return scheme[value]
 
@@ -266,6 +288,8 @@ class _Reader:
             term = (value := self.text(node, key)) and _lit(value)
         elif kind == "id":
             term = (value := self.ident(node, key)) and _lit(value)
+        elif kind == "code":
+            term = (value := self.text(node, key, words=False)) and _lit(value)
         elif kind == "url":
             term = self.url(node, key)
         elif kind == "date":
@@ -367,7 +391,7 @@ class _Reader:
         self.facts.lines[(iri,)] = line
         self.add(iri, vocab.RDF_TYPE, vocab.VENDOR, line)
         self.describe(iri, fields, default_source, line)
-        self.put(iri, vocab.COUNTRY, fields, "country", "text")
+        self.put(iri, vocab.COUNTRY, fields, "country", "code")
         for item in self.items(fields["aliases"][1], "aliases") if "aliases" in fields else []:
             if alias := self.text(item, "aliases"):
                 self.add(iri, vocab.ALT_LABEL, _lit(alias), _node_line(item))
@@ -520,7 +544,7 @@ class _Reader:
         self.put(iri, vocab.VALUE, fields, "value", "number")
         self.put(iri, vocab.MIN_VALUE, fields, "min", "number")
         self.put(iri, vocab.MAX_VALUE, fields, "max", "number")
-        self.put(iri, vocab.UNIT_TEXT, fields, "unit", "text")
+        self.put(iri, vocab.UNIT_TEXT, fields, "unit", "code")
         self.put(iri, vocab.TEMPORAL, fields, "period", "text")
         self.put(iri, vocab.COMMENT, fields, "note", "text")
         about = vendor
@@ -554,6 +578,42 @@ def _first_alias(root: yaml.Node) -> int | None:
     return None
 
 
+def _ids_before_error(text: str) -> set[str]:
+    """The values of the `id` keys that YAML's scanner reads before the syntax error of text."""
+    found: set[str] = set()
+    window: list[yaml.Token] = []
+    try:
+        for token in yaml.scan(text, Loader=_Loader):
+            window = [*window[-3:], token]
+            if (
+                len(window) == 4
+                and isinstance(window[0], yaml.KeyToken)
+                and isinstance(window[1], yaml.ScalarToken)
+                and window[1].value == "id"
+                and isinstance(window[2], yaml.ValueToken)
+                and isinstance(window[3], yaml.ScalarToken)
+            ):
+                found.add(window[3].value)
+    except yaml.YAMLError:
+        pass
+    return found
+
+
+def _first_custom_tag(root: yaml.Node) -> tuple[int, str] | None:
+    """The line and tag of the first node with a tag outside YAML's standard ones (`!foo`), or None."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.tag not in _STANDARD_TAGS:
+            return _node_line(node), node.tag
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in reversed(node.value):
+                stack.extend((value, key))
+    return None
+
+
 def read_yaml(relpath: str, text: str, vocabulary: Vocabulary, detail_lines: bool = True) -> FileFacts:
     """The facts of one YAML data file given its text; syntax and structure problems included. With
     detail_lines False only the lines of subjects are kept, not those of each property and value."""
@@ -564,19 +624,25 @@ def read_yaml(relpath: str, text: str, vocabulary: Vocabulary, detail_lines: boo
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else 0
         column = f" (column {mark.column + 1})" if mark else ""
-        what = error.problem or error.context or "unreadable"
-        reader.problem(
+        what = printable(error.problem or error.context or "unreadable")[:200]
+        reader.facts.salvaged = _ids_before_error(text)
+        return reader.facts.refuse(
             line, f"YAML syntax error{column}: {what}; fix the syntax (check indentation, colons and quotes)"
         )
-        return reader.facts
-    except yaml.YAMLError as error:
-        reader.problem(0, f"YAML syntax error: {error}")
-        return reader.facts
+    except yaml.YAMLError:
+        return reader.facts.refuse(0, "YAML syntax error: the file is not YAML; fix the syntax")
     if root is None:
-        reader.problem(0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it")
-        return reader.facts
+        return reader.facts.refuse(
+            0, "the file is empty: describe a vendor in it (see data/template.yaml.example) or delete it"
+        )
     if ("&" in text or "*" in text) and (alias := _first_alias(root)) is not None:  # no alias without them
-        reader.problem(alias, "YAML anchors and aliases (&name, *name) are not supported: write the values out")
-        return reader.facts
+        return reader.facts.refuse(
+            alias, "YAML anchors and aliases (&name, *name) are not supported: write the values out"
+        )
+    if tagged := _first_custom_tag(root):
+        line, tag = tagged
+        return reader.facts.refuse(
+            line, f"the YAML tag {excerpt(tag, 40)} is not supported: remove it (quote a value to make it text)"
+        )
     reader.read(root)
     return reader.facts

@@ -24,13 +24,15 @@ BAD_DATA = TESTS / "bad_data"
 
 
 def bad_case_folder(case: str, data: Path) -> Path:
-    """`data`: the mini map with the files of one bad-data case laid over it."""
+    """`data`: the mini map with the files of one bad-data case laid over it (links copied as links)."""
     shutil.copytree(MINI, data)
     for path in (BAD_DATA / case).rglob("*"):
-        if path.is_file() and path.name != "expected.txt":
+        if (path.is_symlink() or path.is_file()) and path.name != "expected.txt":
             target = data / path.relative_to(BAD_DATA / case)
             target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+            if target.exists() or target.is_symlink():
+                target.unlink()
+            shutil.copy(path, target, follow_symlinks=False)
     return data
 
 

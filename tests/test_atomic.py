@@ -1,29 +1,82 @@
-"""All-or-nothing writes: every file or none."""
+"""All-or-nothing writes: a folder changes in one step, or not at all."""
 
 from __future__ import annotations
 
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
-from graph.atomic import write_files
+from graph import atomic
+from graph.atomic import update_folder, write_file
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_files_are_written_with_their_folders(tmp_path: Path) -> None:
-    write_files({tmp_path / "a.txt": b"whole\n", tmp_path / "sub" / "b.txt": b"one two three\n"})
-    assert (tmp_path / "a.txt").read_bytes() == b"whole\n"
-    assert (tmp_path / "sub" / "b.txt").read_bytes() == b"one two three\n"
-    assert sorted(p.name for p in tmp_path.rglob("*")) == ["a.txt", "b.txt", "sub"]  # no temporaries left
+    update_folder(tmp_path / "out", {"a.txt": b"whole\n", "sub/b.txt": b"one two three\n"})
+    assert _tree(tmp_path / "out") == {"a.txt": b"whole\n", "sub/b.txt": b"one two three\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]  # no scratch folder left beside it
+
+
+def test_other_files_are_kept_and_removed_ones_go(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    update_folder(out, {"a.txt": b"1", "old.txt": b"old", "keep/k.txt": b"k"})
+    update_folder(out, {"a.txt": b"2"}, remove=["old.txt"])
+    assert _tree(out) == {"a.txt": b"2", "keep/k.txt": b"k"}
 
 
 def test_nothing_is_touched_when_one_file_fails(tmp_path: Path) -> None:
-    (tmp_path / "a.txt").write_bytes(b"before\n")
-    blocked = tmp_path / "file"
-    blocked.write_bytes(b"")
-    with pytest.raises(OSError):
-        write_files({tmp_path / "a.txt": b"after\n", blocked / "b.txt": b"cannot: its folder is a file"})
-    assert (tmp_path / "a.txt").read_bytes() == b"before\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "file"]
+    out = tmp_path / "out"
+    update_folder(out, {"a.txt": b"before\n"})
+    with pytest.raises(FileNotFoundError):
+        update_folder(out, {"a.txt": b"after\n", "b.txt": [b"x", tmp_path / "missing"]})
+    assert _tree(out) == {"a.txt": b"before\n"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_an_interrupted_switch_leaves_the_previous_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rename that puts the new folder in place fails: the old folder is whole and untouched."""
+    out = tmp_path / "out"
+    update_folder(out, {"a.txt": b"old a", "b.txt": b"old b"})
+    before = {p: p.stat().st_mtime_ns for p in out.iterdir()}
+
+    def fail(a: Path, b: Path) -> None:
+        raise OSError("the machine went down here")
+
+    monkeypatch.setattr(atomic, "_exchange", fail)
+    with pytest.raises(OSError, match="went down"):
+        update_folder(out, {"a.txt": b"new a", "b.txt": b"new b", "c.txt": b"new c"})
+    assert _tree(out) == {"a.txt": b"old a", "b.txt": b"old b"}
+    assert {p: p.stat().st_mtime_ns for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_killed_run_leaves_scratch_the_next_run_removes(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    orphan = tmp_path / ".out.stackmap-999999999-abcd"  # no process has this id
+    orphan.mkdir()
+    (orphan / "half.txt").write_bytes(b"half")
+    update_folder(out, {"a.txt": b"a"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_two_runs_into_one_folder_take_turns(tmp_path: Path) -> None:
+    """While one run holds the folder's lock, another waits for it."""
+    out = tmp_path / "out"
+    update_folder(out, {"a.txt": b"first"})
+    finished: list[float] = []
+    with atomic.folder_lock(out):
+        runner = threading.Thread(target=lambda: (update_folder(out, {"a.txt": b"second"}), finished.append(1)))
+        runner.start()
+        time.sleep(0.3)
+        assert finished == [] and _tree(out) == {"a.txt": b"first"}
+    runner.join(10)
+    assert finished == [1] and _tree(out) == {"a.txt": b"second"}
 
 
 def test_parts_are_written_in_order_and_files_copied_in(tmp_path: Path) -> None:
@@ -32,12 +85,13 @@ def test_parts_are_written_in_order_and_files_copied_in(tmp_path: Path) -> None:
     source = tmp_path / "source.bin"
     big = bytes(range(256)) * 20_000  # 5,120,000 bytes
     source.write_bytes(big)
-    write_files({tmp_path / "out" / "joined.bin": [b"head|", source, b"|tail", source]})
+    update_folder(tmp_path / "out", {"joined.bin": [b"head|", source, b"|tail", source]})
     assert (tmp_path / "out" / "joined.bin").read_bytes() == b"head|" + big + b"|tail" + big
     assert source.read_bytes() == big  # the source is left as it was
 
 
-def test_a_missing_part_writes_nothing(tmp_path: Path) -> None:
-    with pytest.raises(FileNotFoundError):
-        write_files({tmp_path / "a.txt": b"fine\n", tmp_path / "b.txt": [b"x", tmp_path / "missing"]})
-    assert list(tmp_path.iterdir()) == []
+def test_write_file_replaces_one_file_whole(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "map.ttl"
+    write_file(target, b"one")
+    write_file(target, b"two")
+    assert target.read_bytes() == b"two" and sorted(os.listdir(target.parent)) == ["map.ttl"]

@@ -349,6 +349,28 @@ def test_build_bad_data_leaves_previous_output(cli, make_data, tmp_path):
     assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == before
 
 
+def test_a_build_interrupted_at_the_switch_leaves_the_previous_output(cli, make_data, tmp_path, monkeypatch):
+    """The step that puts the new output in place fails: every file of the previous build is as it
+    was, and no scratch folder is left."""
+    from graph import atomic
+
+    out = tmp_path / "out"
+    assert cli("build", "--data", MINI, "--out", out).code == 0
+    before = {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    data = make_data({"vendors/newco.yaml": "id: newco\nname: NewCo\nlayer: apps\nsource: test-source\n"})
+
+    def fail(a, b):
+        raise OSError("interrupted")
+
+    monkeypatch.setattr(atomic, "_exchange", fail)
+    failed = cli("build", "--data", data, "--out", out)
+    assert (
+        failed.code == 1 and failed.err == f"stackmap build: could not write {out}: interrupted; it is left as it was\n"
+    )
+    assert {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "out"]
+
+
 # -- export -----------------------------------------------------------------------------------
 
 

@@ -217,6 +217,27 @@ def test_stale_generated_files_are_removed_and_hand_written_ones_refused(data: P
     assert _snapshot(out) == before
 
 
+def test_an_import_interrupted_at_the_switch_leaves_the_previous_files(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The step that puts the new files in place fails: the folder holds the previous import, whole,
+    and no scratch file lies beside it."""
+    from graph import atomic
+
+    out = data / "imported" / "epoch"
+    _import(data, hardware=None)
+    before = _snapshot(out)
+
+    def fail(a: Path, b: Path) -> None:
+        raise OSError("interrupted")
+
+    monkeypatch.setattr(atomic, "_exchange", fail)
+    with pytest.raises(OSError, match="interrupted"):
+        _import(data)  # with the hardware table: more files than before
+    assert _snapshot(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["epoch"]
+
+
 def test_import_does_not_touch_hand_written_data(data: Path) -> None:
     """The hand-written files are byte-identical after an import."""
     before = _snapshot(data)

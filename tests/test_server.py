@@ -541,3 +541,18 @@ def test_a_rebuild_into_the_served_folder_is_answered_from(tmp_path: Path, make_
     finally:
         served.shutdown()
         served.server_close()
+
+
+def test_a_killed_servers_scratch_store_is_removed_by_the_next(out_dir: Path) -> None:
+    import tempfile
+
+    orphan = Path(tempfile.gettempdir()) / "stackmap-serve-999999999-abcd"  # no process has this id
+    orphan.mkdir(exist_ok=True)
+    (orphan / "000001.sst").write_bytes(b"x")
+    served = make_server(out_dir, out_dir / "stackmap.nq", port=0, workers=1, quiet=True)
+    try:
+        assert not orphan.exists()
+        assert Path(served.pool._dir).name.startswith(f"stackmap-serve-{os.getpid()}-")
+    finally:
+        served.server_close()
+    assert not Path(served.pool._dir).exists()

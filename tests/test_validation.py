@@ -166,7 +166,7 @@ def test_ill_typed_share_is_reported(make_data) -> None:
 
 
 def test_all_problems_are_reported_at_once(make_data) -> None:
-    """Problems in several files are all reported in one run, sorted by file and line."""
+    """Problems in several files are all reported in one run: causes first, then by file and line."""
     data = make_data(
         {
             "vendors/a.yaml": "id: a\nname: A\nsource: test-source\nlayer: appz\n",
@@ -175,7 +175,8 @@ def test_all_problems_are_reported_at_once(make_data) -> None:
         }
     )
     _, problems = check(data)
-    assert [(p.file, p.line) for p in problems] == [("vendors/a.yaml", 4), ("vendors/b.yaml", 5), ("vendors/c.yaml", 3)]
+    # the file that cannot be read comes first (it may explain others), then by file and line
+    assert [(p.file, p.line) for p in problems] == [("vendors/c.yaml", 3), ("vendors/a.yaml", 4), ("vendors/b.yaml", 5)]
 
 
 def test_every_shape_compiles() -> None:
@@ -246,3 +247,58 @@ def test_data_files_are_listed_in_path_order_without_hidden_or_linked_folders(tm
     (tmp_path / "folder-link").symlink_to(tmp_path / "a", target_is_directory=True)
     found = [p.relative_to(tmp_path).as_posix() for p in data_files(tmp_path)]
     assert found == ["a-b.yaml", "a/c/d.ttl", "a/z.yml", "b.yaml", "linked.yaml"]
+
+
+# -- hostile files ----------------------------------------------------------------------------
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(make_data, monkeypatch) -> None:
+    """A 50 MB vendor file is one problem naming its size and how to raise the limit; with the limit
+    raised, the same file reads (most of it is a comment)."""
+    vendor = "id: bigco\nname: BigCo\nlayer: apps\nsource: test-source\n"
+    data = make_data({"vendors/bigco.yaml": vendor + ("# " + "x" * 98 + "\n") * 500_000})
+    _, problems = check(data)
+    assert [p.format() for p in problems] == [
+        "vendors/bigco.yaml: the file is 50,500,054 bytes, over the limit of 5,242,880 for one data file: "
+        "split it, or raise the limit with the environment variable STACKMAP_MAX_FILE_MB (now 5)"
+    ]
+    monkeypatch.setenv("STACKMAP_MAX_FILE_MB", "60")
+    assert check(data)[1] == []
+
+
+def test_a_link_to_a_valid_vendor_file_outside_the_folder_is_refused(make_data, tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere" / "evil.yaml"
+    outside.parent.mkdir()
+    outside.write_text("id: evilco\nname: EvilCo\nlayer: apps\nsource: test-source\n", encoding="utf-8")
+    data = make_data()
+    (data / "vendors" / "evil.yaml").symlink_to(outside)
+    _, problems = check(data)
+    assert [p.format() for p in problems] == [
+        f"vendors/evil.yaml: is a link to '{outside}', outside the data folder: data files are read only inside "
+        "it; copy the file in instead"
+    ]
+
+
+def test_any_error_while_reading_a_file_is_that_files_problem(make_data, monkeypatch) -> None:
+    import graph.loader
+
+    def explode(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(graph.loader, "read_yaml", explode)
+    data = make_data()
+    _, problems = check(data)
+    assert (
+        "vendors/appco.yaml: the file could not be read (RecursionError: 'maximum recursion depth exceeded'): "
+        "fix or remove it" in [p.format() for p in problems]
+    )
+    assert all(p.cause for p in problems if "could not be read" in p.message)
+
+
+def test_the_cli_never_prints_control_characters_from_data(cli, tmp_path: Path) -> None:
+    """Messages quoting a file's text show control and bidi characters as escapes."""
+    result = cli("check", "--data", bad_case_folder("strict-scalars", tmp_path / "data"))
+    assert result.code == 1 and "\\x07" in result.err and "\\u202e" in result.err
+    assert not any(c in result.err for c in "\x00\x07\x1b\u202e")
+    table = cli("query", 'SELECT ?x WHERE { BIND("\\u001b[31mred\\u202e" AS ?x) }', "--data", MINI)
+    assert table.code == 0 and "\\x1b[31mred\\u202e" in table.out and "\x1b" not in table.out

@@ -75,6 +75,12 @@ def _draw(name: str, draw) -> bytes:
         return _svg(draw())
 
 
+def _tick(text: str, limit: int = 56) -> str:
+    """A tick label of at most `limit` characters (longer names end in an ellipsis), so one long
+    name from a data file cannot squeeze the plot."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _end_label(ax, x: float, y: float, text: str, fontsize: float = 7.5, **kwargs) -> None:
     """A value label just past the end of a horizontal bar (a fixed 3 points, whatever the scale)."""
     ax.annotate(text, (x, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=fontsize, **kwargs)
@@ -113,7 +119,7 @@ def stack_figure(rows: Sequence[StackRow]) -> bytes:
             ax.barh(y - h / 2, r.offerings, h, color=r.colour, edgecolor=INK, linewidth=0.5, hatch="///", alpha=0.75)
             _end_label(ax, r.vendors, y + h / 2, str(r.vendors))
             _end_label(ax, r.offerings, y - h / 2, str(r.offerings))
-        ax.set_yticks(ys, [r.label for r in rows])
+        ax.set_yticks(ys, [_tick(r.label) for r in rows])
         ax.tick_params(axis="y", length=0)
         top = max([r.offerings for r in rows] + [r.vendors for r in rows] + [1])
         right = top * 1.12 + 0.5
@@ -300,7 +306,7 @@ def concentration_figure(layers: Sequence[ConcentrationBar], markets: Sequence[C
                 text = hhi(b.hhi) + (f" (≤{hhi(b.hhi_max)})" if b.hhi_max > b.hhi else "")
                 backing = {"facecolor": "white", "edgecolor": "none", "pad": 0.6, "alpha": 0.85}
                 _end_label(ax, max(b.hhi, b.hhi_max), y, text, zorder=4, bbox=backing)
-            ax.set_yticks(ys, [b.label for b in bars])
+            ax.set_yticks(ys, [_tick(b.label) for b in bars])
             ax.set_ylim(-0.6, len(bars) - 0.4)
             ax.set_xlim(0, 11800)
             ax.set_title(title, loc="left", fontsize=8.5, fontweight="bold")
@@ -352,7 +358,7 @@ def chokepoints_figure(bars: Sequence[ChokepointBar], n_apps: int, legend: Seque
             _end_label(left, b.apps_cut_off, y, count(b.apps_cut_off))
             right.barh(y, 100 * b.capacity_lost, 0.62, color=b.colour, edgecolor=INK, linewidth=0.5)
             _end_label(right, 100 * b.capacity_lost, y, pct(b.capacity_lost))
-        left.set_yticks(ys, [f"{b.rank}. {b.label}" for b in bars])
+        left.set_yticks(ys, [_tick(f"{b.rank}. {b.label}") for b in bars])
         left.tick_params(axis="y", length=0)
         left.set_ylim(-0.6, len(bars) - 0.4)
         left.set_xlim(0, n_apps * 1.15 + 0.2)

@@ -31,6 +31,8 @@ _STANDARD_TAGS = frozenset(
 )
 # The longest text each kind of field may hold (characters); names are drawn in the view and figures.
 MAX_TEXT = {"name": 80, "aliases": 80, "title": 300, "publisher": 120, "period": 60, "unit": 20}
+MAX_TEXT |= dict.fromkeys(("url", "homepage", "licence"), 2_000)
+MAX_ID = 100  # characters of an id
 MAX_LONG_TEXT = 2_000  # description, note, evidence
 LONG_TEXTS = frozenset(("description", "note", "evidence"))
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))  # YAML 1.1 as PyYAML's SafeLoader resolves them
@@ -206,6 +208,9 @@ class _Reader:
     def ident(self, node: yaml.Node, key: str) -> str | None:
         value = self.text(node, key, words=False)
         if value is None:
+            return None
+        if len(value) > MAX_ID:
+            self.problem(_node_line(node), f"`{key}` is an id of {len(value):,} characters, over the limit of {MAX_ID}")
             return None
         if not ID_RE.match(value):
             suggestion = re.sub(r"[^a-z0-9-]+", "-", value.lower()).strip("-")[:60]

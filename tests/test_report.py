@@ -394,3 +394,23 @@ def test_links_only_to_web_pages() -> None:
     md = to_markdown(blocks)
     assert "javascript:" not in md
     assert "[a\\|b](https://e.org/?a=1&b=%282%29) (P)" in md
+
+
+def test_a_long_name_is_shortened_in_the_figures(make_data, tmp_path: Path) -> None:
+    """The longest name a data file may give (80 characters) ends in an ellipsis on a figure's axis,
+    so it cannot squeeze the plot; the tables keep it whole."""
+    name = "Long " * 15 + "Name Co"  # 82 characters: one over, then trimmed to the limit below
+    name = name[:80]
+    data = make_data(
+        {
+            "vendors/longco.yaml": (
+                f"id: longco\nname: '{name}'\ncountry: US\nsource: test-source\nofferings:\n"
+                "  - id: longco-chip\n    name: Chip\n    layer: compute-hardware\n    fabbed_by: [fabco-n5]\n"
+            )
+        }
+    )
+    out = tmp_path / "out"
+    build(data, out)
+    labels = [t for t in svg_texts((out / "figures" / "chokepoints.svg").read_bytes()) if "Long Long" in t]
+    assert labels and all(len(t) == 56 and t.endswith("…") for t in labels)
+    assert name in (out / "report.md").read_text(encoding="utf-8")

@@ -5,12 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
 
 from . import vocab
 from .problems import printable
-from .sparql import QueryResult
+
+if TYPE_CHECKING:
+    from .sparql import QueryResult
 
 FORMATS = ("table", "csv", "tsv", "json")
 

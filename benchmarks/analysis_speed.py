@@ -32,18 +32,18 @@ def measure(data: Path) -> dict[str, float]:
     """Run every stage once on the data folder; seconds per stage and peak RSS in MB."""
     import resource
 
-    from graph.analysis import Analysis, to_json
-    from graph.analysis_graph import analysis_quads
-    from graph.chokepoints import chokepoints
-    from graph.concentration import concentration
-    from graph.gc_pause import gc_paused
-    from graph.moat_matrix import moat_matrix
-    from graph.ontology import load_vocabulary
-    from graph.projection import project
-    from graph.reach import reach
-    from graph.validate import load_valid
-    from graph.value_flow import value_flow
-    from graph.vertical_integration import vertical_integration
+    from graph.analysis.chokepoints import chokepoints
+    from graph.analysis.concentration import concentration
+    from graph.analysis.moat_matrix import moat_matrix
+    from graph.analysis.rdf import analysis_quads
+    from graph.analysis.reach import reach
+    from graph.analysis.results import Analysis, to_json
+    from graph.analysis.value_flow import value_flow
+    from graph.analysis.vertical_integration import vertical_integration
+    from graph.check.validate import load_valid
+    from graph.model.projection import project
+    from graph.runtime.gc_pause import gc_paused
+    from graph.source.ontology import load_vocabulary
 
     times: dict[str, float] = {}
 

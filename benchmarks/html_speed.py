@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 from benchmarks.market import generate_market
-from graph.build import HTML_FILE, build
-from graph.paths import shipped_data_dir
+from graph.build.build import HTML_FILE, build
+from graph.source.paths import shipped_data_dir
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]

@@ -67,12 +67,12 @@ def _measure(data: Path, query: str, all_queries: bool) -> dict:
     `pipeline_end` is the time.time() at which they ended (for the memory sampled from outside)."""
     import tempfile
 
-    from graph.analysis import to_dict
-    from graph.analysis_graph import add_analysis
-    from graph.build import build_checked
-    from graph.named_queries import resolve, shipped
-    from graph.problems import DataError
-    from graph.sparql import DEFAULT_LIMIT, run_query
+    from graph.analysis.rdf import add_analysis
+    from graph.analysis.results import to_dict
+    from graph.build.build import build_checked
+    from graph.query.named import resolve, shipped
+    from graph.query.sparql import DEFAULT_LIMIT, run_query
+    from graph.source.problems import DataError
 
     out: dict = {"seconds": {}, "queries": {}}
 
@@ -107,9 +107,9 @@ def _measure(data: Path, query: str, all_queries: bool) -> dict:
     results = to_dict(analysis)
     out["pipeline_end"] = time.time()
     out["peak_mb"] = _peak_mb()  # this process alone
-    from graph.html_view import read_texts, render_html
-    from graph.report import render_report
-    from graph.source_support import source_support
+    from graph.render.html import read_texts, render_html
+    from graph.render.report import render_report
+    from graph.render.source_support import source_support
 
     cuts = analysis.chokepoints.cuts
     timed("html", lambda: render_html(analysis.projection, results, cuts, read_texts(loaded.store)))
@@ -131,8 +131,8 @@ def bound_to_market(name: str, text: str, analysis) -> str:
     """The text of a shipped query, its parameter (which defaults to an entity of the shipped map,
     absent from a generated market) bound to an entity of the analysed market: the vendor of the
     parameter's layer that the most apps depend on, or the first app offering that depends on something."""
-    from graph import vocab
-    from graph.named_queries import bind
+    from graph.query.named import bind
+    from graph.source import vocab
 
     if name not in QUERY_PARAMETERS:
         return text
@@ -153,7 +153,7 @@ def baseline(nquads: Path) -> None:
     import rdflib
     from pyshacl import validate
 
-    from graph import ontology
+    from graph.source import ontology
 
     started = time.perf_counter()
     dataset = rdflib.Dataset()
@@ -184,7 +184,7 @@ def _data_nquads(folder: Path) -> Path:
     target = folder.with_suffix(".nq")
     if not target.exists():
         code = (
-            "import sys, pyoxigraph as ox; from graph.loader import read_folder; "
+            "import sys, pyoxigraph as ox; from graph.source.loader import read_folder; "
             "open(sys.argv[2], 'wb').write(read_folder(sys.argv[1]).store.dump(format=ox.RdfFormat.N_QUADS))"
         )
         subprocess.run([sys.executable, "-c", code, str(folder), str(target)], check=True)

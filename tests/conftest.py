@@ -10,13 +10,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.analysis import Analysis, analyse
-from graph.analysis_graph import analysis_quads
+from graph.analysis.rdf import analysis_quads
+from graph.analysis.results import Analysis, analyse
+from graph.check.validate import load_valid
 from graph.cli import main
-from graph.loader import LoadedMap
-from graph.paths import shipped_data_dir
-from graph.projection import project
-from graph.validate import load_valid
+from graph.model.projection import project
+from graph.source.loader import LoadedMap
+from graph.source.paths import shipped_data_dir
 
 TESTS = Path(__file__).resolve().parent
 MINI = TESTS / "fixtures" / "mini"

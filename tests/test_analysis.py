@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from graph.chokepoints import chokepoints
-from graph.concentration import BY_DEPENDENTS, BY_FIGURES, band, concentration, measure
-from graph.moat_matrix import moat_matrix
-from graph.projection import Projection, ProjectionError, project
-from graph.reach import apps_depending_on, reach
-from graph.validate import load_valid
-from graph.value_flow import MissingFigure, value_flow
-from graph.vertical_integration import vertical_integration
-from graph.whatif import UnknownName, whatif
+from graph.analysis.chokepoints import chokepoints
+from graph.analysis.concentration import BY_DEPENDENTS, BY_FIGURES, band, concentration, measure
+from graph.analysis.moat_matrix import moat_matrix
+from graph.analysis.reach import apps_depending_on, reach
+from graph.analysis.value_flow import MissingFigure, value_flow
+from graph.analysis.vertical_integration import vertical_integration
+from graph.analysis.whatif import UnknownName, whatif
+from graph.check.validate import load_valid
+from graph.model.projection import Projection, ProjectionError, project
 
 SOURCES = """\
 sources:
@@ -397,9 +397,9 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Projection:
 def test_one_pass_ranking_equals_simulating_each_removal(generated: Projection) -> None:
     """For every candidate: the apps cut off and the capacity lost equal survival and capacity run on
     that removal alone."""
-    from graph.capacity import capacities
-    from graph.chokepoints import candidates
-    from graph.survival import failed_nodes
+    from graph.analysis.capacity import capacities
+    from graph.analysis.chokepoints import candidates
+    from graph.analysis.survival import failed_nodes
 
     index = generated.index
     ranked = {c.vendor: c for c in chokepoints(generated).ranking}
@@ -420,8 +420,8 @@ def test_one_pass_ranking_equals_simulating_each_removal(generated: Projection) 
 
 def test_one_pass_pairs_equal_simulating_each_pair(generated: Projection) -> None:
     """The critical pairs of the top candidates equal those found by removing every pair."""
-    from graph.chokepoints import PAIR_POOL, candidates
-    from graph.survival import failed_nodes
+    from graph.analysis.chokepoints import PAIR_POOL, candidates
+    from graph.analysis.survival import failed_nodes
 
     index = generated.index
     result = chokepoints(generated)

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graph import atomic
-from graph.atomic import update_folder, write_file
+from graph.runtime import atomic
+from graph.runtime.atomic import update_folder, write_file
 
 
 def _tree(folder: Path) -> dict[str, bytes]:

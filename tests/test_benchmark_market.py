@@ -8,9 +8,9 @@ import pytest
 
 from benchmarks.generate import main as generate_main
 from benchmarks.market import LAYERS, generate_market, layer_counts
-from graph import vocab
-from graph.loader import LoadedMap
-from graph.validate import check, summarise
+from graph.check.validate import check, summarise
+from graph.source import vocab
+from graph.source.loader import LoadedMap
 
 N_VENDORS = 60
 

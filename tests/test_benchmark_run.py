@@ -13,7 +13,7 @@ import pytest
 from benchmarks import memory
 from benchmarks.market import generate_market
 from benchmarks.run import PIPELINE, QUERY_PARAMETERS, _seconds, _sizes, bound_to_market, measure
-from graph.validate import check, summarise
+from graph.check.validate import check, summarise
 
 
 @pytest.fixture(scope="module")
@@ -89,10 +89,10 @@ def test_parameterised_queries_ask_about_an_entity_of_the_market(small_market: P
     """Each shipped query that takes a parameter is bound to a vendor or app of the generated market
     (the shipped defaults, such as stack:nvidia, are not in it), and finds something about it in the
     map with its analysis graph, as the benchmark queries it."""
-    from graph.analysis_graph import add_analysis
-    from graph.named_queries import shipped
-    from graph.pipeline import load_checked
-    from graph.sparql import run_query
+    from graph.analysis.rdf import add_analysis
+    from graph.build.pipeline import load_checked
+    from graph.query.named import shipped
+    from graph.query.sparql import run_query
 
     checked = load_checked(small_market)
     add_analysis(checked.loaded.store, checked.analysis)

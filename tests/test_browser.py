@@ -18,10 +18,10 @@ import pytest
 from hostile import hostile_vendor
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from graph.analysis import to_dict
-from graph.build import HTML_FILE, build
-from graph.palette import CHOKEPOINT_COLOUR
-from graph.paths import shipped_data_dir
+from graph.analysis.results import to_dict
+from graph.build.build import HTML_FILE, build
+from graph.render.palette import CHOKEPOINT_COLOUR
+from graph.source.paths import shipped_data_dir
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
@@ -225,7 +225,7 @@ def test_whatif_marks_the_apps_that_fail_without_tsmc(open_page, shipped_site, s
 
 def test_whatif_removes_one_offering(open_page, shipped_site, shipped_analysis):
     """Removing one offering (a click on Azure, or TSMC N7 from the list) marks what survival says fails."""
-    from graph.survival import failed_nodes
+    from graph.analysis.survival import failed_nodes
 
     index = shipped_analysis.projection.index
 

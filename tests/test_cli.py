@@ -16,13 +16,13 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import MINI
-from graph import export
-from graph.analysis import analyse, to_json
-from graph.analysis_graph import analysis_quads
-from graph.named_queries import shipped as shipped_queries
-from graph.projection import project
-from graph.report import FIGURES as REPORT_FIGURES
-from graph.validate import summarise
+from graph.analysis.rdf import analysis_quads
+from graph.analysis.results import analyse, to_json
+from graph.check.validate import summarise
+from graph.model.projection import project
+from graph.query.named import shipped as shipped_queries
+from graph.render import export
+from graph.render.report import FIGURES as REPORT_FIGURES
 
 ID = "https://w3id.org/stackmap/id/"
 MINI_SUMMARY = "ok: 9 files, 7 vendors, 9 offerings, 10 dependencies, 4 figures, 2 moat claims, 2 sources, 218 triples"
@@ -352,7 +352,7 @@ def test_build_bad_data_leaves_previous_output(cli, make_data, tmp_path):
 def test_a_build_interrupted_at_the_switch_leaves_the_previous_output(cli, make_data, tmp_path, monkeypatch):
     """The step that puts the new output in place fails: every file of the previous build is as it
     was, and no scratch folder is left."""
-    from graph import atomic
+    from graph.runtime import atomic
 
     out = tmp_path / "out"
     assert cli("build", "--data", MINI, "--out", out).code == 0

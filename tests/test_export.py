@@ -12,11 +12,11 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from graph import export
-from graph.ontology import ontology_quads
-from graph.paths import shipped_data_dir
-from graph.shacl import to_rdflib_graph
-from graph.validate import load_valid
+from graph.check.shacl import to_rdflib_graph
+from graph.check.validate import load_valid
+from graph.render import export
+from graph.source.ontology import ontology_quads
+from graph.source.paths import shipped_data_dir
 
 MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 FORMATS = ["turtle", "trig", "nquads", "jsonld"]

@@ -8,7 +8,7 @@ import threading
 
 import pytest
 
-from graph import forked
+from graph.runtime import forked
 
 
 def test_the_result_comes_from_a_child_that_shares_memory() -> None:

@@ -10,13 +10,13 @@ import sys
 import pytest
 from hostile import XSS, hostile_vendor
 
-from graph import palette
-from graph.analysis import analyse, to_dict
-from graph.build import build
-from graph.html_view import OTHERS, layer_bands, page_data, read_texts, render_html
-from graph.projection import project
-from graph.single_removals import cut_sets
-from graph.validate import load_valid
+from graph.analysis.results import analyse, to_dict
+from graph.analysis.single_removals import cut_sets
+from graph.build.build import build
+from graph.check.validate import load_valid
+from graph.model.projection import project
+from graph.render import palette
+from graph.render.html import OTHERS, layer_bands, page_data, read_texts, render_html
 
 
 @pytest.fixture(scope="module")
@@ -168,7 +168,7 @@ def test_cut_sets_default(mini):
 
 def test_build_writes_the_page(tmp_path):
     """`build` writes out/stackmap.html with the shipped map in it."""
-    from graph.paths import shipped_data_dir
+    from graph.source.paths import shipped_data_dir
 
     result = build(shipped_data_dir(), tmp_path)
     page = (tmp_path / "stackmap.html").read_text(encoding="utf-8")
@@ -178,10 +178,10 @@ def test_build_writes_the_page(tmp_path):
 
 def test_view_builds_when_needed_and_opens(cli, tmp_path, monkeypatch):
     """`view` builds a missing or stale page, then opens it; without a browser it prints the path."""
-    import graph.view
+    import graph.render.browser
 
     opened: list[str] = []
-    monkeypatch.setattr(graph.view.webbrowser, "open", lambda uri: opened.append(uri) or True)
+    monkeypatch.setattr(graph.render.browser.webbrowser, "open", lambda uri: opened.append(uri) or True)
     out = tmp_path / "out"
     first = cli("view", "--out", out)
     assert first.code == 0 and f"wrote {out}/stackmap.html" in first.out
@@ -189,7 +189,7 @@ def test_view_builds_when_needed_and_opens(cli, tmp_path, monkeypatch):
     assert opened == [(out / "stackmap.html").resolve().as_uri()]
     again = cli("view", "--out", out)
     assert "wrote" not in again.out  # up to date: not rebuilt
-    monkeypatch.setattr(graph.view.webbrowser, "open", lambda uri: False)
+    monkeypatch.setattr(graph.render.browser.webbrowser, "open", lambda uri: False)
     none = cli("view", "--out", out, "--rebuild")
     assert "wrote" in none.out and none.out.endswith(f"no browser found; open {(out / 'stackmap.html').resolve()}\n")
 
@@ -198,7 +198,7 @@ def test_plain_commands_do_not_load_the_view():
     """`check` does not import Jinja2, pyvis or the view."""
     code = (
         "import sys; from graph.cli import main; main(['check']); "
-        "print(sorted(m for m in ('jinja2', 'pyvis', 'graph.html_view', 'IPython') if m in sys.modules))"
+        "print(sorted(m for m in ('jinja2', 'pyvis', 'graph.render.html', 'IPython') if m in sys.modules))"
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines()[-1] == "[]"

@@ -11,13 +11,13 @@ import pytest
 import yaml
 
 from conftest import TESTS
-from graph.chokepoints import chokepoints
+from graph.analysis.chokepoints import chokepoints
+from graph.check.validate import check, load_valid
 from graph.importers.names import key, read_existing, slug, split_values
 from graph.importers.run import import_epoch
 from graph.importers.writer import MARKER, Refused
-from graph.paths import shipped_data_dir
-from graph.projection import project
-from graph.validate import check, load_valid
+from graph.model.projection import project
+from graph.source.paths import shipped_data_dir
 
 EPOCH = TESTS / "fixtures" / "epoch"
 MODELS = EPOCH / "notable_ai_models_excerpt.csv"
@@ -222,7 +222,7 @@ def test_an_import_interrupted_at_the_switch_leaves_the_previous_files(
 ) -> None:
     """The step that puts the new files in place fails: the folder holds the previous import, whole,
     and no scratch file lies beside it."""
-    from graph import atomic
+    from graph.runtime import atomic
 
     out = data / "imported" / "epoch"
     _import(data, hardware=None)

@@ -9,14 +9,14 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from graph.analysis import analyse, to_dict
-from graph.analysis_graph import add_analysis, uses_analysis
-from graph.layer_leaders import LEADERS, LayerLeaders, Leader, layer_leaders
-from graph.named_queries import shipped as shipped_queries
-from graph.projection import Projection, project
-from graph.reach import reach
-from graph.sparql import run_query
-from graph.validate import LoadedMap, load_valid
+from graph.analysis.layer_leaders import LEADERS, LayerLeaders, Leader, layer_leaders
+from graph.analysis.rdf import add_analysis, uses_analysis
+from graph.analysis.reach import reach
+from graph.analysis.results import analyse, to_dict
+from graph.check.validate import LoadedMap, load_valid
+from graph.model.projection import Projection, project
+from graph.query.named import shipped as shipped_queries
+from graph.query.sparql import run_query
 
 SOURCES = """\
 sources:
@@ -246,7 +246,7 @@ def test_same_rows_as_the_unbounded_query_on_the_shipped_map(shipped, shipped_wi
 @pytest.mark.parametrize(("name", "parameter"), [("chokepoint-candidates", "supplier"), ("runs-on-nvidia", "maker")])
 def test_same_rows_as_the_slower_query_for_every_shipped_vendor(shipped, name: str, parameter: str) -> None:
     """Rewritten for speed, the query gives the rows of the one it replaced for every vendor of the shipped map."""
-    from graph.named_queries import bind
+    from graph.query.named import bind
 
     new = _text(name)
     old = (UNBOUNDED / f"{name}.rq").read_text(encoding="utf-8")
@@ -265,7 +265,7 @@ def test_same_rows_as_the_slower_query_for_every_shipped_vendor(shipped, name: s
 def test_tsmc_dependents_same_rows_for_every_shipped_vendor(shipped, shipped_with_results) -> None:
     """tsmc-dependents, asked about each vendor of the shipped map (where every vendor leads its layers),
     gives the rows of the unbounded query it replaced, which walked the data's dependencies in SPARQL."""
-    from graph.named_queries import bind
+    from graph.query.named import bind
 
     new = _text("tsmc-dependents")
     old = (UNBOUNDED / "tsmc-dependents.rq").read_text(encoding="utf-8")
@@ -408,7 +408,7 @@ def test_single_model_provider_apps_are_the_leaders_apps(market: ox.Store) -> No
 def test_tsmc_dependents_are_the_leaders_dependents(market: ox.Store) -> None:
     """On 1,500 vendors, asked about the foundry the most apps depend on: the rows are those of the
     unbounded query for the nodes of each layer's leaders in that layer, in the same order."""
-    from graph.named_queries import bind
+    from graph.query.named import bind
 
     foundry = _values(
         run_query(

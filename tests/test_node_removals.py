@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from graph.node_removals import failing_without_each_node, node_cut_sets
-from graph.projection import project
-from graph.survival import failed_nodes
-from graph.validate import load_valid
+from graph.analysis.node_removals import failing_without_each_node, node_cut_sets
+from graph.analysis.survival import failed_nodes
+from graph.check.validate import load_valid
+from graph.model.projection import project
 
 
 def simulated(projection) -> dict[str, list[str]]:

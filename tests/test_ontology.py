@@ -6,8 +6,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from graph import vocab
-from graph.ontology import load_vocabulary, ontology_files, ontology_quads, shapes_file
+from graph.source import vocab
+from graph.source.ontology import load_vocabulary, ontology_files, ontology_quads, shapes_file
 
 # Standard terms the data may use besides the sm: terms.
 STANDARD = {

@@ -1,7 +1,7 @@
 """The shared layer palette covers every leaf layer of the ontology, with distinct colours."""
 
-from graph.ontology import load_vocabulary
-from graph.palette import FALLBACK_COLOUR, LAYER_COLOURS, layer_colour, text_colour
+from graph.render.palette import FALLBACK_COLOUR, LAYER_COLOURS, layer_colour, text_colour
+from graph.source.ontology import load_vocabulary
 
 
 def test_every_leaf_layer_has_its_own_colour():

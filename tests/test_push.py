@@ -20,12 +20,12 @@ import pytest
 from live_servers import free_port, stop, wait_until_answers
 
 from conftest import MINI
-from graph import http_client
-from graph.build import DATASET_FILES
-from graph.graph_store import MANIFEST_GRAPH, owned_graphs
-from graph.named_queries import shipped as shipped_queries
-from graph.paths import shipped_data_dir
-from graph.remote import run_remote
+from graph.build.build import DATASET_FILES
+from graph.query.named import shipped as shipped_queries
+from graph.serve import http_client
+from graph.serve.push import MANIFEST_GRAPH, owned_graphs
+from graph.serve.remote import run_remote
+from graph.source.paths import shipped_data_dir
 
 FILE = "https://w3id.org/stackmap/file/"
 EXTRA = "id: extraco\nname: ExtraCo\ncountry: US\nsource: test-source\nlayer: apps\n"

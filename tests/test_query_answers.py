@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from graph.named_queries import bind, resolve
-from graph.sparql import run_query
-from graph.vocab import entity
+from graph.query.named import bind, resolve
+from graph.query.sparql import run_query
+from graph.source.vocab import entity
 
 
 def _rows(store, name: str, **params: str) -> list[tuple]:

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI
-from graph.build import build
-from graph.paths import shipped_data_dir
-from graph.projection import project
-from graph.report import FIGURES, md_escape
-from graph.report_numbers import count, hhi, of, pct, pct_range
-from graph.source_support import KINDS, source_support
+from graph.build.build import build
+from graph.model.projection import project
+from graph.render.report import FIGURES, md_escape
+from graph.render.report_numbers import count, hhi, of, pct, pct_range
+from graph.render.source_support import KINDS, source_support
+from graph.source.paths import shipped_data_dir
 
 SVG = "{http://www.w3.org/2000/svg}"
 REPORT_FILES = sorted(["report.md", "report.html", *(f"figures/{name}.svg" for name in FIGURES)])
@@ -132,7 +132,7 @@ def test_every_figure_parses_and_carries_its_labels(built: Path, shipped, analys
 
 def test_figures_use_the_layer_palette(built: Path) -> None:
     """The stack figure fills each layer's bars with its palette colour (the HTML view's colours)."""
-    from graph.palette import LAYER_COLOURS
+    from graph.render.palette import LAYER_COLOURS
 
     svg = (built / "figures" / "stack.svg").read_text(encoding="utf-8").lower()
     for colour in LAYER_COLOURS.values():
@@ -352,9 +352,9 @@ def test_check_and_query_do_not_import_matplotlib() -> None:
 
 def test_no_figure_text_falls_outside_its_figure(shipped, monkeypatch) -> None:
     """Every artist of every figure (labels, legends, titles) lies within the figure: nothing is cut off."""
-    from graph import report_figures
-    from graph.analysis import analyse, to_dict
-    from graph.report import render_report
+    from graph.analysis.results import analyse, to_dict
+    from graph.render import report_figures
+    from graph.render.report import render_report
 
     original = report_figures._svg
     boxes = {}
@@ -375,7 +375,7 @@ def test_no_figure_text_falls_outside_its_figure(shipped, monkeypatch) -> None:
 
 def test_links_only_to_web_pages() -> None:
     """A source URL that is not http(s) is shown as text, never as a link; link text is escaped."""
-    from graph.report import Link, Table, to_html, to_markdown
+    from graph.render.report import Link, Table, to_html, to_markdown
 
     blocks = [
         Table(

@@ -23,10 +23,10 @@ import pytest
 from live_servers import free_port, stop, wait_until_answers
 
 from conftest import MINI
-from graph.built import ensure_built, is_stale
-from graph.named_queries import shipped as shipped_queries
-from graph.paths import shipped_data_dir
-from graph.server import StackmapServer, make_server
+from graph.build.built import ensure_built, is_stale
+from graph.query.named import shipped as shipped_queries
+from graph.serve.server import StackmapServer, make_server
+from graph.source.paths import shipped_data_dir
 
 VENDORS = "SELECT ?v ?name WHERE { ?v a sm:Vendor ; rdfs:label ?name } ORDER BY ?v"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD_DATA, bad_case_folder
-from graph import forked, loader, ontology, validate
-from graph.loader import read_folder
-from graph.shacl_sparql import _halves, _run_some, compile_shapes, run_checks, with_known_classes
+from graph.check import validate
+from graph.check.shacl_compiler import _halves, _run_some, compile_shapes, run_checks, with_known_classes
+from graph.runtime import forked
+from graph.source import loader, ontology
+from graph.source.loader import read_folder
 
 CASES = sorted(p.name for p in BAD_DATA.iterdir() if p.is_dir())
 

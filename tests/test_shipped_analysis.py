@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import json
 
-from graph.analysis import to_dict, to_json
-from graph.vendor_card import vendor_card
-from graph.whatif import whatif
+from graph.analysis.results import to_dict, to_json
+from graph.analysis.vendor_card import vendor_card
+from graph.analysis.whatif import whatif
 
 
 def test_tsmc_is_in_the_top_ranked_group_by_apps_cut_off(shipped_analysis) -> None:

@@ -6,10 +6,10 @@ import hashlib
 import re
 
 from conftest import TESTS
-from graph import vocab
-from graph.paths import shipped_data_dir
-from graph.sparql import run_query
-from graph.validate import check
+from graph.check.validate import check
+from graph.query.sparql import run_query
+from graph.source import vocab
+from graph.source.paths import shipped_data_dir
 
 PREFIXES = "PREFIX sm: <https://w3id.org/stackmap/ns/> PREFIX stack: <https://w3id.org/stackmap/id/> "
 

@@ -16,12 +16,12 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Literal, URIRef
 
-from graph import export
-from graph.analysis_graph import uses_analysis
-from graph.named_queries import parse_header, resolve, shipped
-from graph.results_format import render
-from graph.shacl import to_rdflib_graph
-from graph.sparql import QueryError, QueryTimeout, guard, run_query
+from graph.analysis.rdf import uses_analysis
+from graph.check.shacl import to_rdflib_graph
+from graph.query.formats import render
+from graph.query.named import parse_header, resolve, shipped
+from graph.query.sparql import QueryError, QueryTimeout, guard, run_query
+from graph.render import export
 
 SM = "https://w3id.org/stackmap/ns/"
 ID = "https://w3id.org/stackmap/id/"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import re
 
-from graph import yaml_source
-from graph.ontology import load_vocabulary
-from graph.paths import shipped_data_dir
-from graph.validate import check
+from graph.check.validate import check
+from graph.source import yaml_reader
+from graph.source.ontology import load_vocabulary
+from graph.source.paths import shipped_data_dir
 
 TEMPLATE = shipped_data_dir() / "template.yaml.example"
 
@@ -30,8 +30,8 @@ def test_template_and_readme_cover_the_keys() -> None:
     the loader accepts is documented in data/README.md."""
     template_keys = set(re.findall(r"^\s*(?:- )?([a-z_]+):", TEMPLATE.read_text(encoding="utf-8"), re.MULTILINE))
     accepted = {
-        *yaml_source.VENDOR_KEYS, *yaml_source.OFFERING_KEYS, *yaml_source.REFERENCE_KEYS, *yaml_source.MOAT_KEYS,
-        *yaml_source.FIGURE_KEYS, *yaml_source.SOURCE_KEYS, *load_vocabulary().relations,
+        *yaml_reader.VENDOR_KEYS, *yaml_reader.OFFERING_KEYS, *yaml_reader.REFERENCE_KEYS, *yaml_reader.MOAT_KEYS,
+        *yaml_reader.FIGURE_KEYS, *yaml_reader.SOURCE_KEYS, *load_vocabulary().relations,
     }  # fmt: skip
     assert template_keys <= accepted
     for key in ("id", "name", "country", "homepage", "source", "parent", "invests_in", "partners_with", "offerings",

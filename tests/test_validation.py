@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD_DATA, MINI, bad_case_folder
-from graph.loader import read_folder
-from graph.ontology import shapes_file
-from graph.paths import shipped_data_dir
-from graph.shacl_sparql import compile_shapes
-from graph.validate import check, find_problems
+from graph.check.shacl_compiler import compile_shapes
+from graph.check.validate import check, find_problems
+from graph.source.loader import read_folder
+from graph.source.ontology import shapes_file
+from graph.source.paths import shipped_data_dir
 
 CASES = sorted(p.name for p in BAD_DATA.iterdir() if p.is_dir())
 
@@ -219,7 +219,7 @@ def test_yaml_scalars_resolve_to_null_and_bool_as_pyyaml_safe_loader_does() -> N
     and everything else (numbers and dates included) as text, which the reader parses itself."""
     import yaml
 
-    from graph.yaml_source import _Loader
+    from graph.source.yaml_reader import _Loader
 
     values = ["", "~", "null", "Null", "NULL", "nULL", "yes", "Yes", "YES", "yEs", "no", "On", "OFF", "y", "n"]
     values += ["true", "True", "TRUE", "tRUE", "false", "0.3", "1e3", "3.8e9", "2023-01-19", "0x1F", ".inf", "<<"]
@@ -238,7 +238,7 @@ def test_yaml_scalars_resolve_to_null_and_bool_as_pyyaml_safe_loader_does() -> N
 def test_data_files_are_listed_in_path_order_without_hidden_or_linked_folders(tmp_path: Path) -> None:
     """Sorted by path relative to the folder ('/' between parts); a link to a file counts, a link to a
     folder is not entered (as os.walk does), hidden files and folders and other suffixes are skipped."""
-    from graph.loader import data_files
+    from graph.source.loader import data_files
 
     for name in ["b.yaml", "a/z.yml", "a-b.yaml", "a/c/d.ttl", ".hidden/x.yaml", "a/.x.yaml", "notes.txt"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
@@ -280,12 +280,12 @@ def test_a_link_to_a_valid_vendor_file_outside_the_folder_is_refused(make_data, 
 
 
 def test_any_error_while_reading_a_file_is_that_files_problem(make_data, monkeypatch) -> None:
-    import graph.loader
+    import graph.source.loader
 
     def explode(*args, **kwargs):
         raise RecursionError("maximum recursion depth exceeded")
 
-    monkeypatch.setattr(graph.loader, "read_yaml", explode)
+    monkeypatch.setattr(graph.source.loader, "read_yaml", explode)
     data = make_data()
     _, problems = check(data)
     assert (

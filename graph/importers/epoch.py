@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ..vocab import decimal_text
+from ..source.vocab import decimal_text
 from .names import (
     Existing,
     clean,

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import yaml
 
-from .. import ontology, vocab
-from ..loader import data_files, read_file
+from ..source import ontology, vocab
+from ..source.loader import data_files, read_file
 
 ALIASES_FILE = Path(__file__).resolve().parent / "aliases.yaml"
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")

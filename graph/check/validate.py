@@ -1,0 +1,114 @@
+"""`check`: load a data folder and validate it, returning every problem at once and a summary."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from ..runtime.gc_pause import gc_paused
+from ..source import vocab
+from ..source.loader import LoadedMap, read_folder, with_detail_lines
+from ..source.problems import DataError, Problem, ordered
+from .references import check_ids
+
+LARGE_MAP = 200_000  # data triples from which validating reports progress and uses PROCESSES
+PROCESSES = 2  # processes the SHACL queries of a large map are split over
+NO_DATA_FILES = Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of what a valid data folder holds."""
+
+    files: int
+    vendors: int
+    offerings: int
+    dependencies: int
+    figures: int
+    sources: int
+    moats: int
+    triples: int
+
+    def line(self) -> str:
+        """The one-line summary `stackmap check` prints."""
+        return (
+            f"ok: {self.files} files, {self.vendors} vendors, {self.offerings} offerings, "
+            f"{self.dependencies} dependencies, {self.figures} figures, {self.moats} moat claims, "
+            f"{self.sources} sources, {self.triples} triples"
+        )
+
+
+def summarise(loaded: LoadedMap) -> Summary:
+    """Count vendors, offerings, dependencies, figures, sources, moat claims and data triples."""
+    classes = (vocab.VENDOR, vocab.OFFERING, vocab.DEPENDENCY, vocab.FIGURE, vocab.SOURCE_CLASS, vocab.MOAT_CLAIM)
+    counts = dict.fromkeys(classes, 0)
+    files = {f.graph for f in loaded.files}
+    others = [f"<{g.value}>" for g in loaded.store.named_graphs() if g.value not in files]  # ontology, analyses
+    only_files = f"FILTER (?g NOT IN ({', '.join(others)})) " if others else ""
+    values = " ".join(f"<{c}>" for c in classes)
+    pattern = f"VALUES ?c {{ {values} }} GRAPH ?g {{ ?s a ?c }} {only_files}"
+    query = f"SELECT ?c (COUNT(*) AS ?n) WHERE {{ {pattern}}} GROUP BY ?c"
+    for cls, n in loaded.store.query(query):
+        counts[cls.value] = int(n.value)
+    return Summary(
+        files=len(loaded.files),
+        vendors=counts[vocab.VENDOR],
+        offerings=counts[vocab.OFFERING],
+        dependencies=counts[vocab.DEPENDENCY],
+        figures=counts[vocab.FIGURE],
+        sources=counts[vocab.SOURCE_CLASS],
+        moats=counts[vocab.MOAT_CLAIM],
+        triples=loaded.triples,
+    )
+
+
+@gc_paused()
+def find_problems(
+    loaded: LoadedMap,
+    shapes: bool = True,
+    engine: str = "oxigraph",
+    progress: Callable[[str], None] | None = None,
+    processes: int | None = None,
+) -> list[Problem]:
+    """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
+    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl) over `processes`
+    processes (default: PROCESSES on large maps, else 1); `progress` hears of the shapes on large maps."""
+    problems = list(loaded.problems)
+    id_problems, bad_refs = check_ids(loaded.files)
+    problems += id_problems
+    if not shapes:
+        return ordered(problems)
+    from .shacl import validate as shacl_validate
+
+    large = loaded.triples >= LARGE_MAP
+    if progress and large:
+        progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
+    else:
+        progress = None
+    if processes is None:  # large maps: the shapes' queries split over two processes (the store is shared by fork)
+        processes = PROCESSES if large else 1
+    detailed = partial(with_detail_lines, loaded)
+    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress, processes, detailed)
+    return ordered(problems)
+
+
+def check(
+    data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True, engine: str = "oxigraph"
+) -> tuple[LoadedMap, list[Problem]]:
+    """Load data_dir and validate it: the loaded map and every problem found (empty when valid).
+    With `shapes` False the SHACL shapes are skipped (a quick check for queries); `engine` picks
+    the SHACL engine (oxigraph, or pyshacl, the reference)."""
+    loaded = read_folder(Path(data_dir), progress)
+    if not loaded.files:
+        return loaded, [NO_DATA_FILES]
+    return loaded, find_problems(loaded, shapes, engine, progress)
+
+
+def load_valid(data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True) -> LoadedMap:
+    """Load and validate data_dir; raise DataError with every problem when it is not valid."""
+    loaded, problems = check(data_dir, progress, shapes)
+    if problems:
+        raise DataError(problems)
+    return loaded

@@ -1,0 +1,125 @@
+"""Serialise the map's dataset: Turtle, TriG, N-Quads or JSON-LD, byte-identical for the same data.
+
+Quads are sorted before writing (graph, subject, predicate, object), so the output never depends on
+the store's internal order. Turtle has no named graphs: it holds the union of all graphs. The sorting
+works on the store's own N-Triples text of each graph (a line per triple), which orders exactly as the
+terms do and keeps millions of quads out of Python objects.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from ..source import vocab
+
+FORMATS: dict[str, ox.RdfFormat] = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "trig": ox.RdfFormat.TRIG,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "jsonld": ox.RdfFormat.JSON_LD,
+}
+EXTENSIONS = {"turtle": "ttl", "trig": "trig", "nquads": "nq", "jsonld": "jsonld"}
+
+
+def _store(quads: Iterable[ox.Quad] | ox.Store) -> ox.Store:
+    if isinstance(quads, ox.Store):
+        return quads
+    store = ox.Store()
+    store.extend(quads)  # a quad given twice is kept once
+    return store
+
+
+def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]]:
+    """Each graph of the store (the default graph first, then by name) with its sorted N-Triples lines."""
+    graphs: list = sorted(store.named_graphs(), key=str)
+    graphs.insert(0, ox.DefaultGraph())
+    for graph in graphs:
+        lines = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph).splitlines()
+        if lines:
+            lines.sort()
+            yield graph, lines
+
+
+def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
+    """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
+    out = io.BytesIO()
+    write_nquads(_store(quads), out)
+    return out.getvalue()
+
+
+def write_nquads(store: ox.Store, out: BinaryIO) -> None:
+    """Write the store's quads to out as sorted N-Quads (the bytes of `nquads`), graph by graph, so
+    only one graph's lines are held at a time."""
+    for graph, lines in _graph_lines(store):
+        if not isinstance(graph, ox.DefaultGraph):
+            name = b" " + str(graph).encode("utf-8") + b" ."
+            lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
+        lines.append(b"")
+        out.write(b"\n".join(lines))
+
+
+def trig_from_nquads(path: Path) -> bytes:
+    """The TriG serialize_many gives for the quads of a file that `write_nquads` wrote (read as it goes)."""
+    quads = ox.parse(path=path, format=ox.RdfFormat.N_QUADS)
+    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+
+
+def _sorted_triples(store: ox.Store) -> bytes:
+    """The union of the store's graphs as sorted N-Triples without duplicates."""
+    lines = sorted({line for _, graph_lines in _graph_lines(store) for line in graph_lines})
+    return b"\n".join([*lines, b""]) if lines else b""
+
+
+def serialize(quads: Iterable[ox.Quad] | ox.Store, fmt: str) -> bytes:
+    """The quads (a store or an iterable) in format `fmt` (one of FORMATS)."""
+    return serialize_many(quads, [fmt])[fmt]
+
+
+def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> dict[str, bytes]:
+    """The quads in each of the formats `fmts`, sorting them once for all."""
+    fmts = list(fmts)
+    for fmt in fmts:
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown export format '{fmt}': choose one of {', '.join(FORMATS)}")
+    store = _store(quads)
+    sorted_quads = nquads(store) if any(FORMATS[f].supports_datasets for f in fmts) else b""
+    out = {}
+    for fmt in fmts:
+        rdf_format = FORMATS[fmt]
+        if fmt == "nquads":
+            out[fmt] = sorted_quads
+        elif rdf_format.supports_datasets:
+            ordered = ox.parse(sorted_quads, format=ox.RdfFormat.N_QUADS)
+            out[fmt] = ox.serialize(ordered, format=rdf_format, prefixes=vocab.PREFIXES)
+        else:
+            triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
+            out[fmt] = ox.serialize(triples, format=rdf_format, prefixes=vocab.PREFIXES)
+    return out
+
+
+@cache
+def trig_header() -> bytes:
+    """The prefix lines every TriG serialisation of serialize_many starts with (Oxigraph writes them
+    before the first triple)."""
+    x = ox.NamedNode("urn:x")
+    text = ox.serialize([ox.Quad(x, x, x, x)], format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+    return text[: text.index(b"\n", text.rindex(b"@prefix")) + 1]
+
+
+def trig_body(trig: bytes) -> bytes:
+    """A TriG serialisation of serialize_many without its prefix lines: the blocks of its named
+    graphs, which may follow another such serialisation whose graphs sort before them (the two then
+    read as one serialisation of both). ValueError when it has triples in the default graph."""
+    if not trig:
+        return trig
+    header = trig_header()
+    body = trig[len(header) :]
+    if not trig.startswith(header) or not body[: body.find(b"\n")].endswith(b" {"):  # "<graph> {"
+        raise ValueError("the TriG has triples in the default graph, or is not from serialize_many")
+    return body

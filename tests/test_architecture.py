@@ -1,0 +1,57 @@
+"""The package's layout: each stage imports only the stages beneath it (what its `__init__` says),
+and no module imports in a cycle."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "graph"
+STAGES = ["runtime", "source", "check", "model", "analysis", "query", "render", "serve", "build", "importers", "cli"]
+
+
+def _imports(path: Path) -> set[str]:
+    """The sub-packages of graph that a module imports (relative imports resolved)."""
+    package = path.relative_to(PACKAGE).parts[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = list(package[: len(package) - (node.level - 1)] if node.level > 1 else package)
+            target = [*base, *(node.module.split(".") if node.module else [])]
+            if target:
+                found.add(target[0])
+            else:
+                found.update(a.name for a in node.names if a.name in STAGES)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("graph."):
+            found.add(node.module.split(".")[1])
+    return found
+
+
+def _allowed(stage: str) -> set[str]:
+    text = (PACKAGE / stage / "__init__.py").read_text(encoding="utf-8")
+    match = re.search(r"^Imports: (.+)$", text, re.MULTILINE)
+    assert match, f"graph/{stage}/__init__.py does not say what it may import"
+    return set(re.findall(r"`(\w+)`", match.group(1)))
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_each_stage_imports_only_what_its_docstring_allows(stage: str) -> None:
+    allowed = _allowed(stage) | {stage} if stage != "cli" else set(STAGES)
+    for path in sorted((PACKAGE / stage).rglob("*.py")):
+        extra = _imports(path) - allowed
+        assert not extra, f"{path.relative_to(PACKAGE)} imports {sorted(extra)}, which graph/{stage} may not"
+
+
+def test_the_stages_form_no_cycle() -> None:
+    """The allowed imports order the stages: a stage never allows one that allows it."""
+    for stage in STAGES[:-1]:
+        for other in _allowed(stage):
+            assert stage not in _allowed(other), f"{stage} and {other} may import each other"
+
+
+def test_no_module_is_left_at_the_top() -> None:
+    """graph/ itself holds only the public interface (`__init__`) and `python -m graph`."""
+    assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py"]

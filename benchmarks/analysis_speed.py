@@ -32,18 +32,11 @@ def measure(data: Path) -> dict[str, float]:
     """Run every stage once on the data folder; seconds per stage and peak RSS in MB."""
     import resource
 
-    from graph.analysis.chokepoints import chokepoints
-    from graph.analysis.concentration import concentration
-    from graph.analysis.moat_matrix import moat_matrix
     from graph.analysis.rdf import analysis_quads
-    from graph.analysis.reach import reach
     from graph.analysis.results import Analysis, to_json
-    from graph.analysis.value_flow import value_flow
-    from graph.analysis.vertical_integration import vertical_integration
     from graph.check.validate import load_valid
     from graph.model.projection import project
     from graph.runtime.gc_pause import gc_paused
-    from graph.source.ontology import load_vocabulary
 
     times: dict[str, float] = {}
 
@@ -54,15 +47,14 @@ def measure(data: Path) -> dict[str, float]:
         return result
 
     loaded = timed("load", lambda: load_valid(data, shapes=False))
-    with gc_paused():  # as analyse() and the commands run them
+    with gc_paused():  # as the commands run them
         projection = timed("project", lambda: project(loaded.store))
-        reached = timed("reach", lambda: reach(projection))
-        ranked = timed("chokepoints", lambda: chokepoints(projection))
-        concentrated = timed("concentration", lambda: concentration(projection))
-        flow = timed("value flow", lambda: value_flow(projection, inference_spend=(0.2, 0.4), cloud_spend=(0.5, 0.5)))
-        integration = timed("integration+moats", lambda: vertical_integration(projection))
-        moats = moat_matrix(projection, list(load_vocabulary().moat_types))
-        analysis = Analysis(projection, reached, ranked, concentrated, flow, integration, moats)
+        analysis = Analysis(projection, inference_spend=(0.2, 0.4), cloud_spend=(0.5, 0.5))
+        timed("reach", lambda: analysis.reach)
+        timed("chokepoints", lambda: analysis.chokepoints)
+        timed("concentration", lambda: analysis.concentration)
+        timed("value flow", lambda: analysis.flow)
+        timed("integration+moats", lambda: (analysis.integration, analysis.moats))
         timed("analysis graph+json", lambda: (analysis_quads(analysis), to_json(analysis)))
     times["nodes"] = projection.graph.number_of_nodes()
     times["edges"] = projection.graph.number_of_edges()

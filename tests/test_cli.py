@@ -440,11 +440,11 @@ def test_build_files_have_the_usual_mode(cli, tmp_path):
 
 def test_progress_shows_a_moving_count_at_most_once_a_second(capsys, monkeypatch) -> None:
     """Stage messages always print; repeats of one count within a second are dropped."""
-    from graph import cli
+    from graph.cli import common as cli
 
     clock = iter([10.0, 10.1, 10.2, 10.3, 11.5, 11.6])
     monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
-    report = cli._progress(10.0)
+    report = cli.progress_printer(10.0)
     for message in ["read 5,000 of 9,000 files", "read 6,000 of 9,000 files", "analysing 12 nodes"]:
         report(message)
     for message in ["chokepoints: 1 of 3 nodes", "chokepoints: 2 of 3 nodes", "chokepoints: 3 of 3 nodes"]:
@@ -461,13 +461,17 @@ def test_progress_shows_a_moving_count_at_most_once_a_second(capsys, monkeypatch
 def test_one_shot_commands_run_without_the_cyclic_collector(monkeypatch) -> None:
     """A command runs with the collector off (it keeps what it loads until it exits); `serve` keeps
     it on; the caller's setting is restored after."""
+    import dataclasses
+
     from graph import cli
 
     seen = {}
-    for name in ("queries", "serve"):
-        _, summary, examples = cli.COMMANDS[name]
-        spy = lambda args, name=name: seen.setdefault(name, gc.isenabled()) and 0  # noqa: E731
-        monkeypatch.setitem(cli.COMMANDS, name, (spy, summary, examples))
+    commands = list(cli.COMMANDS)
+    for i, command in enumerate(commands):
+        if command.name in ("queries", "serve"):
+            spy = lambda args, name=command.name: seen.setdefault(name, gc.isenabled()) and 0  # noqa: E731
+            commands[i] = dataclasses.replace(command, run=spy)
+    monkeypatch.setattr(cli, "COMMANDS", commands)
     assert gc.isenabled()
     cli.main(["queries"])
     cli.main(["serve"])

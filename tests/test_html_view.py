@@ -12,7 +12,7 @@ from hostile import XSS, hostile_vendor
 
 from graph.analysis.results import analyse, to_dict
 from graph.analysis.single_removals import cut_sets
-from graph.build.build import build
+from graph.build import build
 from graph.check.validate import load_valid
 from graph.model.projection import project
 from graph.render import palette

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI
-from graph.build.build import build
+from graph.build import build
 from graph.model.projection import project
 from graph.render.report import FIGURES, md_escape
 from graph.render.report_numbers import count, hhi, of, pct, pct_range

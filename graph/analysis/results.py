@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
+from functools import cached_property
 
 from ..model.projection import LARGE_GRAPH, Projection
 from ..runtime.gc_pause import gc_paused
@@ -22,49 +23,73 @@ from .value_flow import MissingFigure, ValueFlow, value_flow
 from .vertical_integration import Integration, vertical_integration
 
 
-@dataclass(frozen=True)
 class Analysis:
-    """The results of every analysis of one projection."""
+    """Every analysis of one projection, each computed when it is first read (so a command that
+    needs one analysis runs only that one): `reach`, `chokepoints`, `concentration`, `flow` (None
+    when the data lacks the spend-ratio figures), `integration`, `moats` and `leaders` (per leaf
+    layer, in stack order). `flow_options` go to value_flow (e.g. direct_to_cloud)."""
 
-    projection: Projection
-    reach: Reach
-    chokepoints: Chokepoints
-    concentration: list[Concentration]
-    flow: ValueFlow | None  # None when the data lacks the spend-ratio figures
-    integration: list[Integration]
-    moats: MoatMatrix
-    leaders: tuple[LayerLeaders, ...] = ()  # per leaf layer, in stack order
+    def __init__(
+        self,
+        projection: Projection,
+        pair_pool: int = PAIR_POOL,
+        progress: Callable[[str], None] | None = None,
+        **flow_options,
+    ) -> None:
+        graph = projection.graph
+        self.projection = projection
+        self._pair_pool, self._flow_options = pair_pool, flow_options
+        self._progress = progress if progress and graph.number_of_nodes() >= LARGE_GRAPH else None
+
+    def _say(self, message: str) -> None:
+        if self._progress:
+            self._progress(message)
+
+    @cached_property
+    @gc_paused()
+    def reach(self) -> Reach:
+        return reach(self.projection)
+
+    @cached_property
+    @gc_paused()
+    def chokepoints(self) -> Chokepoints:
+        graph = self.projection.graph
+        self._say(f"analysing {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} edges")
+        ranked = chokepoints(self.projection, pair_pool=self._pair_pool, progress=self._progress)
+        self._say("chokepoints ranked")
+        return ranked
+
+    @cached_property
+    @gc_paused()
+    def concentration(self) -> list[Concentration]:
+        return concentration(self.projection)
+
+    @cached_property
+    def flow(self) -> ValueFlow | None:
+        try:
+            return value_flow(self.projection, **self._flow_options)
+        except MissingFigure:
+            return None
+
+    @cached_property
+    def integration(self) -> list[Integration]:
+        return vertical_integration(self.projection)
+
+    @cached_property
+    def moats(self) -> MoatMatrix:
+        return moat_matrix(self.projection, list(load_vocabulary().moat_types))
+
+    @cached_property
+    @gc_paused()
+    def leaders(self) -> tuple[LayerLeaders, ...]:
+        return tuple(layer_leaders(self.projection, self.reach))
 
 
-@gc_paused()
 def analyse(
     projection: Projection, pair_pool: int = PAIR_POOL, progress: Callable[[str], None] | None = None, **flow_options
 ) -> Analysis:
-    """Run every analysis on the projection; flow_options go to value_flow (e.g. direct_to_cloud)."""
-    graph = projection.graph
-    if progress and graph.number_of_nodes() < LARGE_GRAPH:
-        progress = None  # small maps take well under a second
-    if progress:
-        progress(f"analysing {graph.number_of_nodes():,} nodes and {graph.number_of_edges():,} edges")
-    reached = reach(projection)
-    ranked = chokepoints(projection, pair_pool=pair_pool, progress=progress)
-    if progress:
-        progress("chokepoints ranked; measuring concentration and value flow")
-    concentrated = concentration(projection)
-    try:
-        flow = value_flow(projection, **flow_options)
-    except MissingFigure:
-        flow = None
-    return Analysis(
-        projection=projection,
-        reach=reached,
-        chokepoints=ranked,
-        concentration=concentrated,
-        flow=flow,
-        integration=vertical_integration(projection),
-        moats=moat_matrix(projection, list(load_vocabulary().moat_types)),
-        leaders=tuple(layer_leaders(projection, reached)),
-    )
+    """Every analysis of the projection, computed as each is read; flow_options go to value_flow."""
+    return Analysis(projection, pair_pool, progress, **flow_options)
 
 
 def to_dict(analysis: Analysis) -> dict:

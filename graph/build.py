@@ -1,0 +1,290 @@
+"""The pipeline: one route from a data folder to everything made of it.
+
+`load_checked` loads a data folder into its store and checks it; the projection and the analyses of
+the checked map are computed when first asked for (`Checked.projection`, `Checked.analysis`). Every
+command, the build and the Python API go this way. `build` writes what `stackmap build` writes: the
+dataset (with the analysis results in their own named graph), `analysis.json`, the HTML view and the
+report; on bad data nothing is written. `ensure_built` finds the built dataset for `serve` and
+`push`, building it when it is missing or older than the data.
+
+On large maps, when a build makes its outputs, the check (ids, references, SHACL shapes) runs in a
+forked child process while the parent projects and analyses the same in-memory store, so the work
+uses both cores. Work that needs only the checked data (`after_check`, such as serialising the data
+graphs) runs in the checker once the data proved valid. Whatever was made from data that turns out
+to be invalid is thrown away: problems are always reported first.
+
+Imports: `check`, `model`, `analysis`, `render`, `source`, `runtime`.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Generic, TypeVar
+
+import pyoxigraph as ox
+
+from .analysis.rdf import ANALYSIS_GRAPH
+from .check.validate import LARGE_MAP, NO_DATA_FILES, Summary, find_problems, summarise
+from .render import export
+from .runtime import atomic, forked
+from .runtime.gc_pause import gc_paused
+from .source import vocab
+from .source.loader import LoadedMap, read_folder
+from .source.paths import ontology_dir
+from .source.problems import DataError, Problem
+
+if TYPE_CHECKING:
+    from .analysis.results import Analysis
+    from .model.projection import Projection
+
+T = TypeVar("T")
+U = TypeVar("U")
+
+DATASET_FILES = {"trig": "stackmap.trig", "nquads": "stackmap.nq"}
+ANALYSIS_FILE = "analysis.json"
+HTML_FILE = "stackmap.html"
+DATASET = DATASET_FILES["nquads"]
+OUTPUTS = (*DATASET_FILES.values(), ANALYSIS_FILE, HTML_FILE, "report.md", "report.html")  # any missing: build
+
+
+@dataclass(frozen=True)
+class Checked(Generic[T, U]):
+    """A valid data folder loaded into its store, with its summary, what was made of its analyses
+    (`make`) and of the checked data alone (`after_check`), and the seconds of each step; the
+    projection and the analyses are computed when first read."""
+
+    loaded: LoadedMap
+    summary: Summary
+    made: T | None = None
+    after_check: U | None = None
+    # Seconds of each step: load, check, analyse, make, after check; "after load" is the wall time from
+    # the end of the load to the end of all of them (less than their sum when the check ran beside).
+    seconds: dict[str, float] = field(default_factory=dict)
+    analysed: Analysis | None = field(default=None, repr=False)  # when `make` needed them already
+    progress: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def projection(self) -> Projection:
+        """The map projected onto the graph of offerings; ProjectionError when it cannot be."""
+        from .model.projection import project
+
+        return self.analysed.projection if self.analysed else project(self.loaded.store, self.progress)
+
+    @cached_property
+    def analysis(self) -> Analysis:
+        """Every analysis of the map."""
+        from .analysis.results import analyse
+
+        return self.analysed or analyse(self.projection, progress=self.progress)
+
+
+@dataclass(frozen=True)
+class _Outcome(Generic[U]):
+    """What the checker found, and made when the data was valid."""
+
+    problems: list[Problem]
+    made: U | None
+    seconds: dict[str, float]
+
+
+def _check(
+    loaded: LoadedMap, processes: int | None = None, after: Callable[[LoadedMap], U] | None = None
+) -> _Outcome[U]:
+    """The folder's problems and, when it has none, `after(loaded)`; the seconds of each."""
+    started = time.perf_counter()
+    problems = find_problems(loaded, processes=processes)
+    seconds = {"check": time.perf_counter() - started}
+    made = None
+    if after is not None and not problems:
+        started = time.perf_counter()
+        made = after(loaded)
+        seconds["after check"] = time.perf_counter() - started
+    return _Outcome(problems, made, seconds)
+
+
+@gc_paused()  # millions of long-lived objects: the collector's scans would find nothing to free
+def load_checked(
+    data_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    make: Callable[[LoadedMap, Analysis], T] | None = None,
+    after_check: Callable[[LoadedMap], U] | None = None,
+    shapes: bool = True,
+) -> Checked[T, U]:
+    """Load data_dir and check it; with `make` or `after_check`, analyse it and call
+    `make(loaded, analysis)`; `after_check(loaded)` runs once the check found no problem, before the
+    analyses see the store (on large maps the check and `after_check` run in a child beside the
+    analyses and `make`: neither may change the store). Without `shapes` the SHACL shapes are
+    skipped (a quick check for queries that do not read the analyses). Raise DataError with every
+    problem when the data is not valid, and ProjectionError when valid data cannot be projected."""
+    started = time.perf_counter()
+    loaded = read_folder(Path(data_dir), progress)
+    seconds = {"load": time.perf_counter() - started}
+    if not loaded.files:
+        raise DataError([NO_DATA_FILES])
+    if make is None and after_check is None:  # nothing to make: the analyses wait until they are asked for
+        problems = find_problems(loaded, shapes, progress=progress)
+        if problems:
+            raise DataError(problems)
+        seconds["check"] = time.perf_counter() - started - seconds["load"]
+        return Checked(loaded=loaded, summary=summarise(loaded), seconds=seconds, progress=progress)
+    started = time.perf_counter()
+    large = loaded.triples >= LARGE_MAP and not loaded.problems
+    child = forked.start(lambda: _check(loaded, processes=1, after=after_check)) if large else None
+    if child is None:
+        if progress and large:
+            progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
+        outcome = _check(loaded, after=after_check)
+        if outcome.problems:
+            raise DataError(outcome.problems)
+    elif progress:
+        progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
+    made = None
+    try:
+        step = time.perf_counter()
+        from .analysis.results import analyse
+        from .model.projection import project
+
+        analysis = analyse(project(loaded.store, progress), progress=progress)
+        seconds["analyse"] = time.perf_counter() - step
+        if make is not None:
+            step = time.perf_counter()
+            made = make(loaded, analysis)
+            seconds["make"] = time.perf_counter() - step
+        summary = summarise(loaded)  # here: the child has the longer way (the shapes, then `after_check`)
+    except Exception:
+        if child is not None and (problems := child.result().problems):
+            raise DataError(problems) from None  # bad data explains the failure: report the data
+        raise
+    if child is not None:
+        if progress:
+            progress("waiting for the checking process to finish")
+        outcome = child.result()
+        if outcome.problems:
+            raise DataError(outcome.problems)
+    seconds.update(outcome.seconds)
+    seconds["after load"] = time.perf_counter() - started
+    return Checked(
+        loaded=loaded, summary=summary, made=made, after_check=outcome.made, seconds=seconds, analysed=analysis
+    )
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    """What a build wrote, and the summary of the data it was built from."""
+
+    summary: Summary
+    written: list[Path]
+
+
+def write_data_graphs(loaded: LoadedMap, folder: Path) -> dict[str, Path]:
+    """Serialise the store's graphs as loaded (the data files', before the analysis graph is added)
+    into folder: per dataset format the file holding them, TriG without its prefix lines. The N-Quads
+    go to disk graph by graph and the TriG is made from that file, so little is held in memory."""
+    paths = {fmt: folder / f"data.{export.EXTENSIONS[fmt]}" for fmt in DATASET_FILES}
+    with open(paths["nquads"], "wb") as out:
+        export.write_nquads(loaded.store, out)
+    paths["trig"].write_bytes(export.trig_body(export.trig_from_nquads(paths["nquads"])))
+    return paths
+
+
+def analysis_files(analysis: Analysis, results: dict) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """`analysis.json` by file name, and the analysis graph alone in each dataset format."""
+    from .analysis.rdf import add_analysis
+    from .analysis.results import results_json
+
+    store = ox.Store()
+    add_analysis(store, analysis)
+    return {ANALYSIS_FILE: results_json(results)}, export.serialize_many(store, DATASET_FILES)
+
+
+def dataset_parts(analysis: dict[str, bytes], data: dict[str, Path]) -> dict[str, list[atomic.Part]]:
+    """The dataset files by name, as parts: the analysis graph (its name sorts before those of the
+    data files' graphs) and then the data graphs, which read as one serialisation of the dataset."""
+    assert f"<{ANALYSIS_GRAPH}>" < f"<{vocab.FILE}"  # graphs are serialised in the order of their names
+    return {name: [analysis[fmt], data[fmt]] for fmt, name in DATASET_FILES.items()}
+
+
+def view_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes]:
+    """The report (Markdown, HTML, SVG figures) and the interactive view (HTML), by file name."""
+    from .render.html import read_texts, render_html
+    from .render.report import render_report
+    from .render.source_support import source_support
+
+    files = render_report(analysis.projection, results, source_support(loaded.store))
+    page = render_html(analysis.projection, results, analysis.chokepoints.cuts, read_texts(loaded.store))
+    return {**files, HTML_FILE: page.encode("utf-8")}
+
+
+def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph),
+    the analysis results (JSON), the interactive view (HTML) and the report (Markdown, HTML, SVG
+    figures) to out_dir; raises DataError or ProjectionError (writing nothing) when the data has problems."""
+    return build_checked(data_dir, out_dir, progress)[0]
+
+
+def build_checked(
+    data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, views: bool = True
+) -> tuple[BuildResult, Checked]:
+    """`build`, also returning the loaded map and its analyses; without `views` the report and the
+    HTML view are left out (the benchmark times them on their own)."""
+    from .analysis.results import to_dict
+    from .model.projection import LARGE_GRAPH
+
+    def make(loaded: LoadedMap, analysis: Analysis) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        large = analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH
+        say = progress if large else None  # small maps render in well under a second: no progress lines
+        results = to_dict(analysis)
+        if say:
+            say("rendering the report and the HTML view, and serialising the analyses")
+        # Large maps: the views are rendered by a forked child while this process serialises the
+        # analyses (the data graphs are serialised by the checker: see load_checked).
+        child = forked.start(lambda: view_files(loaded, analysis, results)) if views and large else None
+        files = view_files(loaded, analysis, results) if views and not child else {}
+        json_file, serialised = analysis_files(analysis, results)
+        files.update(json_file)
+        if child:
+            files.update(child.result())
+        return files, serialised
+
+    with atomic.scratch_dir(Path(out_dir)) as scratch:
+        checked = load_checked(data_dir, progress, make, lambda loaded: write_data_graphs(loaded, scratch))
+        assert checked.made is not None and checked.after_check is not None
+        made, analysis_part = checked.made
+        parts: dict[str, atomic.Content] = {**made, **dataset_parts(analysis_part, checked.after_check)}
+        atomic.update_folder(Path(out_dir), dict(sorted(parts.items())))
+    written = sorted(Path(out_dir) / name for name in parts)
+    return BuildResult(summary=checked.summary, written=written), checked
+
+
+def _newest(folder: Path) -> float:
+    """The latest modification time of folder and everything in it (a deleted file changes its folder's)."""
+    return max((p.stat().st_mtime for p in [folder, *folder.rglob("*")]), default=0.0)
+
+
+def is_stale(data_dir: Path, out_dir: Path) -> bool:
+    """Whether out_dir lacks one of the build's OUTPUTS or holds one older than a data or ontology file."""
+    outputs = [Path(out_dir) / name for name in OUTPUTS]
+    if not all(p.is_file() for p in outputs):
+        return True
+    return min(p.stat().st_mtime for p in outputs) < max(_newest(Path(data_dir)), _newest(ontology_dir()))
+
+
+def ensure_built(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> Path:
+    """The path of the built dataset (N-Quads) in out_dir, building it first when stale; raises
+    DataError or ProjectionError (writing nothing) when the data has problems."""
+    if is_stale(data_dir, out_dir):
+        if progress:
+            progress(f"building {out_dir}: the dataset is missing or older than the data")
+        build(data_dir, out_dir, progress)
+    return Path(out_dir) / DATASET
+
+
+def read_dataset(path: Path) -> ox.Store:
+    """The N-Quads dataset at path, in an in-memory store."""
+    store = ox.Store()
+    store.bulk_load(path=str(path), format=ox.RdfFormat.N_QUADS)
+    return store

@@ -219,7 +219,7 @@ def test_yaml_scalars_resolve_to_null_and_bool_as_pyyaml_safe_loader_does() -> N
     and everything else (numbers and dates included) as text, which the reader parses itself."""
     import yaml
 
-    from graph.source.yaml_reader import _Loader
+    from graph.source.yaml_nodes import Loader as _Loader
 
     values = ["", "~", "null", "Null", "NULL", "nULL", "yes", "Yes", "YES", "yEs", "no", "On", "OFF", "y", "n"]
     values += ["true", "True", "TRUE", "tRUE", "false", "0.3", "1e3", "3.8e9", "2023-01-19", "0x1F", ".inf", "<<"]

@@ -13,6 +13,7 @@ its sm:offeringCount in the layer and sm:country); per node of a leader in its l
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -79,89 +80,104 @@ def _iri(iri: str) -> str:
     return f"<{iri}>"
 
 
+_GRAPH = f" <{ANALYSIS_GRAPH}> .\n"  # the end of every line: the analysis graph
+_SM = {t: f"<{vocab.SM}{t}>" for t in TERMS}
+
+
 @gc_paused()
 def analysis_nquads(analysis: Analysis) -> bytes:
     """The analysis results as N-Quads in the analysis graph, one line per quad, lines sorted (the
     text is parsed by Oxigraph when loaded, which checks every term)."""
-    graph = f" <{ANALYSIS_GRAPH}> .\n"
-    sm = {t: f"<{vocab.SM}{t}>" for t in TERMS}
-    lines: list[str] = []
-    add = lines.append
-    entity = vocab.ID
+    lines = [
+        f"{s} {p} {o}{_GRAPH}"
+        for part in (_reach, _chokepoints, _concentration, _integration, _leaders)
+        for s, p, o in part(analysis)
+    ]
+    lines.sort()
+    return "".join(lines).encode("utf-8")
 
+
+def _reach(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
     for name, count in {**analysis.reach.nodes, **analysis.reach.vendors}.items():
-        add(f'<{entity}{name}> {sm["reach"]} "{count}"^^<{vocab.XSD_INTEGER}>{graph}')
+        yield f"<{vocab.ID}{name}>", _SM["reach"], f'"{count}"^^<{vocab.XSD_INTEGER}>'
+
+
+def _chokepoints(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
     for c in analysis.chokepoints.ranking:
         v = _iri(vocab.entity(c.vendor))
-        add(f"{v} {sm['chokepointRank']} {_integer(c.rank)}{graph}")
-        add(f"{v} {sm['appsCutOff']} {_integer(len(c.apps_cut_off))}{graph}")
-        add(f"{v} {sm['capacityLost']} {_decimal(c.capacity_lost)}{graph}")
+        yield v, _SM["chokepointRank"], _integer(c.rank)
+        yield v, _SM["appsCutOff"], _integer(len(c.apps_cut_off))
+        yield v, _SM["capacityLost"], _decimal(c.capacity_lost)
     for pair in analysis.chokepoints.pairs:
         a, b = (_iri(vocab.entity(v)) for v in pair.vendors)
-        add(f"{a} {sm['criticalPairWith']} {b}{graph}")
-        add(f"{b} {sm['criticalPairWith']} {a}{graph}")
+        yield a, _SM["criticalPairWith"], b
+        yield b, _SM["criticalPairWith"], a
+
+
+def _concentration(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
     for c in analysis.concentration:
         node = _iri(f"{CONCENTRATION_BASE}{c.scope}/{c.id}")
-        add(f"{node} {_iri(vocab.RDF_TYPE)} {sm['Concentration']}{graph}")
+        yield node, _iri(vocab.RDF_TYPE), _SM["Concentration"]
         if c.scope == "layer":
-            add(f"{node} {_iri(vocab.IN_LAYER)} {_iri(vocab.LAYER + c.id)}{graph}")
+            yield node, _iri(vocab.IN_LAYER), _iri(vocab.LAYER + c.id)
         else:
-            add(f"{node} {_iri(vocab.MARKET)} {_string(c.id)}{graph}")
-        add(f"{node} {sm['hhi']} {_decimal(c.hhi)}{graph}")
-        add(f"{node} {sm['hhiMax']} {_decimal(c.hhi_max)}{graph}")
-        add(f"{node} {sm['cr1']} {_decimal(c.cr1)}{graph}")
-        add(f"{node} {sm['cr4']} {_decimal(c.cr4)}{graph}")
-        add(f"{node} {sm['concentrationBand']} {_string(c.band)}{graph}")
-        add(f"{node} {sm['shareBasis']} {_string(c.basis)}{graph}")
+            yield node, _iri(vocab.MARKET), _string(c.id)
+        for term, value in (("hhi", c.hhi), ("hhiMax", c.hhi_max), ("cr1", c.cr1), ("cr4", c.cr4)):
+            yield node, _SM[term], _decimal(value)
+        yield node, _SM["concentrationBand"], _string(c.band)
+        yield node, _SM["shareBasis"], _string(c.basis)
         if c.period:
-            add(f"{node} {_iri(vocab.TEMPORAL)} {_string(c.period)}{graph}")
+            yield node, _iri(vocab.TEMPORAL), _string(c.period)
         if c.countries_to_75 is not None:
-            add(f"{node} {sm['countriesTo75']} {_integer(c.countries_to_75)}{graph}")
+            yield node, _SM["countriesTo75"], _integer(c.countries_to_75)
+
+
+def _integration(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
     for integration in analysis.integration:
-        v = _iri(vocab.entity(integration.vendor))
-        add(f"{v} {sm['groupTopLayers']} {_integer(len(integration.group_top_layers))}{graph}")
+        yield _iri(vocab.entity(integration.vendor)), _SM["groupTopLayers"], _integer(len(integration.group_top_layers))
+
+
+def _leaders(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
+    """Per leaf layer, records of its counts and its leading vendors (with their supply chains)."""
     a, in_layer = _iri(vocab.RDF_TYPE), _iri(vocab.IN_LAYER)
     for x in analysis.leaders:
         base, layer = f"{LAYER_BASE}{x.layer}", _iri(vocab.LAYER + x.layer)
 
-        def record(path: str, cls: str, *facts: tuple[str, str], base=base, layer=layer) -> None:
+        def record(path: str, cls: str, *facts: tuple[str, str], base=base, layer=layer):
             """A record of the layer: its class, its layer and the (predicate, object) facts given."""
             node = _iri(base + path)
-            for predicate, value in ((a, sm[cls]), (in_layer, layer), *facts):
-                add(f"{node} {predicate} {value}{graph}")
+            for predicate, value in ((a, _SM[cls]), (in_layer, layer), *facts):
+                yield node, predicate, value
 
-        record(
-            "", "LayerSummary", (sm["vendorCount"], _integer(x.vendors)), (sm["offeringCount"], _integer(x.offerings))
+        yield from record(
+            "", "LayerSummary", (_SM["vendorCount"], _integer(x.vendors)), (_SM["offeringCount"], _integer(x.offerings))
         )
         for country, count in x.countries.items():
-            record(
+            yield from record(
                 f"/country/{country}",
                 "CountryCount",
-                (sm["country"], _string(country)),
-                (sm["vendorCount"], _integer(count)),
+                (_SM["country"], _string(country)),
+                (_SM["vendorCount"], _integer(count)),
             )
         for moat_type, count in x.moat_claims.items():
-            moat = _iri(vocab.MOAT + moat_type)
-            record(
+            yield from record(
                 f"/moat/{moat_type}",
                 "MoatClaimCount",
-                (_iri(vocab.MOAT_TYPE), moat),
-                (sm["claimCount"], _integer(count)),
+                (_iri(vocab.MOAT_TYPE), _iri(vocab.MOAT + moat_type)),
+                (_SM["claimCount"], _integer(count)),
             )
         for leader in x.leaders:
-            record(
+            yield from record(
                 f"/leader/{leader.rank}",
                 "LayerLeader",
-                (sm["leaderRank"], _integer(leader.rank)),
-                (sm["leadingVendor"], _iri(vocab.entity(leader.vendor))),
-                (sm["offeringCount"], _integer(leader.offerings)),
-                (sm["country"], _string(leader.country)),
+                (_SM["leaderRank"], _integer(leader.rank)),
+                (_SM["leadingVendor"], _iri(vocab.entity(leader.vendor))),
+                (_SM["offeringCount"], _integer(leader.offerings)),
+                (_SM["country"], _string(leader.country)),
             )
             for node, suppliers in leader.supply_chains.items():
                 for supplier in suppliers:
-                    add(f"{_iri(vocab.entity(node))} {sm['supplyChainVendor']} {_iri(vocab.entity(supplier))}{graph}")
-    lines.sort()
-    return "".join(lines).encode("utf-8")
+                    yield _iri(vocab.entity(node)), _SM["supplyChainVendor"], _iri(vocab.entity(supplier))
 
 
 def analysis_quads(analysis: Analysis) -> list[ox.Quad]:

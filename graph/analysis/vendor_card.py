@@ -39,31 +39,7 @@ def vendor_card(p: Projection, reached: Reach, ranked: Chokepoints, vendor_id: s
     graph = p.graph
     nodes = [n for n in p.nodes_of(vendor_id) if n in graph]
     sources = set(vendor.sources)
-    depends_on, depended_on_by = [], []
-    for n in nodes:
-        sources.update(graph.nodes[n]["sources"])
-        for _, supplier, relations in graph.out_edges(n, data="relations"):
-            for key, link in relations.items():
-                sources.update(link.sources)
-                depends_on.append(
-                    {
-                        "node": n,
-                        "relation": key,
-                        "supplier": supplier,
-                        "supplier_vendor": graph.nodes[supplier]["vendor"],
-                        "weight": round(link.weight, 6),
-                    }
-                )
-        for consumer, _, relations in graph.in_edges(n, data="relations"):
-            for key in relations:
-                depended_on_by.append(
-                    {
-                        "node": n,
-                        "relation": key,
-                        "consumer": consumer,
-                        "consumer_vendor": graph.nodes[consumer]["vendor"],
-                    }
-                )
+    depends_on, depended_on_by = _dependencies(p, nodes, sources)
     moats = [m for m in p.moats if m.vendor == vendor_id]
     figures = [f for f in p.figures if f.vendor == vendor_id]
     for item in (*moats, *figures):
@@ -78,14 +54,12 @@ def vendor_card(p: Projection, reached: Reach, ranked: Chokepoints, vendor_id: s
         "offerings": [
             {
                 "id": n,
-                "name": graph.nodes[n]["label"],
-                "layer": graph.nodes[n]["layer"],
-                "market": graph.nodes[n]["market"],
+                **{k: graph.nodes[n][a] for k, a in (("name", "label"), ("layer", "layer"), ("market", "market"))},
             }
             for n in nodes
         ],
-        "depends_on": sorted(depends_on, key=lambda d: (d["node"], d["relation"], d["supplier"])),
-        "depended_on_by": sorted(depended_on_by, key=lambda d: (d["node"], d["relation"], d["consumer"])),
+        "depends_on": depends_on,
+        "depended_on_by": depended_on_by,
         "reach": {"apps": reached.vendors[vendor_id], "list": apps_depending_on(p, nodes)},
         "fails_without": _fails_without(p, ranked.cuts, vendor_id, nodes),
         "chokepoint": None
@@ -100,16 +74,7 @@ def vendor_card(p: Projection, reached: Reach, ranked: Chokepoints, vendor_id: s
             {"type": m.moat_type, "about": m.about, "evidence": m.evidence, "sources": list(m.sources)} for m in moats
         ],
         "figures": [
-            {
-                "id": f.id,
-                "metric": f.metric,
-                "value": f.value,
-                "min": f.min,
-                "max": f.max,
-                "unit": f.unit,
-                "period": f.period,
-            }
-            for f in figures
+            {k: getattr(f, k) for k in ("id", "metric", "value", "min", "max", "unit", "period")} for f in figures
         ],
         "ties": [
             {
@@ -126,3 +91,32 @@ def vendor_card(p: Projection, reached: Reach, ranked: Chokepoints, vendor_id: s
             if s in p.sources
         ],
     }
+
+
+def _dependencies(p: Projection, nodes: list[str], sources: set[str]) -> tuple[list[dict], list[dict]]:
+    """What the nodes depend on and what depends on them, sorted; the sources of their nodes and
+    dependencies are added to `sources`."""
+    graph = p.graph
+    depends_on, depended_on_by = [], []
+    for n in nodes:
+        sources.update(graph.nodes[n]["sources"])
+        for _, supplier, relations in graph.out_edges(n, data="relations"):
+            for key, link in relations.items():
+                sources.update(link.sources)
+                depends_on.append(
+                    {
+                        "node": n,
+                        "relation": key,
+                        "supplier": supplier,
+                        "supplier_vendor": graph.nodes[supplier]["vendor"],
+                        "weight": round(link.weight, 6),
+                    }
+                )
+        for consumer, _, relations in graph.in_edges(n, data="relations"):
+            depended_on_by += [
+                {"node": n, "relation": key, "consumer": consumer, "consumer_vendor": graph.nodes[consumer]["vendor"]}
+                for key in relations
+            ]
+    depends_on.sort(key=lambda d: (d["node"], d["relation"], d["supplier"]))
+    depended_on_by.sort(key=lambda d: (d["node"], d["relation"], d["consumer"]))
+    return depends_on, depended_on_by

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from ..source import vocab
-from ..source.facts import FileFacts
+from ..source.facts import FileFacts, Reference
 from ..source.problems import Problem, did_you_mean
 
 
@@ -19,83 +19,92 @@ def check_ids(files: list[FileFacts]) -> tuple[list[Problem], set[str]]:
     SHACL's echoes of the same problems can be dropped). While a file cannot be read, references to
     ids declared nowhere are not reported one by one (the file may declare them): its problem says
     once how many there are and where."""
-    problems: list[Problem] = []
-    unreadable = [f for f in files if f.unreadable]
-    unchecked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # file -> id -> referrers
-    first: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
-    duplicated: set[str] = set()
-    for facts in files:
-        for identifier, (kind, line) in sorted(facts.declared.items(), key=lambda kv: kv[1][1]):
-            if identifier in first:
-                _, other_file, other_line = first[identifier]
-                duplicated.add(vocab.entity(identifier))
-                problems.append(
-                    Problem(
-                        facts.relpath,
-                        line,
-                        f"duplicate id '{identifier}': already declared in {other_file}:{other_line}; "
-                        "ids are unique across the data folder, so rename one or merge the files",
-                    )
-                )
-            else:
-                first[identifier] = (kind, facts.relpath, line)
-    by_kind: dict[str, list[str]] = defaultdict(list)
-    for identifier, (kind, _, _) in first.items():
-        by_kind[kind].append(identifier)
-    bad: set[str] = set(duplicated)
+    ids = _Ids(files)
     for facts in files:
         for ref in facts.references:
-            if ref.target in first:
-                kind = first[ref.target][0]
-                if kind not in ref.kinds:
-                    bad.add(vocab.entity(ref.target))
-                    problems.append(
-                        Problem(
-                            facts.relpath,
-                            ref.line,
-                            f"'{ref.target}' in `{ref.key}` is {_kinds_text((kind,))}, "
-                            f"but `{ref.key}` needs {_kinds_text(ref.kinds)}: name one",
-                        )
-                    )
-                continue
-            bad.add(vocab.entity(ref.target))
-            if cause := next((f for f in unreadable if f.may_declare(ref.target)), None):
-                unchecked[cause.relpath][ref.target].add(facts.relpath)
-                continue
-            choices = [i for k in ref.kinds for i in by_kind[k]]
-            hint = did_you_mean(ref.target, choices)
-            problems.append(
-                Problem(
-                    facts.relpath,
-                    ref.line,
-                    f"unknown id '{ref.target}' in `{ref.key}`{hint or '.'} "
-                    f"Use the id of {_kinds_text(ref.kinds)} declared in the data folder, "
-                    "or add a file that declares it",
-                )
-            )
+            ids.check_reference(facts, ref)
     for facts in files:
         for identifier, line in facts.foreign:
-            bad.add(vocab.entity(identifier))
-            if identifier in first and first[identifier][1] != facts.relpath:
-                where = (
-                    f"declared in {first[identifier][1]}: a file states facts only about what it declares; "
-                    "change that file"
+            ids.check_foreign(facts, identifier, line)
+    ids.summarise_unchecked()
+    return ids.problems, ids.bad
+
+
+class _Ids:
+    """The ids declared across the files (the first declaration of each), and what is found wrong."""
+
+    def __init__(self, files: list[FileFacts]) -> None:
+        self.problems: list[Problem] = []
+        self.bad: set[str] = set()  # IRIs of duplicated ids and bad references
+        self.unreadable = [f for f in files if f.unreadable]
+        self.unchecked: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # file -> id -> files
+        self.first: dict[str, tuple[str, str, int]] = {}  # id -> (kind, file, line)
+        for facts in files:
+            for identifier, (kind, line) in sorted(facts.declared.items(), key=lambda kv: kv[1][1]):
+                if identifier not in self.first:
+                    self.first[identifier] = (kind, facts.relpath, line)
+                    continue
+                _, other_file, other_line = self.first[identifier]
+                self.bad.add(vocab.entity(identifier))
+                self.report(
+                    facts.relpath,
+                    line,
+                    f"duplicate id '{identifier}': already declared in {other_file}:{other_line}; "
+                    "ids are unique across the data folder, so rename one or merge the files",
                 )
-            else:
-                where = (
-                    "which this file does not declare: declare it here (give it its type) or remove these statements"
+        self.by_kind: dict[str, list[str]] = defaultdict(list)
+        for identifier, (kind, _, _) in self.first.items():
+            self.by_kind[kind].append(identifier)
+
+    def report(self, file: str, line: int, message: str) -> None:
+        self.problems.append(Problem(file, line, message))
+
+    def check_reference(self, facts: FileFacts, ref: Reference) -> None:
+        """A reference names a declared id of a kind its key accepts."""
+        if ref.target in self.first:
+            kind = self.first[ref.target][0]
+            if kind not in ref.kinds:
+                self.bad.add(vocab.entity(ref.target))
+                self.report(
+                    facts.relpath,
+                    ref.line,
+                    f"'{ref.target}' in `{ref.key}` is {_kinds_text((kind,))}, "
+                    f"but `{ref.key}` needs {_kinds_text(ref.kinds)}: name one",
                 )
-            problems.append(Problem(facts.relpath, line, f"states facts about '{identifier}', {where}"))
-    for relpath, ids in sorted(unchecked.items()):
-        referring = sorted({f for names in ids.values() for f in names})
-        names = ", ".join(f"'{i}'" for i in sorted(ids)[:5]) + (", ..." if len(ids) > 5 else "")
-        files_text = ", ".join(referring[:5]) + (", ..." if len(referring) > 5 else "")
-        problems.append(
-            Problem(
+            return
+        self.bad.add(vocab.entity(ref.target))
+        if cause := next((f for f in self.unreadable if f.may_declare(ref.target)), None):
+            self.unchecked[cause.relpath][ref.target].add(facts.relpath)
+            return
+        hint = did_you_mean(ref.target, [i for k in ref.kinds for i in self.by_kind[k]])
+        self.report(
+            facts.relpath,
+            ref.line,
+            f"unknown id '{ref.target}' in `{ref.key}`{hint or '.'} Use the id of {_kinds_text(ref.kinds)} "
+            "declared in the data folder, or add a file that declares it",
+        )
+
+    def check_foreign(self, facts: FileFacts, identifier: str, line: int) -> None:
+        """A file stated facts about a subject it does not declare."""
+        self.bad.add(vocab.entity(identifier))
+        if identifier in self.first and self.first[identifier][1] != facts.relpath:
+            where = (
+                f"declared in {self.first[identifier][1]}: a file states facts only about what it declares; "
+                "change that file"
+            )
+        else:
+            where = "which this file does not declare: declare it here (give it its type) or remove these statements"
+        self.report(facts.relpath, line, f"states facts about '{identifier}', {where}")
+
+    def summarise_unchecked(self) -> None:
+        """One problem per unreadable file for the references to ids it may declare."""
+        for relpath, ids in sorted(self.unchecked.items()):
+            referring = sorted({f for names in ids.values() for f in names})
+            names = ", ".join(f"'{i}'" for i in sorted(ids)[:5]) + (", ..." if len(ids) > 5 else "")
+            files_text = ", ".join(referring[:5]) + (", ..." if len(referring) > 5 else "")
+            self.report(
                 relpath,
                 0,
                 f"{len(referring)} other file(s) ({files_text}) name {len(ids)} id(s) this file may declare "
                 f"({names}): they are checked once it reads",
             )
-        )
-    return problems, bad

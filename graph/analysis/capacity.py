@@ -5,6 +5,14 @@ min(1, sum over the kind's suppliers of weight x capacity(supplier)). A node wit
 capacity 1. Weights are the projection's: the stated shares, or an equal split (they add up to 1 per
 kind, so every capacity is 1 before a removal). This is the short-run loss when no supplier can be
 substituted: a node produces in the proportion of its scarcest input.
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> index = sample_projection().index
+    >>> kept = capacities(index, {index.number["gpu-x"]})  # GPU X was 0.75 of the cloud's chips
+    >>> kept[index.number["cloud"]], kept[index.number["chat-app"]]
+    (0.25, 0.25)
 """
 
 from __future__ import annotations

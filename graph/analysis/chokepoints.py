@@ -11,6 +11,15 @@ cut off applications that neither cuts off alone (minimal cut sets of size two),
 Supplements, on the node graph: articulation points (nodes whose loss disconnects the graph when
 direction is ignored) and betweenness centrality (share of shortest dependency paths through a node),
 both computed by igraph, which is exact and fast at 100k nodes.
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> ranked = chokepoints(sample_projection())
+    >>> [(c.rank, c.vendor, len(c.apps_cut_off)) for c in ranked.ranking[:3]]
+    [(1, 'cloudco', 2), (1, 'fabco', 2), (3, 'modelco', 1)]
+    >>> [pair.vendors for pair in ranked.pairs]
+    [('chipx', 'chipy'), ('modelco', 'openco')]
 """
 
 from __future__ import annotations

@@ -17,6 +17,13 @@ four largest shares summed. The band follows the 2023 US Merger Guidelines: abov
 concentrated, 1,000 to 1,800 moderately concentrated, below 1,000 unconcentrated. `countries_to_75`
 is the least number of headquarters countries whose shares reach 75% (the ETO supply-chain measure;
 None when the named shares do not reach it).
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> layer = {c.id: c for c in concentration(sample_projection())}["compute-hardware"]
+    >>> layer.basis, layer.shares, layer.hhi, layer.band
+    ('dependents', (('chipx', 0.75), ('chipy', 0.25)), 6250.0, 'highly concentrated')
 """
 
 from __future__ import annotations

@@ -12,6 +12,15 @@ transitively.
 
 The shipped queries that list vendors layer by layer start from these leaders, so their answers stay
 small on any map while the counts still cover every vendor.
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> from graph.analysis.reach import reach
+    >>> p = sample_projection()
+    >>> apps = layer_leaders(p, reach(p))[1]
+    >>> apps.layer, apps.leaders[0].vendor, apps.leaders[0].supply_chains["code-app"]
+    ('apps', 'codeco', ('chipx', 'chipy', 'cloudco', 'fabco', 'modelco', 'openco'))
 """
 
 from __future__ import annotations

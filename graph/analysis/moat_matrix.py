@@ -1,7 +1,15 @@
 """The moat matrix: for each leaf layer and moat type, the vendors claimed to hold that moat there.
 
 A claim about an offering counts in that offering's layer; a claim about a vendor counts in every
-layer the vendor offers in (or its own layer when it has no offering)."""
+layer the vendor offers in (or its own layer when it has no offering).
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> cells = moat_matrix(sample_projection(), ["scale", "algorithmic"]).cells
+    >>> cells["cloud-platforms"]["scale"], cells["closed-foundation-models"]["algorithmic"]
+    (('cloudco',), ('modelco',))
+"""
 
 from __future__ import annotations
 

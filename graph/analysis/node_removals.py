@@ -7,6 +7,12 @@ node fails when it is removed, or when every supplier of one of its dependency k
 
 the set of nodes whose removal alone makes n fail. So removing m makes n fail exactly when m is in
 cut(n). One pass from suppliers to consumers; the cost is the total size of the cut sets.
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> failing_without_each_node(sample_projection().index)["cloud"]
+    ['big-model', 'chat-app', 'code-app', 'open-model']
 """
 
 from __future__ import annotations

@@ -4,6 +4,13 @@ The reach of a node is the number of applications with a dependency path of one 
 The reach of a vendor is the number of applications with such a path to any of its nodes (its own
 apps count when they depend on its other offerings). Computed from each application's supply chain,
 so the cost is the total size of the applications' supply chains.
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> result = reach(sample_projection())
+    >>> result.vendors["fabco"], result.vendors["openco"], result.nodes["gpu-y"]
+    (2, 1, 2)
 """
 
 from __future__ import annotations

@@ -14,6 +14,13 @@ chains (the same order as reach):
 
 With `without`, the same quantities are computed with one vendor already removed: pairs {a, b} that
 cut off what neither cuts off alone are then the b in cut_a(n) outside cut(n).
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> removals = single_removals(sample_projection())
+    >>> sorted(removals.apps_cut_off), removals.capacity_lost["chipx"]
+    (['chatco', 'cloudco', 'codeco', 'fabco', 'modelco'], 1.5)
 """
 
 from __future__ import annotations

@@ -10,6 +10,13 @@ So per dollar of app revenue: models receive r(1-d), clouds receive r*d + r(1-d)
 keep 1-r and model providers keep r(1-d)(1-c). Each figure is computed at the low and at the high
 end of the parameter ranges. The data's `cloud-revenue-share` figure is the essay's own estimate of
 the clouds' part; `reproduces` says whether the computed range equals it.
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> flow = value_flow(sample_projection(), inference_spend=(0.2, 0.4), cloud_spend=(0.5, 0.5))
+    >>> flow.cloud_share  # 10-20% of app revenue reaches the clouds, as the essay estimates
+    (0.1, 0.2)
 """
 
 from __future__ import annotations

@@ -1,5 +1,12 @@
 """Vertical integration: vendors that offer in two or more top layers (applications, models,
-infrastructure), alone or together with the companies they own (`parent` ties, followed down)."""
+infrastructure), alone or together with the companies they own (`parent` ties, followed down).
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> [(i.vendor, i.subsidiaries, i.group_top_layers) for i in vertical_integration(sample_projection())]
+    [('cloudco', ('modelco',), ('models', 'infrastructure'))]
+"""
 
 from __future__ import annotations
 

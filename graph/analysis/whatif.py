@@ -3,6 +3,13 @@
 Survival (graph/survival.py) says which nodes fail; capacity (graph/capacity.py) how much of each
 node's output remains. Reported: the removed nodes, the applications that fail, the failed nodes of
 each layer, every application's capacity and the mean capacity of each layer's nodes.
+
+Example, on the tiny stack of `graph.model.sample`:
+
+    >>> from graph.model.sample import sample_projection
+    >>> result = whatif(sample_projection(), ["chipx"])
+    >>> result.failed_apps, result.app_capacity
+    ((), {'chat-app': 0.25, 'code-app': 0.25})
 """
 
 from __future__ import annotations

@@ -1,0 +1,31 @@
+"""The doctested examples in the docstrings: each analysis module's example on the tiny stack of
+`graph.model.sample`, and the Python API's example in `graph/__init__.py`."""
+
+from __future__ import annotations
+
+import doctest
+import importlib
+
+import pytest
+
+ANALYSES = [
+    "reach",
+    "survival",
+    "capacity",
+    "whatif",
+    "single_removals",
+    "chokepoints",
+    "node_removals",
+    "concentration",
+    "value_flow",
+    "vertical_integration",
+    "moat_matrix",
+    "layer_leaders",
+]
+
+
+@pytest.mark.parametrize("module", [f"graph.analysis.{name}" for name in ANALYSES] + ["graph.model.sample", "graph"])
+def test_the_docstring_examples_hold(module: str) -> None:
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0, f"{module} has no example"
+    assert result.failed == 0

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from benchmarks.market import generate_market
-from graph.build import HTML_FILE, build
+from graph.pipeline import HTML_FILE, build
 from graph.source.paths import shipped_data_dir
 
 CHROMIUM = "/usr/bin/chromium"

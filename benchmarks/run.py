@@ -69,7 +69,7 @@ def _measure(data: Path, query: str, all_queries: bool) -> dict:
 
     from graph.analysis.rdf import add_analysis
     from graph.analysis.results import to_dict
-    from graph.build import build_checked
+    from graph.pipeline import build_checked
     from graph.query.named import resolve, shipped
     from graph.query.sparql import DEFAULT_LIMIT, run_query
     from graph.source.problems import DataError

@@ -9,15 +9,15 @@ The Python API is the route the `stackmap` command takes, for notebooks and scri
     >>> ranked = stack.analysis.chokepoints        # each analysis runs when first read
     >>> "tsmc" in [c.vendor for c in ranked.ranking if c.rank == 1]
     True
-    >>> result = graph.query(stack, "SELECT ?chip WHERE { ?chip sm:fabbedBy/sm:offeredBy stack:tsmc }")
+    >>> result = graph.sparql(stack, "SELECT ?chip WHERE { ?chip sm:fabbedBy/sm:offeredBy stack:tsmc }")
     >>> "https://w3id.org/stackmap/id/nvidia-h100" in [row[0].value for row in result.rows]
     True
 
 Public names (importing `graph` loads none of the heavy libraries; each is imported when used):
 `load_map` (a data folder, default the shipped one, as a checked map: `.summary`, `.loaded.store`,
 `.projection`, `.analysis` with `.reach`, `.chokepoints`, `.concentration`, `.flow`, `.integration`,
-`.moats`, `.leaders`), `query` (a guarded SPARQL query on a checked map), `build` (write everything
-`stackmap build` writes), `check` (every problem of a data folder), and the errors `DataError` and
+`.moats`, `.leaders`), `sparql` (a guarded SPARQL query on a checked map), `build` (write everything
+`stackmap build` writes), `validate` (every problem of a data folder), and the errors `DataError` and
 `ProjectionError`. The sub-packages (`graph.analysis`, `graph.render`, ...) are stable enough to
 read, but their names may change.
 """
@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 __version__ = "0.1.0"
-__all__ = ["DataError", "ProjectionError", "build", "check", "load_map", "query"]
+__all__ = ["DataError", "ProjectionError", "build", "load_map", "sparql", "validate"]
 
 if TYPE_CHECKING:
-    from .build import BuildResult, Checked
+    from .pipeline import BuildResult, Checked
     from .query.sparql import QueryResult
     from .source.problems import Problem
 
@@ -45,12 +45,12 @@ def _data(data_dir: str | Path | None) -> Path:
 def load_map(data_dir: str | Path | None = None) -> Checked:
     """The data folder (default: the shipped data) loaded and checked; DataError with every problem
     when it is not valid."""
-    from .build import load_checked
+    from .pipeline import load_checked
 
     return load_checked(_data(data_dir))
 
 
-def query(stack: Checked, text: str, *, timeout: float = 30.0, limit: int = 10_000) -> QueryResult:
+def sparql(stack: Checked, text: str, *, timeout: float = 30.0, limit: int = 10_000) -> QueryResult:
     """A read-only SPARQL query on a checked map (prefixes sm:, stack:, rdfs: ... predeclared); the
     analysis results are added first when the query reads them. QueryError when it is refused or fails."""
     import pyoxigraph as ox
@@ -67,12 +67,12 @@ def query(stack: Checked, text: str, *, timeout: float = 30.0, limit: int = 10_0
 def build(data_dir: str | Path | None = None, out_dir: str | Path = "out") -> BuildResult:
     """Check and analyse the data folder and write the dataset, analysis.json, the HTML view and the
     report to out_dir, all or none."""
-    from .build import build as build_folder
+    from .pipeline import build as build_folder
 
     return build_folder(_data(data_dir), Path(out_dir))
 
 
-def check(data_dir: str | Path | None = None) -> list[Problem]:
+def validate(data_dir: str | Path | None = None) -> list[Problem]:
     """Every problem of the data folder (an empty list when it is valid)."""
     from .check.validate import check as check_folder
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "graph"
-STAGES = ["runtime", "source", "check", "model", "analysis", "query", "render", "serve", "build", "importers", "cli"]
+STAGES = ["runtime", "source", "check", "model", "analysis", "query", "render", "serve", "pipeline", "importers", "cli"]
 
 
 def _imports(path: Path) -> set[str]:
@@ -60,5 +60,13 @@ def test_the_stages_form_no_cycle() -> None:
 
 def test_no_module_is_left_at_the_top() -> None:
     """graph/ itself holds only the public interface (`__init__`), `python -m graph` and the one
-    route through the pipeline (`build`)."""
-    assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "build.py"]
+    route through the pipeline (`pipeline`)."""
+    assert sorted(p.name for p in PACKAGE.glob("*.py")) == ["__init__.py", "__main__.py", "pipeline.py"]
+
+
+def test_the_public_names_are_not_those_of_sub_packages() -> None:
+    """`graph.sparql` stays the function once `graph.query` (the package) is imported, and so on."""
+    import graph
+
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").exists()} | {"pipeline"}
+    assert not set(graph.__all__) & packages

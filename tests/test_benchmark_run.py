@@ -90,7 +90,7 @@ def test_parameterised_queries_ask_about_an_entity_of_the_market(small_market: P
     (the shipped defaults, such as stack:nvidia, are not in it), and finds something about it in the
     map with its analysis graph, as the benchmark queries it."""
     from graph.analysis.rdf import add_analysis
-    from graph.build import load_checked
+    from graph.pipeline import load_checked
     from graph.query.named import shipped
     from graph.query.sparql import run_query
 

@@ -19,7 +19,7 @@ from hostile import hostile_vendor
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from graph.analysis.results import to_dict
-from graph.build import HTML_FILE, build
+from graph.pipeline import HTML_FILE, build
 from graph.render.palette import CHOKEPOINT_COLOUR
 from graph.source.paths import shipped_data_dir
 

@@ -12,9 +12,9 @@ from hostile import XSS, hostile_vendor
 
 from graph.analysis.results import analyse, to_dict
 from graph.analysis.single_removals import cut_sets
-from graph.build import build
 from graph.check.validate import load_valid
 from graph.model.projection import project
+from graph.pipeline import build
 from graph.render import palette
 from graph.render.html import OTHERS, layer_bands, page_data, read_texts, render_html
 

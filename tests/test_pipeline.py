@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD_DATA, bad_case_folder
-from graph import build as pipeline
+from graph import pipeline
 from graph.analysis.results import to_dict
 from graph.check import validate
 from graph.source.paths import shipped_data_dir
@@ -84,8 +84,8 @@ def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) ->
 def test_build_as_on_a_large_map_writes_the_same_bytes(monkeypatch, tmp_path: Path) -> None:
     """`build` with every large-map path taken (the check beside the analyses, the views rendered by a
     child) writes byte for byte what the plain build writes."""
-    from graph.build import build
     from graph.model import projection
+    from graph.pipeline import build
 
     plain = build(shipped_data_dir(), tmp_path / "plain")
     monkeypatch.setattr(pipeline, "LARGE_MAP", 0)
@@ -102,7 +102,7 @@ def test_build_leaves_no_scratch_files(monkeypatch, tmp_path: Path) -> None:
     """The data graphs are serialised into a scratch folder that is gone after a build, good or bad."""
     import tempfile
 
-    from graph.build import build
+    from graph.pipeline import build
 
     scratch = tmp_path / "tmp"
     scratch.mkdir()

@@ -20,7 +20,7 @@ import pytest
 from live_servers import free_port, stop, wait_until_answers
 
 from conftest import MINI
-from graph.build import DATASET_FILES
+from graph.pipeline import DATASET_FILES
 from graph.query.named import shipped as shipped_queries
 from graph.serve import http_client
 from graph.serve.push import MANIFEST_GRAPH, owned_graphs

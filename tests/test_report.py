@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from conftest import MINI
-from graph.build import build
 from graph.model.projection import project
+from graph.pipeline import build
 from graph.render.report import FIGURES, md_escape
 from graph.render.report_numbers import count, hhi, of, pct, pct_range
 from graph.render.source_support import KINDS, source_support

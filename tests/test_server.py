@@ -23,7 +23,7 @@ import pytest
 from live_servers import free_port, stop, wait_until_answers
 
 from conftest import MINI
-from graph.build import ensure_built, is_stale
+from graph.pipeline import ensure_built, is_stale
 from graph.query.named import shipped as shipped_queries
 from graph.serve.server import StackmapServer, make_server
 from graph.source.paths import shipped_data_dir

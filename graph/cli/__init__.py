@@ -1,12 +1,12 @@
 """The `stackmap` command: a thin layer over the library. Each command module holds its commands,
 each with the options of its parser next to the function that runs it; they open the checked map
-the one way every command does (`common.open_map`, which is `build.load_checked`), call the library
+the one way every command does (`common.open_map`, which is `pipeline.load_checked`), call the library
 and print. Heavy modules are imported per command.
 
 Exit codes: 0 success, 1 bad data or a failed query, 2 wrong usage.
 
 Imports: every stage (`runtime`, `source`, `check`, `model`, `analysis`, `query`, `render`, `serve`,
-`build`, `importers`).
+`pipeline`, `importers`).
 """
 
 from __future__ import annotations

@@ -22,8 +22,8 @@ from .common import (
 
 
 def run_build(args: argparse.Namespace) -> int:
-    from ..build import build
     from ..model.projection import ProjectionError
+    from ..pipeline import build
     from ..source.problems import DataError
 
     directory = data_dir(args)
@@ -60,7 +60,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def run_view(args: argparse.Namespace) -> int:
-    from ..build import HTML_FILE, is_stale
+    from ..pipeline import HTML_FILE, is_stale
     from ..render.browser import open_in_browser
 
     page = Path(args.out) / HTML_FILE

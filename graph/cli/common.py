@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from ..build import Checked
     from ..model.projection import Projection
+    from ..pipeline import Checked
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -94,9 +94,9 @@ def problem_count(problems, shapes: bool = True) -> str:
 
 
 def open_map(args: argparse.Namespace, shapes: bool = True) -> Checked:
-    """The checked map of the command's data folder (`build.load_checked`, the route every command
+    """The checked map of the command's data folder (`pipeline.load_checked`, the route every command
     takes); its problems printed and Failure when the data is not valid."""
-    from ..build import load_checked
+    from ..pipeline import load_checked
     from ..source.problems import DataError
 
     directory = data_dir(args)

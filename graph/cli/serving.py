@@ -24,8 +24,8 @@ from .common import (
 
 def built_dataset(args: argparse.Namespace) -> Path:
     """The dataset in the output folder, built first when missing or older than the data."""
-    from ..build import ensure_built
     from ..model.projection import ProjectionError
+    from ..pipeline import ensure_built
     from ..source.problems import DataError
 
     directory = data_dir(args)
@@ -39,7 +39,7 @@ def built_dataset(args: argparse.Namespace) -> Path:
 
 
 def run_push(args: argparse.Namespace) -> int:
-    from ..build import read_dataset
+    from ..pipeline import read_dataset
     from ..serve.http_client import RemoteError
     from ..serve.push import push
 

@@ -6,6 +6,7 @@ reports syntax and structure problems; `checks` and `shacl` validate the merged 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -36,7 +37,8 @@ class LoadedMap:
     files: list[FileFacts]
     store: ox.Store
     problems: list[Problem] = field(default_factory=list)
-    triples: int = 0  # quads read from the data files
+    triples: int = 0  # quads read from the data files (those left once restricted to a day)
+    as_of: dt.date | None = None  # the day the store was restricted to (model.as_of), if it was
 
     def file(self, relpath: str) -> FileFacts:
         """The facts of the data file at relpath."""

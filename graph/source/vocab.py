@@ -44,12 +44,16 @@ VALUE = SCHEMA + "value"
 MIN_VALUE = SCHEMA + "minValue"
 MAX_VALUE = SCHEMA + "maxValue"
 UNIT_TEXT = SCHEMA + "unitText"
+START_DATE = SCHEMA + "startDate"  # when an offering was released, or a dependency, tie or claim began
+END_DATE = SCHEMA + "endDate"  # when an offering was retired, or a dependency, tie or claim ended
 
 XSD_STRING = XSD + "string"
 XSD_DECIMAL = XSD + "decimal"
 XSD_BOOLEAN = XSD + "boolean"
 XSD_DATE = XSD + "date"
 XSD_INTEGER = XSD + "integer"
+XSD_GYEAR = XSD + "gYear"
+XSD_GYEARMONTH = XSD + "gYearMonth"
 
 VENDOR = SM + "Vendor"
 OFFERING = SM + "Offering"
@@ -74,6 +78,7 @@ MOAT_TYPE = SM + "moatType"
 EVIDENCE = SM + "evidence"
 METRIC_PROP = SM + "metric"
 PATH = SM + "path"
+AS_OF = SM + "asOf"  # the last day of the period a figure measures
 YAML_KEY = SM + "yamlKey"
 STACK_ORDER = SM + "stackOrder"
 

@@ -23,27 +23,37 @@ from .yaml_values import Values, kind_of, literal
 
 # Keys of each kind of mapping (the relation keys of the ontology are added at run time).
 VENDOR_KEYS = [
-    *("id", "name", "aliases", "country", "homepage", "description", "source", "layer"),
+    *("id", "name", "aliases", "country", "homepage", "description", "source", "layer", "since", "until"),
     *("offerings", "moats", "figures", "sources"),
 ]
 FACTS_FILE_KEYS = ["source", "sources", "figures"]
 EXTENSION_KEYS = ["extends", "source", "sources", "offerings"]  # a file adding offerings to a vendor declared elsewhere
-OFFERING_KEYS = ["id", "name", "layer", "market", "open_weights", "homepage", "description", "source"]
-REFERENCE_KEYS = ["id", "share", "note", "source"]
-TIE_REFERENCE_KEYS = ["id", "note", "source"]
-MOAT_KEYS = ["type", "evidence", "about", "source"]
-FIGURE_KEYS = ["id", "metric", "value", "min", "max", "unit", "period", "about", "layer", "market", "note", "source"]
+OFFERING_KEYS = [
+    *("id", "name", "layer", "market", "open_weights", "homepage", "description", "source"),
+    *("released", "retired"),
+]
+REFERENCE_KEYS = ["id", "share", "note", "source", "since", "until"]
+TIE_REFERENCE_KEYS = ["id", "note", "source", "since", "until"]
+MOAT_KEYS = ["type", "evidence", "about", "source", "since", "until"]
+FIGURE_KEYS = [
+    *("id", "metric", "value", "min", "max", "unit", "period", "as_of", "about", "layer", "market", "note"),
+    "source",
+]
 SOURCE_KEYS = ["url", "title", "date", "publisher", "licence"]
 
 Fields = dict[str, tuple[yaml.Node, yaml.Node]]
 # The plain fields of each section: (YAML key, property, kind of value).
 DESCRIBED = (("name", vocab.LABEL, "text"), ("description", vocab.COMMENT, "text"), ("homepage", vocab.URL, "url"))
-VENDOR_FIELDS = (*DESCRIBED, ("country", vocab.COUNTRY, "code"))
+# When a fact holds (schema:startDate / schema:endDate on the fact, or on its statement).
+LIFETIME = (("since", vocab.START_DATE, "when"), ("until", vocab.END_DATE, "when"))
+VENDOR_FIELDS = (*DESCRIBED, ("country", vocab.COUNTRY, "code"), *LIFETIME)
 OFFERING_FIELDS = (
     *DESCRIBED,
     ("layer", vocab.IN_LAYER, "layer"),
     ("market", vocab.MARKET, "id"),
     ("open_weights", vocab.OPEN_WEIGHTS, "boolean"),
+    ("released", vocab.START_DATE, "when"),
+    ("retired", vocab.END_DATE, "when"),
 )
 SOURCE_FIELDS = (
     ("url", vocab.URL, "url"),
@@ -59,6 +69,7 @@ FIGURE_FIELDS = (
     ("max", vocab.MAX_VALUE, "number"),
     ("unit", vocab.UNIT_TEXT, "code"),
     ("period", vocab.TEMPORAL, "text"),
+    ("as_of", vocab.AS_OF, "when"),
     ("note", vocab.COMMENT, "text"),
 )
 FIGURE_PLACE_FIELDS = (("layer", vocab.IN_LAYER, "layer"), ("market", vocab.MARKET, "id"))
@@ -260,7 +271,7 @@ class _Reader(_Output):
         self.add(iri, vocab.OFFERED_BY, vendor, line)
         self.put(iri, fields, OFFERING_FIELDS[:3])  # name, description, homepage
         self.sourced(iri, fields, source, line)
-        self.put(iri, fields, OFFERING_FIELDS[3:])  # layer, market, open weights
+        self.put(iri, fields, OFFERING_FIELDS[3:])  # layer, market, open weights, released, retired
         self.read_relations(iri, fields, source)
 
     def read_relations(self, subject: str, fields: Fields, default_source: str | None) -> None:
@@ -308,7 +319,7 @@ class _Reader(_Output):
         self.add(tie, vocab.RDF_OBJECT, obj, line)
         if source := self.source_ref(detail.get("source")) or default_source:
             self.add(tie, vocab.SOURCE, source, line)
-        self.put(tie, detail, (("note", vocab.COMMENT, "text"),))
+        self.put(tie, detail, (("note", vocab.COMMENT, "text"), *LIFETIME))
         if "share" in detail:
             self.read_share(tie, detail["share"][1])
 
@@ -356,7 +367,7 @@ class _Reader(_Output):
         self.add(iri, vocab.RDF_TYPE, vocab.MOAT_CLAIM, line)
         self.add(iri, vocab.ABOUT, about, line)
         self.add(iri, vocab.MOAT_TYPE, moat, line_of(fields["type"][1]))
-        self.put(iri, fields, (("evidence", vocab.EVIDENCE, "text"),))
+        self.put(iri, fields, (("evidence", vocab.EVIDENCE, "text"), *LIFETIME))
         if source := self.source_ref(fields.get("source")) or default_source:
             self.add(iri, vocab.SOURCE, source, line)
 

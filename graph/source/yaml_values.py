@@ -19,6 +19,8 @@ from .yaml_nodes import BOOL_TAG, is_null, line_of, number_of
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+WHEN_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")  # 2024, 2024-03 or 2024-03-18
+WHEN_TYPES = {1: vocab.XSD_GYEAR, 2: vocab.XSD_GYEARMONTH, 3: vocab.XSD_DATE}  # by the number of parts
 URL_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
 # The longest text each kind of field may hold (characters); names are drawn in the view and figures.
 MAX_TEXT = {"name": 80, "aliases": 80, "title": 300, "publisher": 120, "period": 60, "unit": 20}
@@ -113,6 +115,25 @@ class Values:
         self.problem(line_of(node), f"`{key}` must be a date as YYYY-MM-DD, not {kind_of(node)}")
         return None
 
+    def when(self, node: yaml.Node, key: str) -> ox.Literal | None:
+        """A date of a fact: a year, a year-month or a full date (`2024`, `2024-03`, `2024-03-18`),
+        as an xsd:gYear, xsd:gYearMonth or xsd:date literal."""
+        value = node.value.strip() if isinstance(node, yaml.ScalarNode) else ""
+        match = WHEN_RE.match(value)
+        if match:
+            year, month, day = (int(part) if part else 1 for part in match.groups())
+            try:
+                dt.date(year, month, day)
+            except ValueError:
+                match = None
+        if match is None:
+            self.problem(
+                line_of(node),
+                f"`{key}` must be a year, a year-month or a date (2024, 2024-03, 2024-03-18), not {kind_of(node)}",
+            )
+            return None
+        return literal(value, WHEN_TYPES[len([g for g in match.groups() if g])])
+
     def url(self, node: yaml.Node, key: str) -> str | None:
         value = self.text(node, key, words=False)
         if value is None:
@@ -178,6 +199,7 @@ KINDS: dict[str, Callable[[Values, yaml.Node, str], Term | None]] = {
     "id": _id_term,
     "url": Values.url,
     "date": _date_term,
+    "when": Values.when,  # the date of a fact, to the precision the source gives
     "number": _number_term,
     "boolean": _boolean_term,
     "layer": lambda v, n, k: v.concept(n, k, v.layers, "layer"),

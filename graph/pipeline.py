@@ -18,6 +18,7 @@ Imports: `check`, `model`, `analysis`, `render`, `source`, `runtime`.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -65,6 +66,7 @@ class Checked(Generic[T, U]):
     # the end of the load to the end of all of them (less than their sum when the check ran beside).
     seconds: dict[str, float] = field(default_factory=dict)
     analysed: Analysis | None = field(default=None, repr=False)  # when `make` needed them already
+    as_of: dt.date | None = None  # the day the map stands on
     progress: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -92,15 +94,20 @@ class _Outcome(Generic[U]):
 
 
 def _check(
-    loaded: LoadedMap, processes: int | None = None, after: Callable[[LoadedMap], U] | None = None
+    loaded: LoadedMap,
+    on: dt.date,
+    processes: int | None = None,
+    after: Callable[[LoadedMap], U] | None = None,
 ) -> _Outcome[U]:
-    """The folder's problems and, when it has none, `after(loaded)`; the seconds of each."""
+    """The folder's problems and, when it has none, `after(loaded)` on the map as of the day `on`;
+    the seconds of each."""
     started = time.perf_counter()
     problems = find_problems(loaded, processes=processes)
     seconds = {"check": time.perf_counter() - started}
     made = None
     if after is not None and not problems:
         started = time.perf_counter()
+        _restrict(loaded, on)
         made = after(loaded)
         seconds["after check"] = time.perf_counter() - started
     return _Outcome(problems, made, seconds)
@@ -113,13 +120,17 @@ def load_checked(
     make: Callable[[LoadedMap, Analysis], T] | None = None,
     after_check: Callable[[LoadedMap], U] | None = None,
     shapes: bool = True,
+    as_of: dt.date | None = None,
 ) -> Checked[T, U]:
     """Load data_dir and check it; with `make` or `after_check`, analyse it and call
     `make(loaded, analysis)`; `after_check(loaded)` runs once the check found no problem, before the
     analyses see the store (on large maps the check and `after_check` run in a child beside the
     analyses and `make`: neither may change the store). Without `shapes` the SHACL shapes are
-    skipped (a quick check for queries that do not read the analyses). Raise DataError with every
-    problem when the data is not valid, and ProjectionError when valid data cannot be projected."""
+    skipped (a quick check for queries that do not read the analyses). Once checked, the map is
+    restricted to the facts that hold on `as_of` (default: today; see `model.as_of`). Raise DataError
+    with every problem when the data is not valid, and ProjectionError when valid data cannot be
+    projected."""
+    on = as_of or dt.date.today()
     started = time.perf_counter()
     loaded = read_folder(Path(data_dir), progress)
     seconds = {"load": time.perf_counter() - started}
@@ -130,18 +141,20 @@ def load_checked(
         if problems:
             raise DataError(problems)
         seconds["check"] = time.perf_counter() - started - seconds["load"]
-        return Checked(loaded=loaded, summary=summarise(loaded), seconds=seconds, progress=progress)
+        _restrict(loaded, on)
+        return Checked(loaded=loaded, summary=summarise(loaded), seconds=seconds, progress=progress, as_of=on)
     started = time.perf_counter()
     large = loaded.triples >= LARGE_MAP and not loaded.problems
-    child = forked.start(lambda: _check(loaded, processes=1, after=after_check)) if large else None
+    child = forked.start(lambda: _check(loaded, on, processes=1, after=after_check)) if large else None
     if child is None:
         if progress and large:
             progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
-        outcome = _check(loaded, after=after_check)
+        outcome = _check(loaded, on, after=after_check)
         if outcome.problems:
             raise DataError(outcome.problems)
     elif progress:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
+    _restrict(loaded, on)  # the child restricts its own copy before `after_check`
     made = None
     try:
         step = time.perf_counter()
@@ -168,8 +181,25 @@ def load_checked(
     seconds.update(outcome.seconds)
     seconds["after load"] = time.perf_counter() - started
     return Checked(
-        loaded=loaded, summary=summary, made=made, after_check=outcome.made, seconds=seconds, analysed=analysis
+        loaded=loaded,
+        summary=summary,
+        made=made,
+        after_check=outcome.made,
+        seconds=seconds,
+        analysed=analysis,
+        as_of=on,
     )
+
+
+def _restrict(loaded: LoadedMap, on: dt.date) -> None:
+    """Restrict a checked map to the facts that hold on a day (once per process)."""
+    from .model.as_of import restrict
+
+    if getattr(loaded, "as_of", None) == on:
+        return
+    restriction = restrict(loaded.store, on)
+    loaded.triples -= restriction.quads
+    loaded.as_of = on
 
 
 @dataclass(frozen=True)

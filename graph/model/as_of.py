@@ -1,0 +1,141 @@
+"""The map as it stood on a date: the facts true on that date, and nothing else.
+
+A fact holds from its start to its end (`schema:startDate`, `schema:endDate`: an offering's release
+and retirement, a vendor's, dependency's, tie's or moat claim's `since` and `until`); a start counts
+from its first day (2024 is 2024-01-01) and an end to its last (2024-02 is 2024-02-29). A fact
+without a bound holds for ever on that side. A figure counts from its `as_of` on (the last day of
+the period it measures). On a date, the map drops:
+
+- every dated thing (offering, vendor, statement, moat claim, figure) not in force then;
+- every dependency and tie that names a dropped offering or vendor (its triple and its statement),
+  and the moat claims and figures about one;
+- every vendor whose offerings were all dropped (it had not entered the market yet, or had left it).
+
+`restrict` does this in place on a checked store, so the projection, the analyses, the queries
+and the exports of that store all see the same map.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ..source import vocab
+
+ESSAY_DATE = dt.date(2023, 1, 19)  # "Who Owns the Generative AI Platform?", a16z
+
+
+def first_day(text: str) -> dt.date:
+    """The first day a date of a fact names: 2024 -> 2024-01-01, 2024-03 -> 2024-03-01."""
+    parts = [int(p) for p in text.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def last_day(text: str) -> dt.date:
+    """The last day a date of a fact names: 2024 -> 2024-12-31, 2024-02 -> 2024-02-29.
+
+    >>> last_day("2023-02"), last_day("2024"), last_day("2024-03-18")
+    (datetime.date(2023, 2, 28), datetime.date(2024, 12, 31), datetime.date(2024, 3, 18))
+    """
+    parts = [int(p) for p in text.split("-")]
+    if len(parts) == 3:
+        return dt.date(*parts)
+    month = parts[1] if len(parts) > 1 else 12
+    return dt.date(parts[0], month, calendar.monthrange(parts[0], month)[1])
+
+
+def holds(start: str | None, end: str | None, on: dt.date) -> bool:
+    """Whether a fact from `start` to `end` (either may be None: for ever) holds on a day.
+
+    >>> holds("2023-03", None, dt.date(2023, 1, 19)), holds(None, "2022", dt.date(2023, 1, 19))
+    (False, False)
+    >>> holds("2022", "2023-01", dt.date(2023, 1, 19))
+    True
+    """
+    return (start is None or first_day(start) <= on) and (end is None or on <= last_day(end))
+
+
+def parse_date(text: str) -> dt.date:
+    """A date given as YYYY-MM-DD, YYYY-MM or YYYY (its last day), or `today`; ValueError otherwise."""
+    if text == "today":
+        return dt.date.today()
+    try:
+        return last_day(text) if len(text) in (4, 7) and text[:4].isdigit() else dt.date.fromisoformat(text)
+    except (ValueError, IndexError):
+        raise ValueError(f"'{text}' is not a date: give YYYY-MM-DD, YYYY-MM, YYYY or today") from None
+
+
+@dataclass(frozen=True)
+class Restriction:
+    """What `restrict` dropped: the ids of the subjects, and the quads removed."""
+
+    dropped: tuple[str, ...]
+    quads: int
+
+
+def _values(store: ox.Store, query: str) -> list[tuple]:
+    result = store.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
+    return [tuple(None if t is None else t.value for t in row) for row in result]
+
+
+def restrict(store: ox.Store, on: dt.date) -> Restriction:
+    """Remove from a checked store every fact that does not hold on the day `on` (see the module)."""
+    dated = _values(
+        store,
+        """SELECT ?s (SAMPLE(?start) AS ?from) (SAMPLE(?end) AS ?to) (SAMPLE(?asof) AS ?measured) WHERE {
+               { ?s schema:startDate ?start } UNION { ?s schema:endDate ?end } UNION { ?s sm:asOf ?asof }
+           } GROUP BY ?s""",
+    )
+    gone = {s for s, start, end, measured in dated if not holds(start or measured, end, on)}
+    while more := (_orphaned(store, gone) | _dependent(store, gone)) - gone:  # until nothing more follows
+        gone |= more
+    removed = _remove(store, gone)
+    return Restriction(tuple(sorted(vocab.local_id(s) or s for s in gone)), removed)
+
+
+def _orphaned(store: ox.Store, gone: set[str]) -> set[str]:
+    """The vendors all of whose offerings are gone."""
+    offerings = _values(store, "SELECT ?v ?o WHERE { ?o a sm:Offering ; sm:offeredBy ?v }")
+    kept: dict[str, bool] = {}
+    for vendor, offering in offerings:
+        kept[vendor] = kept.get(vendor, False) or offering not in gone
+    return {v for v, any_kept in kept.items() if not any_kept}
+
+
+def _dependent(store: ox.Store, gone: set[str]) -> set[str]:
+    """The statements, moat claims and figures that name something gone, and the offerings of
+    gone vendors."""
+    if not gone:
+        return set()
+    values = " ".join(f"<{iri}>" for iri in sorted(gone))
+    rows = _values(
+        store,
+        f"""SELECT DISTINCT ?x WHERE {{
+               VALUES ?g {{ {values} }}
+               {{ ?x rdf:subject ?g }} UNION {{ ?x rdf:object ?g }} UNION {{ ?x sm:about ?g }}
+               UNION {{ ?x sm:offeredBy ?g }}
+           }}""",
+    )
+    return {x for (x,) in rows}
+
+
+def _remove(store: ox.Store, gone: Iterable[str]) -> int:
+    """Remove every quad about a gone subject, the triples its statement qualified, and the triples
+    that name it as their object; the number of quads removed."""
+    doomed: set[ox.Quad] = set()
+    for iri in gone:
+        node = ox.NamedNode(iri)
+        about = list(store.quads_for_pattern(node, None, None))
+        doomed.update(about)
+        doomed.update(store.quads_for_pattern(None, None, node))
+        parts = {q.predicate.value: q.object for q in about}
+        s, p, o = (parts.get(vocab.RDF_SUBJECT), parts.get(vocab.RDF_PREDICATE), parts.get(vocab.RDF_OBJECT))
+        if s is not None and p is not None and o is not None:
+            doomed.update(store.quads_for_pattern(s, p, o))
+    for quad in doomed:
+        store.remove(quad)
+    return len(doomed)

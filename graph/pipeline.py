@@ -249,25 +249,33 @@ def view_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str
     return {**files, HTML_FILE: page.encode("utf-8")}
 
 
-def build(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> BuildResult:
-    """Validate data_dir, analyse it, and write the dataset (TriG, N-Quads, with the analysis graph),
-    the analysis results (JSON), the interactive view (HTML) and the report (Markdown, HTML, SVG
-    figures) to out_dir; raises DataError or ProjectionError (writing nothing) when the data has problems."""
-    return build_checked(data_dir, out_dir, progress)[0]
+def build(
+    data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, as_of: dt.date | None = None
+) -> BuildResult:
+    """Validate data_dir, analyse the map as of a day (default today), and write the dataset (TriG,
+    N-Quads, with the analysis graph), the analysis results (JSON), the interactive view (HTML) and
+    the report (Markdown, HTML, SVG figures) to out_dir; raises DataError or ProjectionError (writing
+    nothing) when the data has problems."""
+    return build_checked(data_dir, out_dir, progress, as_of=as_of)[0]
 
 
 def build_checked(
-    data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, views: bool = True
+    data_dir: Path,
+    out_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    views: bool = True,
+    as_of: dt.date | None = None,
 ) -> tuple[BuildResult, Checked]:
     """`build`, also returning the loaded map and its analyses; without `views` the report and the
-    HTML view are left out (the benchmark times them on their own)."""
+    HTML view are left out (the benchmark times them on their own). `analysis.json` records the day
+    when one was given (a build of today's map names no date, so it stays the same from day to day)."""
     from .analysis.results import to_dict
     from .model.projection import LARGE_GRAPH
 
     def make(loaded: LoadedMap, analysis: Analysis) -> tuple[dict[str, bytes], dict[str, bytes]]:
         large = analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH
         say = progress if large else None  # small maps render in well under a second: no progress lines
-        results = to_dict(analysis)
+        results = {"as_of": as_of.isoformat(), **to_dict(analysis)} if as_of else to_dict(analysis)
         if say:
             say("rendering the report and the HTML view, and serialising the analyses")
         # Large maps: the views are rendered by a forked child while this process serialises the
@@ -281,7 +289,7 @@ def build_checked(
         return files, serialised
 
     with atomic.scratch_dir(Path(out_dir)) as scratch:
-        checked = load_checked(data_dir, progress, make, lambda loaded: write_data_graphs(loaded, scratch))
+        checked = load_checked(data_dir, progress, make, lambda loaded: write_data_graphs(loaded, scratch), as_of=as_of)
         assert checked.made is not None and checked.after_check is not None
         made, analysis_part = checked.made
         parts: dict[str, atomic.Content] = {**made, **dataset_parts(analysis_part, checked.after_check)}
@@ -290,26 +298,51 @@ def build_checked(
     return BuildResult(summary=checked.summary, written=written), checked
 
 
+def diff_maps(data_dir: Path, since: dt.date, until: dt.date, progress: Callable[[str], None] | None = None):
+    """What changed in the map of data_dir from one day to another (`analysis.diff`): the analyses of
+    two maps, each as `load_checked(..., as_of=day)` makes it."""
+    from .analysis.diff import diff
+
+    before = load_checked(data_dir, progress, as_of=since)
+    after = load_checked(data_dir, progress, as_of=until)
+    return diff(before.analysis, after.analysis)
+
+
 def _newest(folder: Path) -> float:
     """The latest modification time of folder and everything in it (a deleted file changes its folder's)."""
     return max((p.stat().st_mtime for p in [folder, *folder.rglob("*")]), default=0.0)
 
 
-def is_stale(data_dir: Path, out_dir: Path) -> bool:
-    """Whether out_dir lacks one of the build's OUTPUTS or holds one older than a data or ontology file."""
+def built_as_of(out_dir: Path) -> str | None:
+    """The day a build in out_dir was made for (`analysis.json`'s `as_of`), or None (today's map)."""
+    import json
+
+    try:
+        return json.loads((Path(out_dir) / ANALYSIS_FILE).read_bytes()).get("as_of")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
+def is_stale(data_dir: Path, out_dir: Path, as_of: dt.date | None = None) -> bool:
+    """Whether out_dir lacks one of the build's OUTPUTS, holds one older than a data or ontology
+    file, or was built for another day than `as_of` (None: today's map)."""
     outputs = [Path(out_dir) / name for name in OUTPUTS]
     if not all(p.is_file() for p in outputs):
+        return True
+    if built_as_of(out_dir) != (as_of.isoformat() if as_of else None):
         return True
     return min(p.stat().st_mtime for p in outputs) < max(_newest(Path(data_dir)), _newest(ontology_dir()))
 
 
-def ensure_built(data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None) -> Path:
+def ensure_built(
+    data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, as_of: dt.date | None = None
+) -> Path:
     """The path of the built dataset (N-Quads) in out_dir, building it first when stale; raises
     DataError or ProjectionError (writing nothing) when the data has problems."""
-    if is_stale(data_dir, out_dir):
+    if is_stale(data_dir, out_dir, as_of):
         if progress:
-            progress(f"building {out_dir}: the dataset is missing or older than the data")
-        build(data_dir, out_dir, progress)
+            progress(f"building {out_dir}: the dataset is missing, older than the data or of another day")
+        build(data_dir, out_dir, progress, as_of)
     return Path(out_dir) / DATASET
 
 

@@ -6,6 +6,7 @@ from ..model.projection import Projection
 from ..runtime.terminal import text_table
 from .chokepoints import Chokepoints
 from .concentration import Concentration
+from .diff import Diff
 from .reach import Reach
 from .value_flow import ValueFlow
 from .whatif import WhatIf
@@ -171,3 +172,48 @@ def vendor_text(card: dict) -> str:
     out.append("\nsources:\n")
     out += [f"  [{s['id']}] {s['title']} ({s['date']}) {s['url']}\n" for s in card["sources"]]
     return "".join(out)
+
+
+def diff_text(change: Diff, since: str, until: str) -> str:
+    """What entered and left, chokepoint ranks and concentration that moved, and the apps whose
+    single points of failure changed, from one date to another."""
+    out = [f"From {since} to {until}\n"]
+    for word, side in (("entered", change.entered), ("left", change.left)):
+        counts = ", ".join(f"{len(ids)} {kind}" for kind, ids in side.items())
+        out.append(f"\n{word.capitalize()}: {counts}\n")
+        for kind in ("vendors", "offerings"):
+            if side[kind]:
+                out.append(f"  {kind}: {_names(side[kind], 30)}\n")
+    out.append("\nChokepoint ranks that moved:\n")
+    rows = [[m.vendor, _rank(m.rank_from), _rank(m.rank_to), str(m.apps_from), str(m.apps_to)] for m in change.ranks]
+    out.append(text_table(["vendor", "rank from", "rank to", "apps cut off from", "to"], rows) if rows else "  none\n")
+    out.append("\nConcentration that moved (HHI and 2023 guideline band):\n")
+    rows = [
+        [
+            m.scope,
+            m.id,
+            _hhi(m.hhi_from, m.basis_from),
+            _hhi(m.hhi_to, m.basis_to),
+            m.band_from or "-",
+            m.band_to or "-",
+        ]
+        for m in change.concentration
+    ]
+    header = ["scope", "id", "HHI from", "HHI to", "band from", "band to"]
+    out.append(text_table(header, rows) if rows else "  none\n")
+    out.append("\nApps whose single points of failure changed (vendors whose loss alone cuts them off):\n")
+    rows = [
+        [app, ", ".join(gained) or "-", ", ".join(lost) or "-"] for app, (gained, lost) in change.single_points.items()
+    ]
+    out.append(text_table(["app", "gained", "lost"], rows) if rows else "  none\n")
+    return "".join(out)
+
+
+def _rank(rank: int | None) -> str:
+    return "-" if rank is None else str(rank)
+
+
+def _hhi(hhi: float | None, basis: str | None) -> str:
+    if hhi is None:
+        return "-"
+    return f"{hhi:,.0f}" + ("*" if basis == "dependents" else "")

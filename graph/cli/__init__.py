@@ -16,7 +16,7 @@ import gc
 import sys
 
 from . import analysing, building, checking, importing, querying, serving
-from .common import EXIT_FAILED, EXIT_USAGE, Command, Failure, UsageError, err
+from .common import EXIT_FAILED, EXIT_USAGE, Command, Failure, UsageError, add_as_of, err
 
 COMMANDS: list[Command] = [
     *building.COMMANDS[:3],  # build, report, view
@@ -57,6 +57,8 @@ def make_parser() -> argparse.ArgumentParser:
             p.add_argument(
                 "--data", metavar="DIR", help="the data folder (default: the shipped data/); read recursively"
             )
+        if command.dated:
+            add_as_of(p)
         command.options(p)
     return parser
 

@@ -114,6 +114,47 @@ def run_vendor(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_diff(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from ..analysis.results import plain
+    from ..analysis.text import diff_text
+    from ..model.projection import ProjectionError
+    from ..pipeline import diff_maps
+    from ..source.problems import DataError
+    from .common import data_dir, problem_count, progress_printer, report_problems
+
+    directory = data_dir(args)
+    args.until = args.until or date.today()
+    try:
+        change = diff_maps(directory, args.since, args.until, progress_printer())
+    except DataError as error:
+        report_problems(directory, error.problems)
+        raise Failure(problem_count(error.problems)) from None
+    except ProjectionError as error:
+        raise Failure(str(error)) from None
+    if args.format == "json":
+        print_json({"from": args.since.isoformat(), "to": args.until.isoformat(), **plain(asdict(change))})
+    else:
+        sys.stdout.write(diff_text(change, args.since.isoformat(), args.until.isoformat()))
+    return EXIT_OK
+
+
+def _diff_options(parser: argparse.ArgumentParser) -> None:
+    from datetime import date
+
+    from .common import as_of_date
+
+    parser.add_argument(
+        "--from", dest="since", type=as_of_date, default=date(2023, 1, 19), metavar="DATE",
+        help="the earlier date (YYYY-MM-DD, YYYY-MM or YYYY; default: 2023-01-19, the essay's)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--to", dest="until", type=as_of_date, default=None, metavar="DATE", help="the later date (default: today)"
+    )
+    add_format(parser)
+
+
 def _chokepoints_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--top", type=positive(int), default=10, metavar="N", help="show ranks 1 to N (default 10)")
     add_format(parser)
@@ -158,6 +199,16 @@ def _vendor_options(parser: argparse.ArgumentParser) -> None:
 
 COMMANDS = [
     Command(
+        "diff",
+        run_diff,
+        "what changed between the map on one date and on another: entries, exits, ranks, concentration",
+        "examples:\n  stackmap diff                          # from the essay (2023-01-19) to today\n"
+        "  stackmap diff --from 2023 --to 2025 --format json\n\n"
+        "Each date's map is what `--as-of DATE` gives; the numbers are those of two such runs. A year or a\n"
+        "month means its last day. HHI marked * is measured from dependents (no market-share figure).",
+        _diff_options,
+    ),
+    Command(
         "chokepoints",
         run_chokepoints,
         "rank the vendors whose loss cuts the most apps off, with the critical pairs",
@@ -165,6 +216,7 @@ COMMANDS = [
         "Each vendor below the app layer is removed alone; vendors are ranked by the apps that fail,\n"
         "then by the mean capacity the apps lose. Equal results share a rank.",
         _chokepoints_options,
+        dated=True,
     ),
     Command(
         "whatif",
@@ -173,6 +225,7 @@ COMMANDS = [
         "examples:\n  stackmap whatif --remove nvidia\n  stackmap whatif --remove tsmc-n5 asml\n"
         "  stackmap whatif --country TW --format json",
         _whatif_options,
+        dated=True,
     ),
     Command(
         "concentration",
@@ -180,6 +233,7 @@ COMMANDS = [
         "HHI, CR1 and CR4 per layer and market, with the 2023 US Merger Guidelines bands",
         "examples:\n  stackmap concentration\n  stackmap concentration --format json",
         add_format,
+        dated=True,
     ),
     Command(
         "flow",
@@ -188,6 +242,7 @@ COMMANDS = [
         "examples:\n  stackmap flow\n  stackmap flow --inference-spend 0.3 --direct-to-cloud 0.5\n"
         "  stackmap flow --revenue 1e9 --format json",
         _flow_options,
+        dated=True,
     ),
     Command(
         "vendor",
@@ -195,5 +250,6 @@ COMMANDS = [
         "show one vendor: offerings, dependencies both ways, reach, chokepoint rank, moats, sources",
         "examples:\n  stackmap vendor tsmc\n  stackmap vendor nvidia --format json",
         _vendor_options,
+        dated=True,
     ),
 ]

@@ -29,7 +29,7 @@ def run_build(args: argparse.Namespace) -> int:
     directory = data_dir(args)
     out = Path(args.out)
     try:
-        result = build(directory, out, progress_printer())
+        result = build(directory, out, progress_printer(), as_of=args.as_of)
     except DataError as error:
         report_problems(directory, error.problems)
         raise Failure(problem_count(error.problems) + f"; {out} was not written") from None
@@ -64,7 +64,7 @@ def run_view(args: argparse.Namespace) -> int:
     from ..render.browser import open_in_browser
 
     page = Path(args.out) / HTML_FILE
-    if args.rebuild or is_stale(data_dir(args), Path(args.out)):
+    if args.rebuild or is_stale(data_dir(args), Path(args.out), args.as_of):
         run_build(args)
     if open_in_browser(page):
         print(f"opened {page} in the browser")
@@ -110,6 +110,7 @@ COMMANDS = [
         "check and analyse the data, then write the graph, analysis.json, stackmap.html and the report to out/",
         "examples:\n  stackmap build\n  stackmap build --data my-data --out site/",
         add_out,
+        dated=True,
     ),
     Command(
         "report",
@@ -120,6 +121,7 @@ COMMANDS = [
         "concentration, chokepoints, vertical integration and moats, and the sources. `stackmap build`\n"
         "writes it too, beside the dataset.",
         add_out,
+        dated=True,
     ),
     Command(
         "view",
@@ -128,6 +130,7 @@ COMMANDS = [
         "examples:\n  stackmap view\n  stackmap view --rebuild --data my-data --out site/\n\n"
         "The page is one file that works offline. It is rebuilt when it is missing or older than the data.",
         _view_options,
+        dated=True,
     ),
     Command(
         "export",
@@ -135,5 +138,6 @@ COMMANDS = [
         "write the whole dataset as Turtle, TriG, N-Quads or JSON-LD",
         "examples:\n  stackmap export --format trig -o stackmap.trig\n  stackmap export --format jsonld > map.jsonld",
         _export_options,
+        dated=True,
     ),
 ]

@@ -38,6 +38,7 @@ class Command:
     examples: str
     options: Callable[[argparse.ArgumentParser], None]
     reads_data: bool = True  # takes --data
+    dated: bool = False  # reads the map as of a day: takes --as-of
 
 
 def err(message: str) -> None:
@@ -94,14 +95,14 @@ def problem_count(problems, shapes: bool = True) -> str:
 
 
 def open_map(args: argparse.Namespace, shapes: bool = True) -> Checked:
-    """The checked map of the command's data folder (`pipeline.load_checked`, the route every command
-    takes); its problems printed and Failure when the data is not valid."""
+    """The checked map of the command's data folder as of --as-of (`pipeline.load_checked`, the route
+    every command takes); its problems printed and Failure when the data is not valid."""
     from ..pipeline import load_checked
     from ..source.problems import DataError
 
     directory = data_dir(args)
     try:
-        return load_checked(directory, progress_printer(), shapes=shapes)
+        return load_checked(directory, progress_printer(), shapes=shapes, as_of=getattr(args, "as_of", None))
     except DataError as error:
         report_problems(directory, error.problems)
         raise Failure(problem_count(error.problems, shapes)) from None
@@ -115,6 +116,25 @@ def projection_of(checked: Checked) -> Projection:
         return checked.projection
     except ProjectionError as error:
         raise Failure(str(error)) from None
+
+
+def as_of_date(text: str):
+    """An argparse type for a day: YYYY-MM-DD, YYYY-MM or YYYY (its last day), or `today`."""
+    from ..model.as_of import parse_date
+
+    try:
+        return parse_date(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def add_as_of(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        type=as_of_date,
+        metavar="DATE",
+        help="the map as it stood on DATE (YYYY-MM-DD, YYYY-MM or YYYY; default: today); 2023-01-19 is the essay's",
+    )
 
 
 def print_json(data) -> None:

@@ -153,6 +153,7 @@ COMMANDS = [
         "  stackmap query tsmc-dependents --endpoint 'http://localhost:7878/query?union-default-graph'\n"
         "--data is not read then; shipped queries that read analysis results need them pushed too.",
         _query_options,
+        dated=True,
     ),
     Command(
         "queries",

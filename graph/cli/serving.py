@@ -30,7 +30,7 @@ def built_dataset(args: argparse.Namespace) -> Path:
 
     directory = data_dir(args)
     try:
-        return ensure_built(directory, Path(args.out), progress_printer())
+        return ensure_built(directory, Path(args.out), progress_printer(), args.as_of)
     except DataError as error:
         report_problems(directory, error.problems)
         raise Failure(problem_count(error.problems)) from None
@@ -146,6 +146,7 @@ COMMANDS = [
         "past --timeout is stopped (503) and results past --limit are cut (header Stackmap-Truncated).\n"
         "Listens on 127.0.0.1 only, unless --host says otherwise.",
         _serve_options,
+        dated=True,
     ),
     Command(
         "push",
@@ -165,5 +166,6 @@ COMMANDS = [
         "(Basic, or Digest when the store asks for it), or STACKMAP_ENDPOINT_TOKEN (Bearer).\n"
         "Query the store afterwards with `stackmap query NAME --endpoint QUERY-URL`.",
         _push_options,
+        dated=True,
     ),
 ]

@@ -157,11 +157,26 @@ class _Output:
         for key, prop, kind in table:
             if key in fields:
                 node = fields[key][1]
+                if kind == "when" and isinstance(node, yaml.MappingNode):
+                    node = self.sourced_date(subject, node, key)
+                    if node is None:
+                        self.facts.rejected.add((subject, prop))
+                        continue
                 term = self.values.term(node, key, kind)
                 if term:
                     self.add(subject, prop, term, line_of(node))
                 else:
                     self.facts.rejected.add((subject, prop))
+
+    def sourced_date(self, subject: str, node: yaml.MappingNode, key: str) -> yaml.Node | None:
+        """The date node of a date given with its own source (`released: {date: 2022-03, source: x}`);
+        the source is stated as one more source of the subject."""
+        detail = self.mapping(node, f"`{key}` with its source", ["date", "source"], ["date", "source"])
+        if not detail or "date" not in detail:
+            return None
+        if source := self.source_ref(detail.get("source")):
+            self.add(subject, vocab.SOURCE, source, line_of(detail["source"][1]))
+        return detail["date"][1]
 
     def ident(self, fields: Fields, key: str) -> str | None:
         """The id a field holds (None when it is absent or not an id, reported)."""

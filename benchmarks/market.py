@@ -207,6 +207,8 @@ class Offering:
     market: str | None
     open_weights: bool | None
     deps: dict[str, Refs] = field(default_factory=dict)
+    released: str | None = None
+    retired: str | None = None
 
 
 @dataclass(frozen=True)
@@ -409,6 +411,10 @@ def offering_yaml(offering: Offering) -> list[str]:
         lines.append(f"    market: {offering.market}")
     if offering.open_weights is not None:
         lines.append(f"    open_weights: {'true' if offering.open_weights else 'false'}")
+    if offering.released:
+        lines.append(f"    released: {offering.released}")
+    if offering.retired:
+        lines.append(f"    retired: {offering.retired}")
     for key, refs in offering.deps.items():
         lines += refs_yaml(key, refs, 4)
     return lines
@@ -471,6 +477,30 @@ def build_market(n_vendors: int, seed: int) -> tuple[list[Vendor], int]:
     return [v for layer in LAYERS for v in market[layer]], dependencies
 
 
+# Offerings are released in the years of their layer (suppliers before consumers, so no dependency
+# precedes its supplier's release); a few retire. Drawn by their own generator, so the market's shape
+# is the same as without dates.
+RELEASE_YEARS = {
+    "lithography-equipment": (2012, 2016), "foundry": (2014, 2019), "memory": (2014, 2019),
+    "advanced-packaging": (2014, 2019), "compute-hardware": (2017, 2021), "cloud-platforms": (2018, 2022),
+    "model-hubs": (2019, 2023), "open-foundation-models": (2020, 2024), "closed-foundation-models": (2020, 2024),
+    "end-to-end-apps": (2021, 2025), "apps": (2021, 2025),
+}  # fmt: skip
+RETIRED_CHANCE = 0.03
+
+
+def add_dates(vendors: list[Vendor], seed: int) -> None:
+    """Give every offering a release (a year-month in its layer's years) and a few a retirement."""
+    rng = random.Random(seed * 1_000_003 + 1)
+    for vendor in vendors:
+        first, last = RELEASE_YEARS[vendor.layer]
+        for offering in vendor.offerings:
+            year = rng.randint(first, last)
+            offering.released = f"{year}-{rng.randint(1, 12):02d}" if rng.random() < 0.7 else str(year)
+            if rng.random() < RETIRED_CHANCE:
+                offering.retired = str(min(2026, year + rng.randint(2, 4)))
+
+
 def _remove_stale(vendors_dir: Path, keep: set[str]) -> None:
     """Delete generated vendor files (v<digits>.yaml) of an earlier, larger run that are not in keep."""
     for path in vendors_dir.glob("v*.yaml"):
@@ -482,6 +512,7 @@ def generate_market(n_vendors: int, out_dir: Path, seed: int = 7) -> dict[str, i
     """Write a synthetic market of n_vendors vendors under out_dir (sources.yaml and vendors/*.yaml);
     the counts of vendors, offerings, dependencies, moat claims and files written."""
     vendors, dependencies = build_market(n_vendors, seed)
+    add_dates(vendors, seed)
     out_dir = Path(out_dir)
     vendors_dir = out_dir / "vendors"
     vendors_dir.mkdir(parents=True, exist_ok=True)

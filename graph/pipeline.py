@@ -30,6 +30,7 @@ import pyoxigraph as ox
 
 from .analysis.rdf import ANALYSIS_GRAPH
 from .check.validate import LARGE_MAP, NO_DATA_FILES, Summary, find_problems, summarise
+from .model.as_of import Day, day_text
 from .render import export
 from .runtime import atomic, forked
 from .runtime.gc_pause import gc_paused
@@ -66,7 +67,7 @@ class Checked(Generic[T, U]):
     # the end of the load to the end of all of them (less than their sum when the check ran beside).
     seconds: dict[str, float] = field(default_factory=dict)
     analysed: Analysis | None = field(default=None, repr=False)  # when `make` needed them already
-    as_of: dt.date | None = None  # the day the map stands on
+    as_of: Day | None = None  # the day the map stands on
     progress: Callable[[str], None] | None = field(default=None, repr=False, compare=False)
 
     @cached_property
@@ -95,7 +96,7 @@ class _Outcome(Generic[U]):
 
 def _check(
     loaded: LoadedMap,
-    on: dt.date,
+    on: Day,
     processes: int | None = None,
     after: Callable[[LoadedMap], U] | None = None,
 ) -> _Outcome[U]:
@@ -120,14 +121,15 @@ def load_checked(
     make: Callable[[LoadedMap, Analysis], T] | None = None,
     after_check: Callable[[LoadedMap], U] | None = None,
     shapes: bool = True,
-    as_of: dt.date | None = None,
+    as_of: Day | None = None,
 ) -> Checked[T, U]:
     """Load data_dir and check it; with `make` or `after_check`, analyse it and call
     `make(loaded, analysis)`; `after_check(loaded)` runs once the check found no problem, before the
     analyses see the store (on large maps the check and `after_check` run in a child beside the
     analyses and `make`: neither may change the store). Without `shapes` the SHACL shapes are
     skipped (a quick check for queries that do not read the analyses). Once checked, the map is
-    restricted to the facts that hold on `as_of` (default: today; see `model.as_of`). Raise DataError
+    restricted to the facts that hold on `as_of` (default: today; `all` keeps every fact with its
+    dates; see `model.as_of`). Raise DataError
     with every problem when the data is not valid, and ProjectionError when valid data cannot be
     projected."""
     on = as_of or dt.date.today()
@@ -191,11 +193,11 @@ def load_checked(
     )
 
 
-def _restrict(loaded: LoadedMap, on: dt.date) -> None:
+def _restrict(loaded: LoadedMap, on: Day) -> None:
     """Restrict a checked map to the facts that hold on a day (once per process)."""
-    from .model.as_of import restrict
+    from .model.as_of import ALL, restrict
 
-    if getattr(loaded, "as_of", None) == on:
+    if on == ALL or getattr(loaded, "as_of", None) == on:
         return
     restriction = restrict(loaded.store, on)
     loaded.triples -= restriction.quads
@@ -250,7 +252,7 @@ def view_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str
 
 
 def build(
-    data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, as_of: dt.date | None = None
+    data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, as_of: Day | None = None
 ) -> BuildResult:
     """Validate data_dir, analyse the map as of a day (default today), and write the dataset (TriG,
     N-Quads, with the analysis graph), the analysis results (JSON), the interactive view (HTML) and
@@ -264,7 +266,7 @@ def build_checked(
     out_dir: Path,
     progress: Callable[[str], None] | None = None,
     views: bool = True,
-    as_of: dt.date | None = None,
+    as_of: Day | None = None,
 ) -> tuple[BuildResult, Checked]:
     """`build`, also returning the loaded map and its analyses; without `views` the report and the
     HTML view are left out (the benchmark times them on their own). `analysis.json` records the day
@@ -275,7 +277,7 @@ def build_checked(
     def make(loaded: LoadedMap, analysis: Analysis) -> tuple[dict[str, bytes], dict[str, bytes]]:
         large = analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH
         say = progress if large else None  # small maps render in well under a second: no progress lines
-        results = {"as_of": as_of.isoformat(), **to_dict(analysis)} if as_of else to_dict(analysis)
+        results = {"as_of": day_text(as_of), **to_dict(analysis)} if as_of else to_dict(analysis)
         if say:
             say("rendering the report and the HTML view, and serialising the analyses")
         # Large maps: the views are rendered by a forked child while this process serialises the
@@ -323,19 +325,19 @@ def built_as_of(out_dir: Path) -> str | None:
         return None
 
 
-def is_stale(data_dir: Path, out_dir: Path, as_of: dt.date | None = None) -> bool:
+def is_stale(data_dir: Path, out_dir: Path, as_of: Day | None = None) -> bool:
     """Whether out_dir lacks one of the build's OUTPUTS, holds one older than a data or ontology
     file, or was built for another day than `as_of` (None: today's map)."""
     outputs = [Path(out_dir) / name for name in OUTPUTS]
     if not all(p.is_file() for p in outputs):
         return True
-    if built_as_of(out_dir) != (as_of.isoformat() if as_of else None):
+    if built_as_of(out_dir) != day_text(as_of):
         return True
     return min(p.stat().st_mtime for p in outputs) < max(_newest(Path(data_dir)), _newest(ontology_dir()))
 
 
 def ensure_built(
-    data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, as_of: dt.date | None = None
+    data_dir: Path, out_dir: Path, progress: Callable[[str], None] | None = None, as_of: Day | None = None
 ) -> Path:
     """The path of the built dataset (N-Quads) in out_dir, building it first when stale; raises
     DataError or ProjectionError (writing nothing) when the data has problems."""

@@ -119,7 +119,7 @@ def projection_of(checked: Checked) -> Projection:
 
 
 def as_of_date(text: str):
-    """An argparse type for a day: YYYY-MM-DD, YYYY-MM or YYYY (its last day), or `today`."""
+    """An argparse type for a day: YYYY-MM-DD, YYYY-MM or YYYY (its last day), `today` or `all`."""
     from ..model.as_of import parse_date
 
     try:

@@ -80,20 +80,21 @@ def _query_remote(args: argparse.Namespace) -> int:
 def bind_params(text: str, params: list[str], declared: set[str] | None = None) -> str:
     """Set `--param name=ID` values in the query's VALUES blocks. With `declared` (the map's ids),
     unknown ids get a did-you-mean; without (a remote store), an id need only look like one."""
-    from ..query.named import NAME_RE, bind
+    from ..query.named import DATE_RE, NAME_RE, bind, term_of
     from ..source import vocab
     from ..source.problems import did_you_mean
 
     for param in params:
         name, _, value = param.partition("=")
         if not name or not value:
-            raise UsageError(f"--param takes NAME=ID, not '{param}'")
-        if declared is None and not NAME_RE.match(value):
+            raise UsageError(f"--param takes NAME=ID (or NAME=YYYY-MM-DD), not '{param}'")
+        dated = bool(DATE_RE.match(value))
+        if not dated and declared is None and not NAME_RE.match(value):
             raise UsageError(f"--param takes NAME=ID with an id such as chatgpt, not '{param}'")
-        if declared is not None and value not in declared:
+        if not dated and declared is not None and value not in declared:
             raise Failure(f"unknown id '{value}'{did_you_mean(value, declared) or ''}")
         try:
-            text = bind(text, name.lstrip("?"), vocab.entity(value))
+            text = bind(text, name.lstrip("?"), vocab.entity(value), term_of(value, vocab.entity(value)))
         except LookupError as error:
             raise Failure(str(error)) from None
     return text

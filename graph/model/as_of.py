@@ -27,6 +27,13 @@ import pyoxigraph as ox
 from ..source import vocab
 
 ESSAY_DATE = dt.date(2023, 1, 19)  # "Who Owns the Generative AI Platform?", a16z
+ALL = "all"  # no day: every fact of the data, with its dates (for SPARQL's own date filters)
+Day = dt.date | str  # a day, or ALL
+
+
+def day_text(day: Day | None) -> str | None:
+    """How a build records its day: YYYY-MM-DD, `all`, or None for today's map."""
+    return day.isoformat() if isinstance(day, dt.date) else day
 
 
 def first_day(text: str) -> dt.date:
@@ -59,14 +66,17 @@ def holds(start: str | None, end: str | None, on: dt.date) -> bool:
     return (start is None or first_day(start) <= on) and (end is None or on <= last_day(end))
 
 
-def parse_date(text: str) -> dt.date:
-    """A date given as YYYY-MM-DD, YYYY-MM or YYYY (its last day), or `today`; ValueError otherwise."""
+def parse_date(text: str) -> Day:
+    """A date given as YYYY-MM-DD, YYYY-MM or YYYY (its last day), `today`, or `all` (every fact, not
+    restricted to a day); ValueError otherwise."""
     if text == "today":
         return dt.date.today()
+    if text == ALL:
+        return ALL
     try:
         return last_day(text) if len(text) in (4, 7) and text[:4].isdigit() else dt.date.fromisoformat(text)
     except (ValueError, IndexError):
-        raise ValueError(f"'{text}' is not a date: give YYYY-MM-DD, YYYY-MM, YYYY or today") from None
+        raise ValueError(f"'{text}' is not a date: give YYYY-MM-DD, YYYY-MM, YYYY, today or all") from None
 
 
 @dataclass(frozen=True)

@@ -59,15 +59,26 @@ def shipped(directory: Path = QUERIES_DIR) -> list[NamedQuery]:
     return [load(p) for p in sorted(directory.glob("*.rq"))]
 
 
-def bind(text: str, name: str, iri: str) -> str:
-    """The query text with its one-variable `VALUES ?name { ... }` blocks set to the IRI (every one: a
-    subquery that needs the parameter states it again); LookupError when the query has no such parameter."""
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def term_of(value: str, iri: str) -> str:
+    """The SPARQL term a `--param` value stands for: a date (YYYY-MM-DD) as a plain literal, else the
+    IRI given for it (an id's)."""
+    return f'"{value}"' if DATE_RE.match(value) else f"<{iri}>"
+
+
+def bind(text: str, name: str, iri: str, term: str | None = None) -> str:
+    """The query text with its one-variable `VALUES ?name { ... }` blocks set to the IRI, or to the
+    SPARQL `term` when given (every one: a subquery that needs the parameter states it again);
+    LookupError when the query has no such parameter."""
     pattern = re.compile(r"VALUES\s+\?" + re.escape(name) + r"\s*\{[^}]*\}", re.IGNORECASE)
     if not pattern.search(text):
         found = sorted(set(re.findall(r"VALUES\s+\?(\w+)\s*\{", text, re.IGNORECASE)))
         have = f"its parameters: {', '.join(found)}" if found else "it takes no parameter"
         raise LookupError(f"the query has no parameter '{name}' ({have})")
-    return pattern.sub(lambda _: f"VALUES ?{name} {{ <{iri}> }}", text)
+    value = term or f"<{iri}>"
+    return pattern.sub(lambda _: f"VALUES ?{name} {{ {value} }}", text)
 
 
 def _is_file(path: Path) -> bool:

@@ -1,0 +1,139 @@
+"""Time: the map as it stood on a date (`--as-of`), and what changed between two dates (`diff`), on
+a small made-up map whose facts are dated."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from graph.analysis.diff import diff
+from graph.analysis.results import plain
+from graph.model.as_of import restrict
+from graph.pipeline import build, load_checked
+
+# OpenCo's model arrives in 2024-06 (the writer app uses it from then on); ChipCo's X2 is retired at
+# the end of 2023; NewCo, an app maker, enters in 2025 with a chat app on ModelCo's model.
+DATED = {
+    "vendors/openco.yaml": (
+        "id: openco\nname: OpenCo\ncountry: FR\nsource: test-source\nofferings:\n"
+        "  - id: openco-small\n    name: Small Open Model\n    layer: open-foundation-models\n"
+        "    open_weights: true\n    released: 2024-06\n    runs_on: cloudco-cloud\n"
+    ),
+    "vendors/newco.yaml": (
+        "id: newco\nname: NewCo\ncountry: DE\nsource: test-source\nofferings:\n"
+        "  - id: newco-chat\n    name: Chat\n    layer: end-to-end-apps\n    released: 2025\n"
+        "    uses_model: [{id: modelco-big, since: 2025-02}]\n"
+    ),
+}
+
+
+@pytest.fixture
+def dated(make_data) -> Path:
+    data = make_data(DATED)
+    appco = data / "vendors" / "appco.yaml"
+    appco.write_text(
+        appco.read_text(encoding="utf-8").replace(
+            "{id: openco-small, share: 0.25, note: fallback}", "{id: openco-small, share: 0.25, since: 2024-06}"
+        ),
+        encoding="utf-8",
+    )
+    chipco = data / "vendors" / "chipco.yaml"
+    chipco.write_text(
+        chipco.read_text(encoding="utf-8").replace(
+            "    fabbed_by: fabco\n", "    fabbed_by: fabco\n    retired: 2023\n"
+        ),
+        encoding="utf-8",
+    )
+    return data
+
+
+def _offerings(checked) -> set[str]:
+    return {n for n, kind in checked.projection.graph.nodes(data="kind") if kind == "offering"}
+
+
+def test_the_map_on_a_date_holds_the_facts_true_then(dated: Path) -> None:
+    early, middle, late = (load_checked(dated, as_of=dt.date(*d)) for d in ((2023, 6, 1), (2024, 7, 1), (2025, 3, 1)))
+    assert "openco-small" not in _offerings(early) and "openco-small" in _offerings(middle)
+    assert "chipco-x2" in _offerings(early) and "chipco-x2" not in _offerings(middle)  # retired at the end of 2023
+    assert "newco" not in middle.projection.vendors and "newco-chat" in _offerings(late)  # entered with its app
+    assert sorted(middle.projection.graph.successors("appco-writer")) == ["modelco-big", "openco-small"]
+    assert sorted(early.projection.graph.successors("appco-writer")) == ["modelco-big"]
+    assert (early.summary.vendors, middle.summary.vendors, late.summary.vendors) == (6, 7, 8)  # OpenCo enters
+    assert early.summary.offerings == 8 and middle.summary.offerings == 8 and late.summary.offerings == 9
+
+
+def test_restrict_removes_the_statements_of_what_is_gone(dated: Path) -> None:
+    """The dependency on a model not yet released goes with its sm:Dependency statement, so SPARQL
+    over the restricted store sees the map of that day too."""
+    checked = load_checked(dated, as_of=dt.date(2023, 6, 1))
+    rows = checked.loaded.store.query(
+        "SELECT ?s WHERE { ?s rdf:object stack:openco-small }",
+        prefixes={"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "stack": "https://w3id.org/stackmap/id/"},
+        use_default_graph_as_union=True,
+    )
+    assert list(rows) == []
+    again = restrict(checked.loaded.store, dt.date(2023, 6, 1))  # restricting twice changes nothing more
+    assert again.quads == 0
+
+
+def test_the_date_filter_of_the_shipped_query_agrees_with_as_of(cli, dated: Path) -> None:
+    """`offerings-on-date` (SPARQL's filter pattern) lists exactly the offerings of the map that
+    `--as-of` restricts to, on each date."""
+    for day in ("2023-06-01", "2024-07-01", "2025-03-01"):
+        listed = cli(
+            "query",
+            "offerings-on-date",
+            "--param",
+            f"date={day}",
+            "--data",
+            dated,
+            "--format",
+            "json",
+            "--as-of",
+            "all",
+        )
+        names = sorted(b["offeringName"]["value"] for b in json.loads(listed.out)["results"]["bindings"])
+        checked = load_checked(dated, as_of=dt.date.fromisoformat(day))
+        graph = checked.projection.graph
+        assert names == sorted(graph.nodes[n]["label"] for n in _offerings(checked)), day
+
+
+def test_diff_gives_the_numbers_of_two_as_of_runs(cli, dated: Path) -> None:
+    shown = cli("diff", "--from", "2023-06-01", "--to", "2025-03-01", "--data", dated, "--format", "json")
+    assert shown.code == 0
+    data = json.loads(shown.out)
+    before = load_checked(dated, as_of=dt.date(2023, 6, 1)).analysis
+    after = load_checked(dated, as_of=dt.date(2025, 3, 1)).analysis
+    expected = {"from": "2023-06-01", "to": "2025-03-01", **plain(diff(before, after).__dict__)}
+    assert json.loads(json.dumps(expected, default=lambda o: o.__dict__)) == data
+    assert data["entered"]["vendors"] == ["newco", "openco"]
+    assert data["entered"]["offerings"] == ["newco-chat", "openco-small"]
+    assert data["left"]["offerings"] == ["chipco-x2"]
+    table = cli("diff", "--from", "2023-06-01", "--to", "2025-03-01", "--data", dated)
+    assert table.out.startswith("From 2023-06-01 to 2025-03-01\n\nEntered: 2 vendors, 2 offerings")
+
+
+def test_build_as_of_a_day_records_it_and_serve_rebuilds_for_another(cli, dated: Path, tmp_path: Path) -> None:
+    from graph.pipeline import built_as_of, is_stale
+
+    out = tmp_path / "out"
+    build(dated, out, as_of=dt.date(2023, 6, 1))
+    assert built_as_of(out) == "2023-06-01"
+    assert not is_stale(dated, out, dt.date(2023, 6, 1)) and is_stale(dated, out, None)
+    build(dated, out)
+    assert built_as_of(out) is None and "as_of" not in json.loads((out / "analysis.json").read_bytes())
+
+
+@pytest.mark.parametrize("command", ["build", "query", "chokepoints", "whatif", "concentration", "flow", "vendor",
+                                     "report", "view", "serve", "export", "push"])  # fmt: skip
+def test_every_command_that_reads_the_map_takes_as_of(cli, command: str) -> None:
+    shown = cli(command, "--help")
+    assert shown.code == 0 and "--as-of DATE" in shown.out
+
+
+def test_a_malformed_as_of_is_wrong_usage(cli) -> None:
+    wrong = cli("chokepoints", "--as-of", "last year")
+    assert wrong.code == 2 and "'last year' is not a date: give YYYY-MM-DD, YYYY-MM, YYYY, today or all" in wrong.err

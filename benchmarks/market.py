@@ -184,9 +184,14 @@ class Ref:
     source: str | None = None
 
     @property
+    def vendor(self) -> bool:
+        """Whether the reference names a vendor (written with `any: true`: any of its offerings is meant)."""
+        return re.fullmatch(r"v\d+", self.target) is not None
+
+    @property
     def detailed(self) -> bool:
         """Whether the reference needs the detailed (`id:`) form."""
-        return bool(self.share or self.note or self.source)
+        return bool(self.share or self.note or self.source or self.vendor)
 
 
 @dataclass(frozen=True)
@@ -401,6 +406,8 @@ def refs_yaml(key: str, refs: Refs, indent: int) -> list[str]:
         for name, value in (("share", ref.share), ("note", ref.note), ("source", ref.source)):
             if value:
                 lines.append(f"{pad}    {name}: {value}")
+        if ref.vendor:
+            lines.append(f"{pad}    any: true")
     return lines
 
 

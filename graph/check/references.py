@@ -3,11 +3,12 @@ that do not exist or are of the wrong kind (with a did-you-mean)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from ..source import vocab
 from ..source.facts import FileFacts, Reference
-from ..source.problems import Problem, did_you_mean
+from ..source.problems import Problem, suggest_ids
 
 
 def _kinds_text(kinds: tuple[str, ...]) -> str:
@@ -55,6 +56,7 @@ class _Ids:
         self.by_kind: dict[str, list[str]] = defaultdict(list)
         for identifier, (kind, _, _) in self.first.items():
             self.by_kind[kind].append(identifier)
+        self.names = {i: name for facts in files for i, name in facts.names.items()}
 
     def report(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, message))
@@ -76,12 +78,13 @@ class _Ids:
         if cause := next((f for f in self.unreadable if f.may_declare(ref.target)), None):
             self.unchecked[cause.relpath][ref.target].add(facts.relpath)
             return
-        hint = did_you_mean(ref.target, [i for k in ref.kinds for i in self.by_kind[k]])
+        hint = suggest_ids(ref.target, {i: self.names.get(i, i) for k in ref.kinds for i in self.by_kind[k]})
+        look_for = re.split(r"[^a-z0-9]+", ref.target)[0] or ref.target
         self.report(
             facts.relpath,
             ref.line,
             f"unknown id '{ref.target}' in `{ref.key}`{hint or '.'} Use the id of {_kinds_text(ref.kinds)} "
-            "declared in the data folder, or add a file that declares it",
+            f"declared in the data folder (`stackmap find {look_for}` lists them), or add a file that declares it",
         )
 
     def check_foreign(self, facts: FileFacts, identifier: str, line: int) -> None:

@@ -116,6 +116,7 @@ def to_problems(
             if len(key) == 1:
                 owner.setdefault(key[0], facts)
     problems = []
+    unsourced: dict[str, list[Problem]] = {}  # YAML file -> its facts without a source: said once per file
     for result in results:
         focus, path, value = result.focus, result.path, result.value
         if focus in ignore_values or (value is not None and value in ignore_values):
@@ -129,7 +130,11 @@ def to_problems(
         if not facts.detail_lines and detailed is not None:
             facts = owner[focus] = detailed(facts)
         line = facts.line_of(focus, path, value)
-        text = f"{_display(focus, keys)}: {message}"
+        name = facts.labels.get(focus) or _display(focus, keys)
+        text = f"{name}: {message}"
+        if path == vocab.SOURCE and value is None and not facts.relpath.endswith(".ttl"):
+            unsourced.setdefault(facts.relpath, []).append(Problem(facts.relpath, line, text))
+            continue
         if (
             value is not None
             and value != focus
@@ -138,6 +143,24 @@ def to_problems(
         ):
             text += f" (found {_display(value, keys)})"
         problems.append(Problem(facts.relpath, line, text))
+    refused = {f.relpath for f in files if f.source_refused}  # the cause is reported where the file names it
+    for relpath, missing in unsourced.items():
+        if relpath in refused:
+            continue
+        if len(missing) == 1:
+            problems += missing
+            continue
+        names = [p.message.split(": every fact", 1)[0] for p in sorted(missing)]
+        listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        problems.append(
+            Problem(
+                relpath,
+                1,
+                f"{len(names)} facts have no source ({listed}): add `source: ID` at the top of the file, which "
+                "every fact without its own takes; declare it under `sources:` (url, title, date), or give it in "
+                "place: source: {url: ..., title: ..., date: YYYY-MM-DD}",
+            )
+        )
     return ordered(problems)
 
 

@@ -95,15 +95,26 @@ def find_problems(
 
 
 def check(
-    data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True, engine: str = "oxigraph"
+    data_dir: Path,
+    progress: Callable[[str], None] | None = None,
+    shapes: bool = True,
+    engine: str = "oxigraph",
+    warnings: bool = False,
 ) -> tuple[LoadedMap, list[Problem]]:
     """Load data_dir and validate it: the loaded map and every problem found (empty when valid).
     With `shapes` False the SHACL shapes are skipped (a quick check for queries); `engine` picks
-    the SHACL engine (oxigraph, or pyshacl, the reference)."""
+    the SHACL engine (oxigraph, or pyshacl, the reference). With `warnings`, valid data's warnings
+    (`check.expansions`) follow the problems."""
     loaded = read_folder(Path(data_dir), progress)
     if not loaded.files:
         return loaded, [NO_DATA_FILES]
-    return loaded, find_problems(loaded, shapes, engine, progress)
+    problems = find_problems(loaded, shapes, engine, progress)
+    if warnings and not problems:
+        from ..source.ontology import load_vocabulary
+        from .expansions import expansion_warnings
+
+        problems = expansion_warnings(loaded.store, loaded.files, load_vocabulary())
+    return loaded, problems
 
 
 def load_valid(data_dir: Path, progress: Callable[[str], None] | None = None, shapes: bool = True) -> LoadedMap:

@@ -17,6 +17,7 @@ from .common import (
     data_dir,
     err,
     open_map,
+    print_json,
     projection_of,
 )
 
@@ -100,6 +101,30 @@ def bind_params(text: str, params: list[str], declared: set[str] | None = None) 
     return text
 
 
+def run_find(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from ..query.find import find
+    from ..runtime.terminal import text_table
+
+    checked = open_map(args, shapes=False)
+    found = find(checked.loaded, args.text)
+    if args.format == "json":
+        print_json([asdict(f) for f in found])
+        return EXIT_OK
+    if not found:
+        err(f"nothing matches '{args.text}'")
+        return EXIT_OK
+    rows = [[f.id, f.kind, f.name, f"{f.file}:{f.line}" if f.file else "-"] for f in found]
+    sys.stdout.write(text_table(["id", "kind", "name", "declared in"], rows))
+    return EXIT_OK
+
+
+def _find_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("text", metavar="TEXT", help="part of an id, a name, a title or an alias, e.g. H100")
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+
+
 def run_queries(args: argparse.Namespace) -> int:
     from ..query.named import shipped
 
@@ -155,6 +180,15 @@ COMMANDS = [
         "--data is not read then; shipped queries that read analysis results need them pushed too.",
         _query_options,
         dated=True,
+    ),
+    Command(
+        "find",
+        run_find,
+        "find the ids of vendors, offerings, sources, layers and markets by part of an id or a name",
+        "examples:\n  stackmap find h100\n  stackmap find 'TSMC N5' --format json\n\n"
+        "Case and punctuation are ignored; exact matches come first. Use the ids in data files\n"
+        "(runs_on: [nvidia-h100]).",
+        _find_options,
     ),
     Command(
         "queries",

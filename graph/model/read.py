@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from ..runtime.gc_pause import gc_paused
 from ..source import vocab
+from ..source.expansion import fitting
 from ..source.ontology import Vocabulary, load_vocabulary
 from .types import Figure, Link, MoatClaim, Projection, ProjectionError, Source, Tie, Vendor, top_layer_of
 
@@ -215,7 +216,7 @@ def _add_dependencies(
     for (node, key), refs in sorted(by_node_kind.items()):
         fits = set(vocabulary.relations[key].supplier_layers)
         for ref, weight in zip(refs, _weights(refs), strict=True):
-            suppliers = _suppliers(graph, vendors, ref.supplier, fits)
+            suppliers = _suppliers(graph, vendors, ref.supplier, fits, graph.nodes[node]["market"])
             for supplier in suppliers:
                 relations = edges.setdefault((node, supplier), {})
                 before = relations.get(key)
@@ -230,15 +231,18 @@ def _add_dependencies(
     graph.add_edges_from((u, v, {"relations": dict(sorted(r.items()))}) for (u, v), r in edges.items())
 
 
-def _suppliers(graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: set[str]) -> list[str]:
-    """The nodes a reference stands for: the offering itself, or a vendor's fitting offerings."""
+def _suppliers(
+    graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: set[str], market: str | None
+) -> list[str]:
+    """The nodes a reference stands for: the offering itself, or a vendor's fitting offerings for a
+    consumer of `market` (`source.expansion`)."""
     if name not in vendors:
         return [name]
     vendor = vendors[name]
     if not vendor.offerings:
         return [name]
-    fitting = [o for o in vendor.offerings if graph.nodes[o]["layer"] in fits]
-    return fitting or list(vendor.offerings)
+    nodes = graph.nodes
+    return fitting([(o, nodes[o]["layer"], nodes[o]["market"]) for o in vendor.offerings], fits, market)
 
 
 def _refuse_cycles(graph: nx.DiGraph) -> None:

@@ -47,6 +47,11 @@ class FileFacts:
     unreadable: bool = False  # the file could not be read (syntax, size, link): what it declares is unknown
     salvaged: set[str] = field(default_factory=set)  # ids an unreadable file was seen to declare before its error
     foreign: list[tuple[str, int]] = field(default_factory=list)  # (id, line) of subjects it does not declare
+    # How messages name the nodes the reader derived (dependency and tie statements, moat claims):
+    # in the words of the file, e.g. "newco-app (uses_model: modelco-big)", never by their derived ids.
+    labels: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # id -> name of the vendors and offerings it declares
+    source_refused: bool = False  # the file's default `source:` could not be read (its facts' echoes are dropped)
 
     def may_declare(self, identifier: str) -> bool:
         """Whether this unreadable file may declare the id: one seen before its error, or one named

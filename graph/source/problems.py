@@ -28,13 +28,20 @@ class Problem:
     line: int
     message: str
     cause: bool = field(default=False, compare=False)
+    warning: bool = False  # the data is valid, but may not say what its author meant
 
     def format(self, prefix: str = "") -> str:
-        """The problem as `prefix/file:line: message` (the line left out when it is 0)."""
+        """The problem as `prefix/file:line: message` (the line left out when it is 0; `warning: `
+        before the message of a warning)."""
         where = f"{prefix.rstrip('/')}/{self.file}" if prefix else self.file
         if self.line:
             where += f":{self.line}"
-        return printable(f"{where}: {self.message}")
+        return printable(f"{where}: {'warning: ' if self.warning else ''}{self.message}")
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """The problems that make data invalid (warnings left out)."""
+    return [p for p in problems if not p.warning]
 
 
 def ordered(problems: Iterable[Problem]) -> list[Problem]:
@@ -71,3 +78,35 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A ` did you mean 'x'?` suffix naming the closest choice, or '' when none is close."""
     matches = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f"; did you mean '{matches[0]}'?" if matches else ""
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def suggest_ids(word: str, names: dict[str, str], limit: int = 3) -> str:
+    """A ` did you mean ...?` suffix naming at most `limit` ids the user would accept for `word`, or ''.
+
+    `names` maps each candidate id to its name. An id or a name that spells the word (ignoring case
+    and punctuation) comes first, then ids and names that contain it (`H100` -> nvidia-h100), then ids
+    close in spelling (`cloudco-clod` -> cloudco-cloud); an id only loosely like the word is not
+    offered (`gpt-4o` is not `gpt-3`).
+
+    >>> suggest_ids("H100", {"nvidia-h100": "H100", "nvidia-a100": "A100"})
+    "; did you mean 'nvidia-h100'?"
+    >>> suggest_ids("gpt-4o", {"gpt-3": "GPT-3", "gpt-3-5": "GPT-3.5"})
+    ''
+    """
+    wanted = _key(word)
+    found: list[str] = []
+    if wanted:
+        found += [i for i, name in sorted(names.items()) if wanted in (_key(i), _key(name))]
+        if len(wanted) >= 3:
+            contain = [i for i, name in names.items() if wanted in _key(i) or wanted in _key(name)]
+            found += sorted(contain, key=lambda i: (len(i), i))
+    found += difflib.get_close_matches(word, sorted(names), n=limit, cutoff=0.8)
+    chosen = list(dict.fromkeys(found))[:limit]
+    if not chosen:
+        return ""
+    quoted = [f"'{i}'" for i in chosen]
+    return f"; did you mean {quoted[0] if len(quoted) == 1 else ', '.join(quoted[:-1]) + ' or ' + quoted[-1]}?"

@@ -141,6 +141,8 @@ def read_turtle(
             )
             continue
         facts.quads.append(ox.Quad(s, p, o, graph))
+        if p.value == vocab.LABEL and isinstance(o, ox.Literal) and (identifier := vocab.local_id(s.value)):
+            facts.names.setdefault(identifier, o.value)
         if (s.value,) not in facts.lines:
             facts.lines[(s.value,)] = finder.find(s.value)
         if p.value == vocab.RDF_TYPE and o.value in DECLARING_CLASSES:

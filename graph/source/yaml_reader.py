@@ -10,6 +10,8 @@ vocabularies); references across files, shares and sources are checked over the 
 
 from __future__ import annotations
 
+import re
+
 import pyoxigraph as ox
 import yaml
 
@@ -32,7 +34,7 @@ OFFERING_KEYS = [
     *("id", "name", "layer", "market", "open_weights", "homepage", "description", "source"),
     *("released", "retired"),
 ]
-REFERENCE_KEYS = ["id", "share", "note", "source", "since", "until"]
+REFERENCE_KEYS = ["id", "share", "note", "source", "since", "until", "any"]
 TIE_REFERENCE_KEYS = ["id", "note", "source", "since", "until"]
 MOAT_KEYS = ["type", "evidence", "about", "source", "since", "until"]
 FIGURE_KEYS = [
@@ -72,7 +74,20 @@ FIGURE_FIELDS = (
     ("as_of", vocab.AS_OF, "when"),
     ("note", vocab.COMMENT, "text"),
 )
-FIGURE_PLACE_FIELDS = (("layer", vocab.IN_LAYER, "layer"), ("market", vocab.MARKET, "id"))
+FIGURE_PLACE_FIELDS = (("layer", vocab.IN_LAYER, "any-layer"), ("market", vocab.MARKET, "id"))
+
+
+def url_id(url: str) -> str:
+    """An id made from a URL's host and path: https://www.example.com/news/x -> www-example-com-news-x."""
+    return re.sub(r"[^a-z0-9]+", "-", url.split("://", 1)[-1].lower()).strip("-")[:60].strip("-")
+
+
+def inline_source_id(url: str, relpath: str) -> str:
+    """The id of a source given in place: `url_id` and a short digest of the file and URL (the same
+    source given in place in two files gives two ids, never a duplicate)."""
+    import hashlib
+
+    return f"{url_id(url)}-{hashlib.sha1(f'{relpath} {url}'.encode()).hexdigest()[:6]}"
 
 
 class _Output:
@@ -163,6 +178,8 @@ class _Output:
                         self.facts.rejected.add((subject, prop))
                         continue
                 term = self.values.term(node, key, kind)
+                if term and prop == vocab.LABEL:
+                    self.facts.names[vocab.local_id(subject) or subject] = str(term.value)
                 if term:
                     self.add(subject, prop, term, line_of(node))
                 else:
@@ -183,10 +200,43 @@ class _Output:
         return self.values.ident(fields[key][1], key) if key in fields else None
 
     def source_ref(self, pair: tuple[yaml.Node, yaml.Node] | None) -> str | None:
+        """The source a `source:` names: a declared source's id, or a source given in place
+        (`{url, title, date}`, declared here under an id made from its URL). A URL alone is refused
+        with both forms spelt out for it."""
         if pair is None:
             return None
-        identifier = self.values.ident(pair[1], "source")
-        return self.refer(identifier, (SOURCE,), "source", line_of(pair[1])) if identifier else None
+        node = pair[1]
+        if isinstance(node, yaml.MappingNode):
+            return self.inline_source(node)
+        url = node.value.strip() if isinstance(node, yaml.ScalarNode) and isinstance(node.value, str) else ""
+        if url.startswith(("http://", "https://")):
+            shown = excerpt(url, 200)[1:-1]
+            self.problem(
+                line_of(node),
+                f"`source` names a source by its id, not by its URL: give it in place, source: {{url: {shown}, "
+                "title: TITLE, date: YYYY-MM-DD}, or declare it under `sources:` "
+                f"({url_id(url)}: {{url: ..., title: ..., date: ...}}) and name its id",
+            )
+            return None
+        identifier = self.values.ident(node, "source")
+        return self.refer(identifier, (SOURCE,), "source", line_of(node)) if identifier else None
+
+    def inline_source(self, node: yaml.MappingNode) -> str | None:
+        """A source given in place: declared like one under `sources:`, its id made from its URL."""
+        fields = self.mapping(node, "a source given in place", SOURCE_KEYS, ["url", "title", "date"])
+        if not fields or "url" not in fields:
+            return None
+        url = self.values.url(fields["url"][1], "url")
+        if url is None:
+            return None
+        line = line_of(node)
+        identifier = inline_source_id(url, self.facts.relpath)
+        if identifier in self.facts.declared:  # the same source given in place twice in this file
+            return vocab.entity(identifier)
+        iri = self.declare(identifier, SOURCE, line)
+        self.add(iri, vocab.RDF_TYPE, vocab.SOURCE_CLASS, line)
+        self.put(iri, fields, SOURCE_FIELDS)
+        return iri
 
 
 class _Reader(_Output):
@@ -209,6 +259,7 @@ class _Reader(_Output):
         if fields is None:
             return
         default_source = self.source_ref(fields.get("source"))
+        self.facts.source_refused = "source" in fields and default_source is None
         if "sources" in fields:
             self.read_sources(fields["sources"][1])
         vendor = None
@@ -328,13 +379,14 @@ class _Reader(_Output):
         self.add(subject, relation.iri, obj, line)
         tie = vocab.entity(f"{vocab.local_id(subject)}--{key.replace('_', '-')}--{target}")
         self.facts.lines[(tie,)] = line
+        self.facts.labels[tie] = f"{vocab.local_id(subject)} ({key}: {target})"
         self.add(tie, vocab.RDF_TYPE, vocab.DEPENDENCY if relation.dependency else vocab.TIE, line)
         self.add(tie, vocab.RDF_SUBJECT, subject, line)
         self.add(tie, vocab.RDF_PREDICATE, relation.iri, line)
         self.add(tie, vocab.RDF_OBJECT, obj, line)
         if source := self.source_ref(detail.get("source")) or default_source:
             self.add(tie, vocab.SOURCE, source, line)
-        self.put(tie, detail, (("note", vocab.COMMENT, "text"), *LIFETIME))
+        self.put(tie, detail, (("note", vocab.COMMENT, "text"), *LIFETIME, ("any", vocab.ANY_OFFERING, "boolean")))
         if "share" in detail:
             self.read_share(tie, detail["share"][1])
 
@@ -379,6 +431,7 @@ class _Reader(_Output):
             )
             return
         self.facts.lines[(iri,)] = line
+        self.facts.labels[iri] = f"{vocab.local_id(about)} (moat: {type_id})"
         self.add(iri, vocab.RDF_TYPE, vocab.MOAT_CLAIM, line)
         self.add(iri, vocab.ABOUT, about, line)
         self.add(iri, vocab.MOAT_TYPE, moat, line_of(fields["type"][1]))

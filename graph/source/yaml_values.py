@@ -162,6 +162,52 @@ class Values:
             return None
         return scheme[value]
 
+    def leaf_layer(self, node: yaml.Node, key: str) -> str | None:
+        """The IRI of the leaf layer a node names; a layer above the leaves, or an unknown one, is
+        refused with the leaf layers of the nearest top layer to choose from."""
+        value = self.text(node, key, words=False)
+        if value is None:
+            return None
+        layers = self.vocab.layers
+        if value in layers and layers[value].leaf:
+            return layers[value].iri
+        if value in layers:
+            self.problem(
+                line_of(node),
+                f"`{key}` {value} is a layer above the leaves: "
+                f"name one of its leaf layers, {self._leaves_under(value)}",
+            )
+            return None
+        hint = did_you_mean(value, layers)
+        nearest = hint.split("'")[1] if hint else None
+        top = self._top_of(nearest) if nearest else None
+        listed = (
+            f" The leaf layers of {top}: {self._leaves_under(top)}"
+            if top
+            else f"; the leaf layers are {', '.join(i for i, layer in layers.items() if layer.leaf)}"
+        )
+        self.problem(line_of(node), f"unknown layer {excerpt(value)}{hint or '.'}{listed}")
+        return None
+
+    def _top_of(self, layer: str) -> str:
+        layers = self.vocab.layers
+        while layers[layer].broader is not None:
+            layer = layers[layer].broader
+        return layer
+
+    def _leaves_under(self, layer: str) -> str:
+        """The leaf layers beneath a layer, in stack order, as `a, b or c`."""
+        layers = self.vocab.layers
+        leaves = [i for i, x in sorted(layers.items(), key=lambda kv: kv[1].order) if x.leaf and self._under(i, layer)]
+        return ", ".join(leaves[:-1]) + " or " + leaves[-1] if len(leaves) > 1 else leaves[0]
+
+    def _under(self, layer: str, ancestor: str) -> bool:
+        while layer is not None:
+            if layer == ancestor:
+                return True
+            layer = self.vocab.layers[layer].broader
+        return False
+
     def term(self, node: yaml.Node, key: str, kind: str) -> Term | None:
         """The RDF term of a field of one of the KINDS, or None (reported) when it is not one."""
         return KINDS[kind](self, node, key)
@@ -202,7 +248,8 @@ KINDS: dict[str, Callable[[Values, yaml.Node, str], Term | None]] = {
     "when": Values.when,  # the date of a fact, to the precision the source gives
     "number": _number_term,
     "boolean": _boolean_term,
-    "layer": lambda v, n, k: v.concept(n, k, v.layers, "layer"),
+    "layer": Values.leaf_layer,  # the leaf layer an offering (or a vendor without one) sits in
+    "any-layer": lambda v, n, k: v.concept(n, k, v.layers, "layer"),  # a figure may be about any layer
     "metric": lambda v, n, k: v.concept(n, k, v.vocab.metrics, "metric"),
     "moat": lambda v, n, k: v.concept(n, k, v.vocab.moat_types, "moat type"),
 }

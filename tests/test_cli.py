@@ -35,7 +35,9 @@ def broken_problems(data: Path) -> list[str]:
     """The problem lines every command prints for the BROKEN file in data/vendors/x.yaml."""
     return [
         f"{data}/vendors/x.yaml:4: unknown key 'offrings' in the vendor; did you mean 'offerings'?",
-        f"{data}/vendors/x.yaml:5: unknown layer 'compute'; did you mean 'compute-hardware'?",
+        f"{data}/vendors/x.yaml:5: unknown layer 'compute'; did you mean 'compute-hardware'? The leaf layers of "
+        "infrastructure: cloud-platforms, compute-hardware, memory, advanced-packaging, foundry or "
+        "lithography-equipment",
     ]
 
 

@@ -20,13 +20,14 @@ from .common import EXIT_FAILED, EXIT_USAGE, Command, Failure, UsageError, add_a
 
 COMMANDS: list[Command] = [
     *building.COMMANDS[:3],  # build, report, view
-    *checking.COMMANDS,
+    *checking.COMMANDS[:1],  # check
     *querying.COMMANDS[:1],  # query
     *serving.COMMANDS,
     *querying.COMMANDS[1:],  # queries
     *analysing.COMMANDS,
     *building.COMMANDS[3:],  # export
     *importing.COMMANDS,
+    *checking.COMMANDS[1:],  # schema
 ]
 LONG_RUNNING = {"serve"}  # commands that keep running: the cyclic collector stays on
 

@@ -15,6 +15,8 @@ def _relpaths(directory: Path, files: list[str]) -> set[str]:
     found = set()
     for name in files:
         path = Path(name).resolve()
+        if not path.exists() and (root / name).exists():  # a path inside the data folder
+            path = (root / name).resolve()
         if not path.is_relative_to(root):
             raise UsageError(f"{name} is not inside the data folder {directory}: give the folder with --data")
         if not path.is_file():
@@ -45,6 +47,28 @@ def run_check(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def run_schema(args: argparse.Namespace) -> int:
+    import json
+
+    from ..runtime.atomic import write_file
+    from ..source.ontology import load_vocabulary
+    from ..source.paths import shipped_data_dir
+    from ..source.schema import vendor_schema
+
+    schema = vendor_schema(load_vocabulary(), shipped_data_dir() / "README.md")
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if args.output and args.output != "-":
+        write_file(Path(args.output), text.encode("utf-8"))
+        err(f"wrote {args.output}")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def _schema_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
 def _options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files", nargs="*", metavar="FILE", help="check only these data files, against the rest of the data folder"
@@ -69,5 +93,18 @@ COMMANDS = [
         "Warnings (a dependency that names a vendor standing for several offerings) leave the exit code\n"
         "at 0, unless --strict.",
         _options,
-    )
+    ),
+    Command(
+        "schema",
+        run_schema,
+        "write the JSON Schema of the YAML data file, for editors that check a file as it is typed",
+        "examples:\n  stackmap schema -o data/vendor.schema.json\n\n"
+        "The shipped copy is data/vendor.schema.json; a file whose first line is\n"
+        "  # yaml-language-server: $schema=../vendor.schema.json\n"
+        "is checked by editors with the YAML language server (VS Code, Neovim, ...). The schema covers\n"
+        "shape only (keys, types, required keys, ids, dates, layers, moat types, metrics); `stackmap check`\n"
+        "checks the rest.",
+        _schema_options,
+        reads_data=False,
+    ),
 ]

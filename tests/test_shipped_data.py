@@ -138,11 +138,14 @@ def test_the_essays_figures_are_on_the_map(shipped) -> None:
         ("cloud-spend-ratio", None, 0.5, None, None),
         ("cloud-revenue-share", None, None, 0.1, 0.2),
         ("gross-margin", None, None, 0.5, 0.6),
-        ("capex", "cloud-platforms", None, 1e11, None),
+        ("capex", "cloud-infrastructure", None, 1e11, None),
         ("data-center-revenue", "ai-accelerators", 3.8e9, None, None),
         ("annualized-revenue", "image-generation", None, 1e8, None),
         ("annualized-revenue", "copywriting", None, 1e8, None),
         ("annualized-revenue", "code-writing", None, 1e8, None),
+        ("venture-cloud-spend-ratio", None, None, 0.8, 0.9),  # "up to 80-90%": a range, not a ceiling
+        ("venture-cloud-spend-ratio", None, None, 0.5, None),
+        ("training-cost", None, None, 1e7, 1e9),  # "tens or hundreds of millions"
     ]:
         assert expected in figures, expected
 

@@ -54,7 +54,9 @@ def vendor_schema(vocabulary: Vocabulary, readme: Path) -> dict:
             {"type": "string", "pattern": WHEN_PATTERN},
             {"type": "integer", "minimum": 1000, "maximum": 9999},
             {"type": "object", "required": ["date", "source"], "additionalProperties": False,
-             "properties": {"date": {"type": "string", "pattern": WHEN_PATTERN}, "source": {"$ref": "#/$defs/source"}}},
+             "properties": {"date": {"anyOf": [{"type": "string", "pattern": WHEN_PATTERN},
+                                               {"type": "integer", "minimum": 1000, "maximum": 9999}]},
+                            "source": {"$ref": "#/$defs/source"}}},
         ],
         "description": "a year, a year-month or a date (2024, 2024-03, 2024-03-18), or {date, source}",
     }  # fmt: skip

@@ -8,7 +8,8 @@ layout. The modules, in the order the page is made:
 - `drawn_graph`: the graph that is drawn, the projection itself or, on large maps, aggregated.
 - `layout`: the bands of the stack and every node's fixed position.
 - `page_data`: everything the page shows, as JSON-ready data.
-- `page`: the page, our own autoescaped template (`templates/`) filled with the page data.
+- `network`: the drawn graph as a `pyvis.network.Network`, nodes and edges with their styles.
+- `page`: the page, rendered by pyvis through our own autoescaped template (`templates/`).
 """
 
 from .page import render_html

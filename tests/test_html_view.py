@@ -16,7 +16,10 @@ from graph.check.validate import load_valid
 from graph.model.projection import project
 from graph.pipeline import build
 from graph.render import palette
-from graph.render.html import OTHERS, layer_bands, page_data, read_texts, render_html
+from graph.render.html import read_texts, render_html
+from graph.render.html.drawn_graph import OTHERS
+from graph.render.html.layout import layer_bands
+from graph.render.html.page_data import page_data
 
 
 @pytest.fixture(scope="module")

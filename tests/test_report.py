@@ -17,7 +17,8 @@ import pytest
 from conftest import MINI
 from graph.model.projection import project
 from graph.pipeline import build
-from graph.render.report import FIGURES, md_escape
+from graph.render.report import FIGURES
+from graph.render.report.markdown import md_escape
 from graph.render.report_numbers import count, hhi, of, pct, pct_range
 from graph.render.source_support import KINDS, source_support
 from graph.source.paths import shipped_data_dir
@@ -375,7 +376,9 @@ def test_no_figure_text_falls_outside_its_figure(shipped, monkeypatch) -> None:
 
 def test_links_only_to_web_pages() -> None:
     """A source URL that is not http(s) is shown as text, never as a link; link text is escaped."""
-    from graph.render.report import Link, Table, to_html, to_markdown
+    from graph.render.report.blocks import Link, Table
+    from graph.render.report.html import to_html
+    from graph.render.report.markdown import to_markdown
 
     blocks = [
         Table(

@@ -51,6 +51,7 @@ ANALYSIS_FILE = "analysis.json"
 HTML_FILE = "stackmap.html"
 DATASET = DATASET_FILES["nquads"]
 OUTPUTS = (*DATASET_FILES.values(), ANALYSIS_FILE, HTML_FILE, "report.md", "report.html")  # any missing: build
+TIMELINE_TRIPLES = 60_000  # maps up to this size get the timeline of the view and the report
 
 
 @dataclass(frozen=True)
@@ -199,6 +200,9 @@ def _restrict(loaded: LoadedMap, on: Day) -> None:
 
     if on == ALL or getattr(loaded, "as_of", None) == on:
         return
+    if loaded.triples <= TIMELINE_TRIPLES:  # small maps keep every fact, for the stops of the timeline
+        loaded.unrestricted = ox.Store()
+        loaded.unrestricted.bulk_extend(loaded.store)
     restriction = restrict(loaded.store, on)
     loaded.triples -= restriction.quads
     loaded.as_of = on
@@ -271,13 +275,12 @@ def build_checked(
     """`build`, also returning the loaded map and its analyses; without `views` the report and the
     HTML view are left out (the benchmark times them on their own). `analysis.json` records the day
     when one was given (a build of today's map names no date, so it stays the same from day to day)."""
-    from .analysis.results import to_dict
     from .model.projection import LARGE_GRAPH
 
     def make(loaded: LoadedMap, analysis: Analysis) -> tuple[dict[str, bytes], dict[str, bytes]]:
         large = analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH
         say = progress if large else None  # small maps render in well under a second: no progress lines
-        results = {"as_of": day_text(as_of), **to_dict(analysis)} if as_of else to_dict(analysis)
+        results = results_of(loaded, analysis, as_of)
         if say:
             say("rendering the report and the HTML view, and serialising the analyses")
         # Large maps: the views are rendered by a forked child while this process serialises the
@@ -298,6 +301,58 @@ def build_checked(
         atomic.update_folder(Path(out_dir), dict(sorted(parts.items())))
     written = sorted(Path(out_dir) / name for name in parts)
     return BuildResult(summary=checked.summary, written=written), checked
+
+
+def results_of(loaded: LoadedMap, analysis: Analysis, as_of: Day | None = None) -> dict:
+    """What `analysis.json` holds: the analyses' results, the day when one was given (a map of today
+    names no date, so it stays the same from day to day) and, on small maps, the timeline."""
+    from .analysis.results import to_dict
+
+    results = {"as_of": day_text(as_of), **to_dict(analysis)} if as_of else to_dict(analysis)
+    if stops := timeline(loaded, analysis):
+        results["timeline"] = stops
+    return results
+
+
+def report_files(checked: Checked, as_of: Day | None = None) -> dict[str, bytes]:
+    """The report of a checked map (Markdown, HTML, SVG figures) by file name, as `build` writes it."""
+    from .render.report import render_report
+    from .render.source_support import source_support
+
+    results = results_of(checked.loaded, checked.analysis, as_of)
+    return render_report(checked.analysis.projection, results, source_support(checked.loaded.store))
+
+
+def timeline(loaded: LoadedMap, analysis: Analysis) -> list[dict]:
+    """The stops of the map over time (`analysis.timeline`): the map restricted to each stop's day
+    and analysed, the map's own day being `analysis`; none for large maps, undated maps or a map of
+    every fact."""
+    from .analysis.results import analyse
+    from .analysis.timeline import stop_dates, stop_record
+    from .model.as_of import restrict
+    from .model.projection import project
+
+    full, today = getattr(loaded, "unrestricted", None), loaded.as_of
+    if full is None or not isinstance(today, dt.date):
+        return []
+    rows = full.query(
+        "SELECT (MIN(SUBSTR(STR(?d), 1, 4)) AS ?y) WHERE { ?s schema:startDate ?d }",
+        prefixes=vocab.PREFIXES,
+        use_default_graph_as_union=True,
+    )
+    first = next(iter(rows))[0]
+    if first is None:  # no fact has a date: the map is the same on every day
+        return []
+    records = []
+    for day, label in stop_dates([int(first.value)], today):
+        if day == today:
+            records.append(stop_record(day, label, analysis))
+            continue
+        store = ox.Store()
+        store.bulk_extend(full)
+        restrict(store, day)
+        records.append(stop_record(day, label, analyse(project(store))))
+    return records
 
 
 def diff_maps(data_dir: Path, since: dt.date, until: dt.date, progress: Callable[[str], None] | None = None):

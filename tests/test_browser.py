@@ -286,3 +286,39 @@ def test_a_2000_node_map_opens_and_responds(open_page, tmp_path):
     opened.page.select_option("#whatif-vendor", top["vendor"])
     assert opened.js("document.querySelectorAll('#whatif-apps li').length") == top["apps"]
     assert opened.errors == [] and opened.requests == []
+
+
+def test_the_date_control_redraws_the_map_of_each_stop(open_page, shipped_site):
+    """Moving the date control to the essay's day shows that day's map: the drawn nodes are the
+    offerings in force on 2023-01-19, as `load_checked(as_of=...)` projects them, with that day's
+    counts and chokepoints; a deep link carries the day; back at the map's own day, everything shows."""
+    import datetime as dt
+
+    from graph.pipeline import load_checked
+
+    opened = open_page(shipped_site, "#tsmc@2023-01-19")
+    stops = opened.js("stackmap.data.timeline.map((t) => t.date)")
+    essay = stops.index("2023-01-19")
+    assert opened.js("stackmap.state.stop") == essay and opened.page.inner_text("#as-of-label").startswith("2023-01-19")
+    projection = load_checked(shipped_data_dir(), as_of=dt.date(2023, 1, 19)).projection
+    graph = projection.graph
+    offerings = sum(1 for _, kind in graph.nodes(data="kind") if kind == "offering")
+    shown = opened.js("stackmap.nodes.get().filter((n) => !n.hidden).map((n) => n.id).sort()")
+    assert shown == sorted(graph.nodes)
+    lede = f"On 2023-01-19 (the essay): {len(projection.vendors)} vendors, {offerings} offerings, "
+    assert opened.page.inner_text("#lede").startswith(lede)
+    assert opened.js("location.hash") == "#tsmc@2023-01-19"  # the deep link keeps the day
+    opened.page.click("#details .close")
+    assert opened.js("location.hash") == "#@2023-01-19"
+    first = opened.page.inner_text("#chokepoints tbody tr")
+    assert first.split("\t")[:2] == ["1", "ASML"]
+    opened.page.fill("#as-of", "0")
+    opened.page.dispatch_event("#as-of", "input")
+    early = opened.js("stackmap.data.timeline[0]")
+    assert opened.js("stackmap.nodes.get().filter((n) => !n.hidden).length") == len(early["nodes"]) < len(shown)
+    assert opened.js("location.hash") == "#@" + early["date"]
+    opened.page.fill("#as-of", str(len(stops) - 1))
+    opened.page.dispatch_event("#as-of", "input")
+    assert opened.js("stackmap.nodes.get().filter((n) => !n.hidden).length") == opened.js("stackmap.data.nodes.length")
+    assert opened.js("location.hash") == ""
+    assert (opened.errors, opened.requests) == ([], [])

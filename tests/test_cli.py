@@ -22,7 +22,9 @@ from graph.check.validate import summarise
 from graph.model.projection import project
 from graph.query.named import shipped as shipped_queries
 from graph.render import export
-from graph.render.report import FIGURES as REPORT_FIGURES
+from graph.render.report import FIGURES
+
+REPORT_FIGURES = tuple(name for name in FIGURES if name != "timeline")  # the mini map is undated: no timeline
 
 ID = "https://w3id.org/stackmap/id/"
 MINI_SUMMARY = "ok: 9 files, 7 vendors, 9 offerings, 10 dependencies, 4 figures, 2 moat claims, 2 sources, 218 triples"

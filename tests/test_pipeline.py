@@ -92,7 +92,7 @@ def test_build_as_on_a_large_map_writes_the_same_bytes(monkeypatch, tmp_path: Pa
     monkeypatch.setattr(projection, "LARGE_GRAPH", 0)
     large = build(shipped_data_dir(), tmp_path / "large")
     names = [p.relative_to(tmp_path / "plain") for p in plain.written]
-    assert names == [p.relative_to(tmp_path / "large") for p in large.written] and len(names) == 12
+    assert names == [p.relative_to(tmp_path / "large") for p in large.written] and len(names) == 13
     for name in names:
         assert (tmp_path / "large" / name).read_bytes() == (tmp_path / "plain" / name).read_bytes(), name
     assert large.summary == plain.summary

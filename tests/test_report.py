@@ -24,7 +24,8 @@ from graph.render.source_support import KINDS, source_support
 from graph.source.paths import shipped_data_dir
 
 SVG = "{http://www.w3.org/2000/svg}"
-REPORT_FILES = sorted(["report.md", "report.html", *(f"figures/{name}.svg" for name in FIGURES)])
+UNDATED_FIGURES = tuple(name for name in FIGURES if name != "timeline")  # an undated map has no timeline
+REPORT_FILES = sorted(["report.md", "report.html", *(f"figures/{name}.svg" for name in UNDATED_FIGURES)])
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +88,7 @@ def svg_texts(data: bytes) -> list[str]:
 
 def test_build_writes_every_report_file(built: Path) -> None:
     written = sorted(str(p.relative_to(built)) for p in built.rglob("*") if p.is_file())
-    assert set(REPORT_FILES) <= set(written)
+    assert {"report.md", "report.html", *(f"figures/{name}.svg" for name in FIGURES)} <= set(written)
     md = (built / "report.md").read_text(encoding="utf-8")
     for name in FIGURES:
         assert f"(figures/{name}.svg)" in md
@@ -308,8 +309,9 @@ def test_two_builds_are_byte_identical(built: Path, tmp_path: Path) -> None:
         check=False,
     )
     assert completed.returncode == 0, completed.stderr
-    assert sorted(str(p.relative_to(other)) for p in other.rglob("*") if p.is_file()) == REPORT_FILES
-    for name in REPORT_FILES:
+    shipped_files = sorted(["report.md", "report.html", *(f"figures/{name}.svg" for name in FIGURES)])
+    assert sorted(str(p.relative_to(other)) for p in other.rglob("*") if p.is_file()) == shipped_files
+    for name in shipped_files:
         assert (other / name).read_bytes() == (built / name).read_bytes(), name
 
 
@@ -353,9 +355,8 @@ def test_check_and_query_do_not_import_matplotlib() -> None:
 
 def test_no_figure_text_falls_outside_its_figure(shipped, monkeypatch) -> None:
     """Every artist of every figure (labels, legends, titles) lies within the figure: nothing is cut off."""
-    from graph.analysis.results import analyse, to_dict
+    from graph.pipeline import load_checked, report_files
     from graph.render import report_figures
-    from graph.render.report import render_report
 
     original = report_figures._svg
     boxes = {}
@@ -366,8 +367,7 @@ def test_no_figure_text_falls_outside_its_figure(shipped, monkeypatch) -> None:
         return data
 
     monkeypatch.setattr(report_figures, "_svg", measured)
-    p = project(shipped.store)
-    render_report(p, to_dict(analyse(p)), source_support(shipped.store))
+    report_files(load_checked(shipped_data_dir()))
     assert len(boxes) == len(FIGURES)
     for title, (tight, page) in boxes.items():
         assert tight.x0 >= -0.01 and tight.y0 >= -0.01, title
@@ -417,3 +417,37 @@ def test_a_long_name_is_shortened_in_the_figures(make_data, tmp_path: Path) -> N
     labels = [t for t in svg_texts((out / "figures" / "chokepoints.svg").read_bytes()) if "Long Long" in t]
     assert labels and all(len(t) == 56 and t.endswith("…") for t in labels)
     assert name in (out / "report.md").read_text(encoding="utf-8")
+
+
+# -- since the essay ---------------------------------------------------------------------------
+
+
+def test_since_the_essay_equals_as_of_runs_and_diff(tables, analysis_json: dict) -> None:
+    """The section's columns are the analyses of `--as-of` runs on each stop's day: the essay's column
+    equals `load_checked(as_of=2023-01-19)`, and the ranks that moved between two stops are those
+    `stackmap diff` reports between the same days."""
+    import datetime as dt
+
+    from graph.pipeline import diff_maps, load_checked
+
+    stops = analysis_json["timeline"]
+    heads = ["essay" if s["label"].endswith("(the essay)") else s["label"] for s in stops]
+    assert heads[:3] == ["2020", "2021", "2022"] and heads[3] == "essay" and heads[-1] == dt.date.today().isoformat()
+    counts = {row[""]: row for row in table(tables, "", *heads)}
+    ranks = {row["Vendor"]: row for row in table(tables, "Vendor", *heads)}
+    essay = load_checked(shipped_data_dir(), as_of=dt.date(2023, 1, 19)).analysis
+    assert counts["Vendors"]["essay"] == count(len(essay.projection.vendors))
+    assert counts["Apps"]["essay"] == count(len(essay.projection.apps))
+    names = {v: x.label for v, x in essay.projection.vendors.items()}
+    for c in essay.chokepoints.ranking:
+        if c.rank <= 5 and c.apps_cut_off:
+            assert ranks[names[c.vendor]]["essay"] == str(c.rank)
+    layers = {c["id"]: c["hhi"] for c in stops[3]["concentration"] if c["scope"] == "layer"}
+    assert layers == {c.id: c.hhi for c in essay.concentration if c.scope == "layer"}
+    change = diff_maps(shipped_data_dir(), dt.date(2020, 12, 31), dt.date(2023, 1, 19))
+    for move in change.ranks:
+        row = ranks.get(names.get(move.vendor, move.vendor))
+        if row is not None:
+            expected = tuple(str(r) if r else "\u2013" for r in (move.rank_from, move.rank_to))
+            assert (row["2020"], row["essay"]) == expected
+    assert any(ranks[n]["2020"] != ranks[n]["essay"] for n in ranks)  # something moved since 2020

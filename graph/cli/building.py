@@ -44,7 +44,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from ..render.report import report_files
+    from ..pipeline import report_files
     from ..runtime.atomic import update_folder
 
     checked = open_map(args)
@@ -52,7 +52,7 @@ def run_report(args: argparse.Namespace) -> int:
         projection_of(checked)
     except Failure as failure:
         raise Failure(f"{failure}; {args.out} was not written") from None
-    files = report_files(checked.analysis, checked.loaded.store)
+    files = report_files(checked, args.as_of)
     update_folder(Path(args.out), files)
     for name in sorted(files):
         print(f"wrote {Path(args.out) / name}")

@@ -86,6 +86,11 @@ def _end_label(ax, x: float, y: float, text: str, fontsize: float = 7.5, **kwarg
     ax.annotate(text, (x, y), xytext=(3, 0), textcoords="offset points", va="center", fontsize=fontsize, **kwargs)
 
 
+def _legend_below(fig, handles: list, ncols: int = 3) -> None:
+    """The figure's legend, frameless, in its own band below the plots."""
+    fig.legend(handles=handles, loc="outside lower center", ncols=ncols, frameon=False)
+
+
 def _figure(height: float):
     from matplotlib.figure import Figure
 
@@ -314,16 +319,14 @@ def concentration_figure(layers: Sequence[ConcentrationBar], markets: Sequence[C
         axes[-1].set_xlabel("HHI (0-10,000); bands of the 2023 US Merger Guidelines at 1,000 and 1,800")
         axes[-1].set_xticks([0, 1000, 1800, 5000, 10000])
         axes[-1].xaxis.set_major_formatter(lambda x, _: f"{x:,.0f}")
-        fig.legend(
-            handles=[
+        _legend_below(
+            fig,
+            [
                 Patch(facecolor="#888888", edgecolor=INK, linewidth=0.5, label="from market-share figures"),
                 Patch(facecolor="#888888", edgecolor=INK, linewidth=0.5, hatch="///", label="from dependents"),
                 Patch(facecolor="white", edgecolor=INK, lw=0.6, linestyle=":", label="bound: fringe as one firm"),
                 *[Patch(facecolor=shade, edgecolor="#999999", lw=0.5, label=name) for _, _, name, shade in BANDS],
             ],
-            loc="outside lower center",
-            ncols=3,
-            frameon=False,
         )
         fig.suptitle("Concentration: HHI per layer and market", **TITLE)
         return fig
@@ -477,3 +480,61 @@ def sources_figure(rows: Sequence[tuple[str, dict[str, int]]]) -> bytes:
         return fig
 
     return _draw("sources", draw)
+
+
+# -- since the essay ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelinePanel:
+    """One layer over time: its label, colour and (stop index, HHI, from figures) points."""
+
+    label: str
+    colour: str
+    points: tuple[tuple[int, float, bool], ...]
+
+
+TIMELINE_COLUMNS = 3
+
+
+def timeline_figure(panels: Sequence[TimelinePanel], stops: Sequence[str], essay: int | None) -> bytes:
+    """HHI per layer at each stop (`stops`: their labels, equally spaced), one small panel per layer
+    over the Merger Guidelines bands, the essay's stop (its index) a dashed line."""
+    from matplotlib.lines import Line2D
+
+    def draw():
+        rows = -(-len(panels) // TIMELINE_COLUMNS)
+        fig = _figure(0.9 + 1.35 * rows)
+        axes = fig.subplots(rows, TIMELINE_COLUMNS, squeeze=False, sharex=True, sharey=True).ravel()
+        for ax, panel in zip(axes, panels, strict=False):
+            for low, high, _, shade in BANDS:
+                ax.axhspan(low, high, color=shade, zorder=0, linewidth=0)
+            if essay is not None:
+                ax.axvline(essay, color=INK, linewidth=0.7, linestyle="--", zorder=1)
+            x, y = [pt[0] for pt in panel.points], [pt[1] for pt in panel.points]
+            ax.plot(x, y, color=panel.colour, linewidth=1.4, zorder=2)
+            for px, py, from_figures in panel.points:
+                face = panel.colour if from_figures else "white"
+                ax.plot([px], [py], marker="o", markersize=3.6, color=panel.colour, markerfacecolor=face, zorder=3)
+            ax.set_title(_tick(panel.label, 34), loc="left", fontsize=7.5)
+            ax.set_ylim(0, 10500)
+            ax.set_xlim(-0.5, len(stops) - 0.5)
+        for ax in axes[len(panels) :]:
+            ax.set_axis_off()
+        for ax in axes:
+            ax.set_yticks([0, 1000, 1800, 5000, 10000], ["0", "", "1,800", "5,000", "10,000"])
+            ax.set_xticks(range(len(stops)), [_tick(label, 10) for label in stops])
+            ax.tick_params(axis="x", labelsize=7, rotation=90)
+            ax.tick_params(axis="y", labelsize=7)
+        _legend_below(
+            fig,
+            [
+                Line2D([], [], color=INK, marker="o", markerfacecolor=INK, lw=0, label="from market-share figures"),
+                Line2D([], [], color=INK, marker="o", markerfacecolor="white", lw=0, label="from dependents"),
+                Line2D([], [], color=INK, lw=0.7, linestyle="--", label="the essay (2023-01-19)"),
+            ],
+        )
+        fig.suptitle("Concentration since the essay: HHI per layer at each stop (bands at 1,000 and 1,800)", **TITLE)
+        return fig
+
+    return _draw("timeline", draw)

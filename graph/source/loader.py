@@ -39,6 +39,7 @@ class LoadedMap:
     problems: list[Problem] = field(default_factory=list)
     triples: int = 0  # quads read from the data files (those left once restricted to a day)
     as_of: dt.date | None = None  # the day the store was restricted to (model.as_of), if it was
+    unrestricted: ox.Store | None = None  # on small maps, every fact as loaded (for the timeline)
 
     def file(self, relpath: str) -> FileFacts:
         """The facts of the data file at relpath."""

@@ -90,7 +90,34 @@ def page_data(
             "chokepoints": _top_chokepoints(projection, top),
             "concentration": _concentration(projection, analysis),
         },
+        "timeline": [] if view.aggregated else _timeline(projection, analysis.get("timeline", []), view),
     }
+
+
+def _timeline(projection: Projection, stops: list[dict], view: DrawnGraph) -> list[dict]:
+    """The date control's stops: for each, the drawn nodes and edges in force then, its counts, and
+    its summary (chokepoints and layer concentration) in the shape of the page's own summary."""
+    out = []
+    for stop in stops:
+        nodes = set(stop["nodes"])
+        pairs = {tuple(e.split(" ")[::2]) for e in stop["edges"]}
+        top = [c for c in stop["chokepoints"] if c["apps"] > 0][:CHOKEPOINTS_SHOWN]
+        chokepoints = [{**c, "name": _vendor_name(projection, c["vendor"])} for c in top]
+        layers = [{**c, "shares": [[c["top"], c["cr1"]]] if c["top"] else []} for c in stop["concentration"]]
+        out.append(
+            {
+                "date": stop["date"],
+                "label": stop["label"],
+                "nodes": sorted(n for n in view.nodes if n in nodes),
+                "edges": sorted(f"{u} {v}" for u, v in view.edges if (u, v) in pairs),
+                "counts": stop["counts"],
+                "summary": {
+                    "chokepoints": chokepoints,
+                    "concentration": _concentration(projection, {"concentration": layers}),
+                },
+            }
+        )
+    return out
 
 
 def _size_and_mark(view: DrawnGraph, critical: set[str]) -> None:
@@ -225,6 +252,11 @@ def _sources(projection: Projection) -> dict[str, dict]:
     }
 
 
+def _vendor_name(projection: Projection, vendor: str) -> str:
+    """A vendor's name (its id when it is not in this map: it left the market)."""
+    return projection.vendors[vendor].label if vendor in projection.vendors else vendor
+
+
 def _top_chokepoints(projection: Projection, top: list[dict]) -> list[dict]:
     """The summary's chokepoints: rank, vendor, name, apps cut off and capacity lost."""
     return [
@@ -248,7 +280,7 @@ def _concentration(projection: Projection, analysis: dict) -> list[dict]:
             "hhi": round(c["hhi"]),
             "band": c["band"],
             "cr1": c["cr1"],
-            "top": (projection.vendors[c["shares"][0][0]].label if c["shares"] else None),
+            "top": _vendor_name(projection, c["shares"][0][0]) if c["shares"] else None,
             "basis": c["basis"],
         }
         for c in analysis["concentration"]

@@ -8,7 +8,7 @@ vendor and offering names and counts, `support` the facts each source supports. 
 
 The content is one list of blocks (`blocks`: headings, paragraphs, lists, tables, figures), made
 section by section (`summary`, `stack`, `value_flow`, `concentration`, `chokepoints`, `moats`,
-`sources`, with `names` and `layers` for what they read off the projection) and written out twice,
+`since`, `sources`, with `names` and `layers` for what they read off the projection) and written out twice,
 as Markdown (`markdown`) and as HTML (`html`), so both say the same. Text from data files is escaped
 in both. The figures are drawn by `graph.render.report_figures`.
 """
@@ -16,22 +16,16 @@ in both. The figures are drawn by `graph.render.report_figures`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ...model.projection import Projection
 from ..source_support import SourceSupport
-from . import chokepoints, concentration, moats, sources, stack, summary, value_flow
+from . import chokepoints, concentration, moats, since, sources, stack, summary, value_flow
 from .blocks import TITLE, Block, Figure, Heading
 from .html import to_html
 from .markdown import to_markdown
 from .names import Names
 
-if TYPE_CHECKING:
-    import pyoxigraph as ox
-
-    from ...analysis.results import Analysis
-
-FIGURES = ("stack", "value-flow", "concentration", "chokepoints", "moats", "sources")
+FIGURES = ("stack", "value-flow", "concentration", "chokepoints", "timeline", "moats", "sources")
 """The report's figures, by file stem under figures/, in the order the report shows them."""
 
 
@@ -45,17 +39,10 @@ def report_blocks(projection: Projection, analysis: dict, support: Sequence[Sour
         *value_flow.section(projection, analysis, names),
         *concentration.section(projection, analysis, names),
         *chokepoints.section(projection, analysis, names),
+        *since.section(projection, analysis, names),
         *moats.section(projection, analysis, names),
         *sources.section(projection, analysis, support, names),
     ]
-
-
-def report_files(analysis: Analysis, store: ox.Store) -> dict[str, bytes]:
-    """The report of an analysed map whose data `store` holds (sources are counted there)."""
-    from ...analysis.results import to_dict
-    from ..source_support import source_support
-
-    return render_report(analysis.projection, to_dict(analysis), source_support(store))
 
 
 def render_report(projection: Projection, analysis: dict, support: Sequence[SourceSupport]) -> dict[str, bytes]:

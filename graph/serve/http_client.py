@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import html
 import os
+import re
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -23,6 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 DEFAULT_TIMEOUT = 60.0
+RETRIES = 4  # more tries of an idempotent request that a store failed with 500, 502, 503 or 504
 USER_VAR, PASSWORD_VAR, TOKEN_VAR = "STACKMAP_ENDPOINT_USER", "STACKMAP_ENDPOINT_PASSWORD", "STACKMAP_ENDPOINT_TOKEN"
 _USER_AGENT = "stackmap"
 
@@ -188,17 +192,17 @@ def _send(
         raise RemoteError(f"cannot reach {_place(url)}: {error.strerror or error}") from None
 
 
-def request(
+def _request(
     method: str,
     url: str,
     *,
-    body: bytes | None = None,
-    headers: Mapping[str, str] | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    env: Mapping[str, str] | None = None,
-    ok: tuple[int, ...] = (),
+    body: bytes | None,
+    headers: Mapping[str, str] | None,
+    timeout: float,
+    env: Mapping[str, str] | None,
+    ok: tuple[int, ...],
 ) -> Response:
-    """Send one request; statuses in `ok` (and every 2xx) are answers, any other is a RemoteError.
+    """Send one request; statuses in `ok` (and every 2xx) are answers, any other is _Refused.
     With a user and password, at most three requests go out: up-front Basic (or Digest when this
     origin asked for it before), then, after a 401, the same request without credentials to learn a
     challenge the 401 did not carry, then the Digest answer."""
@@ -245,6 +249,48 @@ def request(
     if 200 <= status < 300 or status in ok:
         return Response(status, answer_headers.get("Content-Type", ""), data)
     text = data.decode("utf-8", "replace").strip()
-    html = "html" in (answer_headers.get("Content-Type") or "") or text.lower().startswith("<!doctype html")
-    detail = f": {text[:500]}" if text and not html else ""
-    raise RemoteError(_explain(status, url, detail))
+    if "html" in (answer_headers.get("Content-Type") or "") or text.lower().startswith("<!doctype html"):
+        text = _html_text(text)
+    detail = f": {text[:500]}" if text else ""
+    raise _Refused(status, _explain(status, url, detail))
+
+
+class _Refused(RemoteError):
+    """A request the store answered with an error status."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _html_text(page: str) -> str:
+    """The text of an HTML error page (a store's message is in it), without its head and tags."""
+    page = re.sub(r"(?is)<(head|script|style)\b.*?</\1\s*>", " ", page)
+    page = re.sub(r"(?s)<!--.*?-->|<[^>]*>", " ", page)
+    return " ".join(html.unescape(page).split())
+
+
+def request(
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    timeout: float = DEFAULT_TIMEOUT,
+    env: Mapping[str, str] | None = None,
+    ok: tuple[int, ...] = (),
+) -> Response:
+    """Send one request; statuses in `ok` (and every 2xx) are answers, any other is a RemoteError.
+    An idempotent request (GET, HEAD, PUT, DELETE) that the store answers with 500, 502, 503 or 504
+    is sent again, at most RETRIES times, after a short pause: a store may fail one of several
+    requests at once (Virtuoso 7.2 answers concurrent graph replacements now and then with
+    "40001 SR172: Transaction deadlocked", and asks clients to try again)."""
+    attempts = 1 + (RETRIES if method.upper() in ("GET", "HEAD", "PUT", "DELETE") else 0)
+    for attempt in range(attempts):
+        try:
+            return _request(method, url, body=body, headers=headers, timeout=timeout, env=env, ok=ok)
+        except _Refused as refusal:
+            if refusal.status not in (500, 502, 503, 504) or attempt == attempts - 1:
+                raise RemoteError(str(refusal)) from None
+        time.sleep(0.1 * 2**attempt)
+    raise AssertionError("unreachable")

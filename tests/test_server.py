@@ -244,8 +244,10 @@ def test_files_of_the_output_folder_are_served(client: Client, out_dir: Path) ->
     assert status == 200 and body == (out_dir / "stackmap.nq").read_bytes()
     status, headers, body = client.request("GET", "/")
     page = body.decode()
-    assert status == 200 and '<a href="stackmap.html">stackmap.html</a>' in page
-    assert '<a href="report.html">report.html</a>' in page and "Not built yet" not in page
+    assert (
+        status == 200 and '<a href="stackmap.html" title="the interactive map of the stack">stackmap.html</a>' in page
+    )
+    assert '<a href="report.html"' in page and "Not built yet" not in page
     report = out_dir / "report.html"
     report.rename(out_dir / "report.html.away")
     try:
@@ -254,7 +256,7 @@ def test_files_of_the_output_folder_are_served(client: Client, out_dir: Path) ->
     finally:
         (out_dir / "report.html.away").rename(report)
     assert "a&lt;b&gt;.txt" in page and "a<b>" not in page and ".secret" not in page
-    assert 'action="sparql"' in page
+    assert '<script src="yasgui/yasgui.min.js"></script>' in page and 'data-query="chokepoint-ranking"' in page
 
 
 @pytest.mark.parametrize(

@@ -11,13 +11,14 @@ reach a local endpoint by DNS rebinding).
 A query past the time limit is stopped and answered 503, one past the memory limit 507; results past
 the cap are cut and flagged with the header `Stackmap-Truncated: true`. When the dataset file is
 replaced (a new build into the folder), the next query loads it: answers always match the files.
-/ is an index of the output folder (the HTML view, the report, the dataset files), each file served
-from it; paths outside it are refused.
+/ is the query page (`page`: YASGUI pointed at /sparql, with the shipped queries, and links to the
+files of the output folder: the HTML view, the report, the dataset files), each file served from the
+folder; paths outside it are refused. /yasgui/ serves the page's vendored scripts (nothing from the
+network).
 """
 
 from __future__ import annotations
 
-import html
 import ipaddress
 import mimetypes
 import os
@@ -30,23 +31,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from ..query.sparql import DEFAULT_MEMORY_MB, Dataset, QueryError, QueryMemoryExceeded, QueryTimeout, guard
+from .page import index_page, static_file
 from .pool import QueryPool, WorkerLost
 
 MAX_BODY = 1_000_000  # bytes of a POSTed query
 BODY_SECONDS = 10  # how long a request body may take to arrive
 BACKLOG = 128  # connections waiting to be accepted
 TRUNCATED_HEADER = "Stackmap-Truncated"
-KNOWN_FILES = {
-    "stackmap.html": "the interactive map of the stack",
-    "report.html": "the report: chokepoints, concentration, value flow",
-    "analysis.json": "the analysis results (JSON)",
-    "stackmap.trig": "the dataset, one named graph per data file (TriG)",
-    "stackmap.nq": "the dataset (N-Quads)",
-}
-EXAMPLE_QUERY = (
-    "PREFIX sm: <https://w3id.org/stackmap/ns/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
-    "SELECT ?vendor ?name WHERE { ?vendor a sm:Vendor ; rdfs:label ?name } ORDER BY ?name LIMIT 20"
-)
 
 
 class Refused(Exception):
@@ -71,42 +62,6 @@ def safe_path(root: Path, url_path: str) -> Path | None:
     except (OSError, ValueError, RuntimeError):  # a name too long, a symlink loop
         return None
     return target
-
-
-def index_page(root: Path) -> bytes:
-    """The page at /: the files of the output folder (the known ones described) and a query form."""
-    files = [p.name for p in root.iterdir() if p.is_file() and not p.name.startswith(".")] if root.is_dir() else []
-    order = {name: i for i, name in enumerate(KNOWN_FILES)}  # the known outputs first, then the rest by name
-    items = "".join(
-        f'<li><a href="{html.escape(urllib.parse.quote(name))}">{html.escape(name)}</a>'
-        + (f": {html.escape(KNOWN_FILES[name])}" if name in KNOWN_FILES else "")
-        + "</li>\n"
-        for name in sorted(files, key=lambda n: (order.get(n, len(order)), n))
-    )
-    missing = [n for n in ("stackmap.html", "report.html") if n not in files]
-    note = (
-        f"<p>Not built yet: {', '.join(html.escape(n) for n in missing)} (run <code>stackmap build</code>).</p>\n"
-        if missing
-        else ""
-    )
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>stackmap</title></head>
-<body>
-<h1>stackmap</h1>
-<ul>
-{items}</ul>
-{note}<h2>SPARQL</h2>
-<p>The read-only SPARQL 1.1 endpoint is at <a href="sparql">/sparql</a> (GET or POST;
-JSON, XML, CSV, TSV or Turtle by the Accept header or <code>format=</code>).</p>
-<form action="sparql" method="get">
-<textarea name="query" rows="6" cols="100">{html.escape(EXAMPLE_QUERY)}</textarea><br>
-<select name="format"><option>json</option><option>xml</option><option>csv</option><option>tsv</option>
-<option>turtle</option></select>
-<button type="submit">Run</button>
-</form>
-</body></html>
-"""
-    return page.encode("utf-8")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -151,6 +106,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, "only /sparql takes POST", {"Allow": "GET, HEAD"})
             elif url.path == "/":
                 self._send(200, index_page(self.server.root), "text/html; charset=utf-8")
+            elif (vendored := static_file(url.path)) is not None:
+                self._send(200, vendored[0], vendored[1], {"Cache-Control": "max-age=86400"})
             else:
                 self._file(url.path)
         except Refused as refusal:

@@ -295,3 +295,43 @@ def test_bad_data_is_neither_built_nor_pushed(cli, make_data, fake_store: str, t
         assert result.code == 1, command
         assert "vendors/x.yaml:4: unknown layer 'compute'" in result.err and "1 problem found" in result.err
     assert not out.exists() and _FakeStore.seen == []
+
+
+class _VirtuosoLikeStore(_DigestStore):
+    """Answers up-front Basic with a 401 that carries no challenge, as Virtuoso 7.2 does; challenges
+    a request without credentials; accepts only a valid Digest answer."""
+
+    def _answer(self) -> None:
+        if self.headers.get("Authorization", "").startswith("Basic "):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            _FakeStore.seen.append((self.command, self.path, "Basic"))
+            self.send_response(401)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super()._answer()
+
+    do_GET = do_PUT = do_DELETE = do_POST = _answer
+
+
+@pytest.fixture
+def virtuoso_like_store() -> Iterator[str]:
+    yield from _serve(_VirtuosoLikeStore)
+
+
+def test_digest_after_a_401_without_a_challenge(cli, virtuoso_like_store: str, monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(http_client.TOKEN_VAR, raising=False)
+    monkeypatch.setenv(http_client.USER_VAR, "dba")
+    monkeypatch.setenv(http_client.PASSWORD_VAR, "dba-pass")
+    http_client._challenges.clear()
+    result = cli("push", "--endpoint", virtuoso_like_store, "--data", MINI, "--out", tmp_path)
+    assert result.code == 0, result.err
+    schemes = [scheme for _, _, scheme in _FakeStore.seen]
+    # the first request: Basic (refused, no challenge), then without credentials (challenged), then Digest
+    assert schemes[:3] == ["Basic", "", "Digest"]
+    # the challenge is kept: every later request goes in Digest at once
+    assert schemes[3:] and set(schemes[3:]) == {"Digest"}
+    http_client._challenges.clear()
+    monkeypatch.setenv(http_client.PASSWORD_VAR, "wrong")
+    refused = cli("push", "--endpoint", virtuoso_like_store, "--data", MINI, "--out", tmp_path)
+    assert refused.code == 1 and "refused the request (HTTP 401)" in refused.err

@@ -25,6 +25,7 @@ from live_servers import free_port, stop, wait_until_answers
 from conftest import MINI
 from graph.pipeline import ensure_built, is_stale
 from graph.query.named import shipped as shipped_queries
+from graph.query.sparql import guard
 from graph.serve.server import StackmapServer, make_server
 from graph.source.paths import shipped_data_dir
 
@@ -243,8 +244,10 @@ def test_files_of_the_output_folder_are_served(client: Client, out_dir: Path) ->
     assert status == 200 and body == (out_dir / "stackmap.nq").read_bytes()
     status, headers, body = client.request("GET", "/")
     page = body.decode()
-    assert status == 200 and '<a href="stackmap.html">stackmap.html</a>' in page
-    assert '<a href="report.html">report.html</a>' in page and "Not built yet" not in page
+    assert (
+        status == 200 and '<a href="stackmap.html" title="the interactive map of the stack">stackmap.html</a>' in page
+    )
+    assert '<a href="report.html"' in page and "Not built yet" not in page
     report = out_dir / "report.html"
     report.rename(out_dir / "report.html.away")
     try:
@@ -253,7 +256,7 @@ def test_files_of_the_output_folder_are_served(client: Client, out_dir: Path) ->
     finally:
         (out_dir / "report.html.away").rename(report)
     assert "a&lt;b&gt;.txt" in page and "a<b>" not in page and ".secret" not in page
-    assert 'action="sparql"' in page
+    assert '<script src="yasgui/yasgui.min.js"></script>' in page and 'data-query="chokepoint-ranking"' in page
 
 
 @pytest.mark.parametrize(
@@ -556,3 +559,141 @@ def test_a_killed_servers_scratch_store_is_removed_by_the_next(out_dir: Path) ->
     finally:
         served.server_close()
     assert not Path(served.pool._dir).exists()
+
+
+# -- SPARQL Protocol: datasets, service description, JSON-LD; real clients ----------------------
+
+TSMC_GRAPH = "https://w3id.org/stackmap/file/vendors/tsmc.yaml"
+NVIDIA_GRAPH = "https://w3id.org/stackmap/file/vendors/nvidia.yaml"
+SD = "http://www.w3.org/ns/sparql-service-description#"
+
+
+def _dataset(out_dir: Path) -> ox.Store:
+    store = ox.Store()
+    store.bulk_load(path=str(out_dir / "stackmap.nq"), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def _count(client: Client, query: str, **params) -> int:
+    path = "/sparql?" + urllib.parse.urlencode({"query": query, **params}, doseq=True)
+    status, _, body = client.request("GET", path)
+    assert status == 200, body
+    return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
+
+
+def test_default_and_named_graph_uri_choose_among_the_graphs_held(client: Client, out_dir: Path) -> None:
+    store = _dataset(out_dir)
+    in_tsmc = len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(TSMC_GRAPH))))
+    in_nvidia = len(list(store.quads_for_pattern(None, None, None, ox.NamedNode(NVIDIA_GRAPH))))
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert _count(client, count) == len(store)  # no dataset given: the union of every graph
+    assert _count(client, count, **{"default-graph-uri": TSMC_GRAPH}) == in_tsmc
+    merged = {"default-graph-uri": [TSMC_GRAPH, NVIDIA_GRAPH]}
+    assert _count(client, count, **merged) == in_tsmc + in_nvidia
+    # only named graphs given: the default graph is empty, GRAPH sees just those
+    named = {"named-graph-uri": NVIDIA_GRAPH}
+    assert _count(client, count, **named) == 0
+    path = "/sparql?" + urllib.parse.urlencode({"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", **named})
+    assert [b["g"]["value"] for b in json.loads(client.request("GET", path)[2])["results"]["bindings"]] == [
+        NVIDIA_GRAPH
+    ]
+    # by POST too, as a form
+    status, _, body = client.post({"query": count, "default-graph-uri": TSMC_GRAPH})
+    assert status == 200 and json.loads(body)["results"]["bindings"][0]["n"]["value"] == str(in_tsmc)
+
+
+def test_graphs_the_endpoint_does_not_hold_are_refused_and_never_fetched(client: Client, listener) -> None:
+    url, requests = listener
+    for iri in (url, "file:///etc/passwd", f"{url}data.ttl", TSMC_GRAPH + "x"):
+        for param in ("default-graph-uri", "named-graph-uri"):
+            status, _, body = client.post({"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 1", param: iri})
+            assert status == 400 and b"is not a graph of this endpoint" in body and b"LEAK" not in body
+    assert requests == []
+
+
+def test_get_without_a_query_answers_the_service_description(client: Client, out_dir: Path) -> None:
+    status, headers, body = client.request("GET", "/sparql")
+    assert status == 200 and headers["Content-Type"] == "text/turtle; charset=utf-8"
+    triples = {q.triple for q in ox.parse(body, format=ox.RdfFormat.TURTLE)}
+    endpoint = ox.NamedNode(f"http://127.0.0.1:{client.port}/sparql")
+
+    def objects(subject, name):
+        return {t.object for t in triples if t.subject == subject and t.predicate == ox.NamedNode(SD + name)}
+
+    assert objects(endpoint, "endpoint") == {endpoint}
+    assert objects(endpoint, "supportedLanguage") == {ox.NamedNode(SD + "SPARQL11Query")}
+    assert ox.NamedNode(SD + "UnionDefaultGraph") in objects(endpoint, "feature")
+    assert ox.NamedNode("http://www.w3.org/ns/formats/JSON-LD") in objects(endpoint, "resultFormat")
+    (dataset,) = objects(endpoint, "defaultDataset")
+    names = {name.value for graph in objects(dataset, "namedGraph") for name in objects(graph, "name")}
+    assert names == {g.value for g in _dataset(out_dir).named_graphs()} and TSMC_GRAPH in names
+    assert client.request("GET", "/sparql")[2] == body  # byte-identical
+    status, headers, jsonld = client.request("GET", "/sparql", headers={"Accept": "application/ld+json"})
+    assert status == 200 and headers["Content-Type"] == "application/ld+json"
+    assert {q.triple for q in ox.parse(jsonld, format=ox.RdfFormat.JSON_LD)} == triples
+    assert client.request("GET", "/sparql", headers={"Accept": "text/csv"})[0] == 406
+
+
+def test_construct_and_describe_answer_json_ld_when_asked(client: Client) -> None:
+    query = "CONSTRUCT { ?v a sm:Vendor } WHERE { ?v a sm:Vendor }"
+    turtle = {q.triple for q in ox.parse(client.get(query)[2], format=ox.RdfFormat.TURTLE)}
+    status, headers, body = client.get(query, "application/ld+json")
+    assert status == 200 and headers["Content-Type"] == "application/ld+json"
+    assert {q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD)} == turtle and len(turtle) == 29
+    status, headers, body = client.get("DESCRIBE stack:tsmc", format="jsonld")
+    assert status == 200 and headers["Content-Type"] == "application/ld+json"
+    label = ox.Triple(
+        ox.NamedNode("https://w3id.org/stackmap/id/tsmc"),
+        ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
+        ox.Literal("TSMC"),
+    )
+    assert label in {q.triple for q in ox.parse(body, format=ox.RdfFormat.JSON_LD)}
+
+
+def test_rdflib_sparqlstore_bound_to_one_named_graph(client: Client, out_dir: Path) -> None:
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLStore
+
+    endpoint = f"http://127.0.0.1:{client.port}/sparql"
+    expected = {
+        (q.subject.value, q.predicate.value, q.object.value)
+        for q in _dataset(out_dir).quads_for_pattern(None, None, None, ox.NamedNode(TSMC_GRAPH))
+    }
+    graph = Graph(store=SPARQLStore(endpoint), identifier=URIRef(TSMC_GRAPH))
+    assert len(graph) == len(expected)
+    assert {(str(s), str(p), str(o)) for s, p, o in graph} == expected
+    tsmc = URIRef("https://w3id.org/stackmap/id/tsmc")
+    assert graph.value(tsmc, URIRef("http://www.w3.org/2000/01/rdf-schema#label")) == Literal("TSMC")
+    rows = list(graph.query("SELECT ?o WHERE { ?o <https://w3id.org/stackmap/ns/offeredBy> ?v }"))
+    assert sorted(str(r[0]).rsplit("/", 1)[1] for r in rows) == ["tsmc-cowos", "tsmc-n5", "tsmc-n7"]
+    union = Graph(store=SPARQLStore(endpoint))  # not bound: the union of every graph
+    assert len(union) == len(_dataset(out_dir))
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # SPARQLWrapper's own ConjunctiveGraph
+def test_sparqlwrapper_reads_shipped_queries_and_graphs(cli, client: Client) -> None:
+    from SPARQLWrapper import JSON, JSONLD, TURTLE, SPARQLWrapper
+
+    endpoint = f"http://127.0.0.1:{client.port}/sparql"
+    ranking = next(q for q in shipped_queries() if q.name == "chokepoint-ranking")
+    wrapper = SPARQLWrapper(endpoint)
+    # SPARQLWrapper 2.0 removes only every other line of a run of comment lines, then takes a word of
+    # one left ("adds") for an update keyword and sends it as `update=` (refused): send it the query
+    # without its comments, as the guard reads it
+    wrapper.setQuery(guard(ranking.text))
+    wrapper.setReturnFormat(JSON)
+    answer = wrapper.query().convert()
+    local = json.loads(cli("query", "chokepoint-ranking", "--format", "json").out)
+    assert answer["head"]["vars"] == local["head"]["vars"]
+    assert answer["results"]["bindings"] == local["results"]["bindings"]
+    described = SPARQLWrapper(endpoint)
+    described.setQuery("DESCRIBE <https://w3id.org/stackmap/id/tsmc>")
+    for fmt in (TURTLE, JSONLD):
+        described.setReturnFormat(fmt)
+        graph = described.query().convert()  # an rdflib Graph for JSON-LD, bytes for Turtle
+        text = graph if isinstance(graph, bytes) else graph.serialize(format="nt").encode()
+        assert b"TSMC" in text, fmt
+    scoped = SPARQLWrapper(endpoint, defaultGraph=TSMC_GRAPH)
+    scoped.setQuery("SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a <https://w3id.org/stackmap/ns/Vendor> }")
+    scoped.setReturnFormat(JSON)
+    assert scoped.query().convert()["results"]["bindings"][0]["n"]["value"] == "1"

@@ -74,10 +74,17 @@ def run_view(args: argparse.Namespace) -> int:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    from ..render import export
+    from ..render import export, network_export
 
     checked = open_map(args)
-    data = export.serialize(checked.loaded.store, args.format)
+    if args.format in network_export.FORMATS:
+        try:
+            projection_of(checked)
+        except Failure as failure:
+            raise Failure(f"{failure}; nothing was written") from None
+        data = network_export.serialize(checked.analysis, args.format)
+    else:
+        data = export.serialize(checked.loaded.store, args.format)
     if args.output and args.output != "-":
         from ..runtime.atomic import write_file
 
@@ -96,9 +103,11 @@ def _view_options(parser: argparse.ArgumentParser) -> None:
 def _export_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=("turtle", "trig", "nquads", "jsonld"),
+        choices=("turtle", "trig", "nquads", "jsonld", "graphml", "gexf"),
         default="turtle",
-        help="RDF format (default: turtle; trig and nquads keep one named graph per data file)",
+        help="RDF format (default: turtle; trig and nquads keep one named graph per data file), or the "
+        "network of offerings and vendors with their layer, vendor, country, reach and chokepoint rank "
+        "for graph tools: graphml (Cytoscape, igraph, Gephi) or gexf (Gephi)",
     )
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
@@ -135,8 +144,10 @@ COMMANDS = [
     Command(
         "export",
         run_export,
-        "write the whole dataset as Turtle, TriG, N-Quads or JSON-LD",
-        "examples:\n  stackmap export --format trig -o stackmap.trig\n  stackmap export --format jsonld > map.jsonld",
+        "write the whole dataset as Turtle, TriG, N-Quads or JSON-LD, or the network as GraphML or GEXF",
+        "examples:\n  stackmap export --format trig -o stackmap.trig\n  stackmap export --format jsonld > map.jsonld\n"
+        "  stackmap export --format graphml -o stackmap.graphml   # Cytoscape, igraph, networkx\n"
+        "  stackmap export --format gexf -o stackmap.gexf         # Gephi",
         _export_options,
         dated=True,
     ),

@@ -141,10 +141,12 @@ COMMANDS = [
         "http://127.0.0.1:7878/sparql\n"
         "  stackmap query tsmc-dependents --endpoint http://127.0.0.1:7878/sparql\n\n"
         "Serves what `stackmap build` writes to --out, building first when it is missing or older than\n"
-        "the data. SPARQL 1.1 Protocol: GET or POST; results as JSON, XML, CSV or TSV (Accept header or\n"
-        "format=), CONSTRUCT and DESCRIBE as Turtle. Updates, SERVICE, LOAD and FROM are refused; a query\n"
-        "past --timeout is stopped (503) and results past --limit are cut (header Stackmap-Truncated).\n"
-        "Listens on 127.0.0.1 only, unless --host says otherwise.",
+        "the data, and at / a query page (YASGUI, offline) with the shipped queries. SPARQL 1.1 Protocol:\n"
+        "GET or POST; results as JSON, XML, CSV or TSV (Accept header or format=), CONSTRUCT and DESCRIBE\n"
+        "as Turtle, N-Triples, RDF/XML or JSON-LD; default-graph-uri and named-graph-uri choose among the\n"
+        "graphs it holds; GET /sparql without a query gives the service description. Updates, SERVICE,\n"
+        "LOAD and FROM are refused; a query past --timeout is stopped (503) and results past --limit are\n"
+        "cut (header Stackmap-Truncated). Listens on 127.0.0.1 only, unless --host says otherwise.",
         _serve_options,
         dated=True,
     ),
@@ -163,7 +165,8 @@ COMMANDS = [
         "that no data file holds any more is deleted; other graphs are left alone. --graph IRI replaces\n"
         "that one graph with everything and leaves the manifest alone.\n\n"
         "Credentials come from the environment: STACKMAP_ENDPOINT_USER and STACKMAP_ENDPOINT_PASSWORD\n"
-        "(Basic, or Digest when the store asks for it), or STACKMAP_ENDPOINT_TOKEN (Bearer).\n"
+        "(Basic up front; Digest when the store asks for it, or refuses Basic without saying what it\n"
+        "wants, as Virtuoso does), or STACKMAP_ENDPOINT_TOKEN (Bearer).\n"
         "Query the store afterwards with `stackmap query NAME --endpoint QUERY-URL`.",
         _push_options,
         dated=True,

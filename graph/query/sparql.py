@@ -77,6 +77,16 @@ def collect(solutions, limit: int) -> QueryResult:
     return result
 
 
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs on, named by graph IRIs (the SPARQL Protocol's default-graph-uri
+    and named-graph-uri): the default graph is the merge of `default`, the named graphs are `named`.
+    Without one, a query runs on the whole store, the union of its graphs as the default graph."""
+
+    default: tuple[str, ...] = ()
+    named: tuple[str, ...] = ()
+
+
 def run_query(
     store: ox.Store,
     text: str,
@@ -84,16 +94,20 @@ def run_query(
     timeout: float = DEFAULT_TIMEOUT,
     limit: int = DEFAULT_LIMIT,
     memory_mb: int | None = DEFAULT_MEMORY_MB,
+    dataset: Dataset | None = None,
 ) -> QueryResult:
     """Run a guarded query on store: at most `limit` rows (flagged `truncated`), QueryTimeout past
     `timeout` seconds, QueryMemoryExceeded past `memory_mb` megabytes beyond the loaded store.
     The query runs in a forked child that is killed at either limit; where no child can be forked
     (another thread is running) it runs in a thread, with the time limit only (the thread of a
-    timed-out query is left to finish)."""
+    timed-out query is left to finish). With `dataset`, the query runs on those graphs of the store
+    only (the caller checks that the store holds them)."""
     text = guard(text)
     if memory_mb is not None and forked.can_fork():
         try:
-            return forked.run_limited(lambda: _evaluate(store, text, limit), timeout=timeout, memory=memory_mb << 20)
+            return forked.run_limited(
+                lambda: _evaluate(store, text, limit, dataset), timeout=timeout, memory=memory_mb << 20
+            )
         except forked.Exceeded as error:
             if error.limit == "time":
                 raise QueryTimeout(f"query stopped after {timeout:g} s: narrow it or raise --timeout") from None
@@ -104,7 +118,7 @@ def run_query(
 
     def work() -> None:
         try:
-            outcome["result"] = _evaluate(store, text, limit)
+            outcome["result"] = _evaluate(store, text, limit, dataset)
         except QueryError as error:
             outcome["error"] = error
 
@@ -118,10 +132,18 @@ def run_query(
     return outcome["result"]  # type: ignore[return-value]
 
 
-def _evaluate(store: ox.Store, text: str, limit: int) -> QueryResult:
+def _evaluate(store: ox.Store, text: str, limit: int, dataset: Dataset | None = None) -> QueryResult:
     """The result of a guarded query text on store, at most `limit` rows; QueryError when it fails."""
     try:
-        solutions = store.query(text, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
+        if dataset is None:
+            solutions = store.query(text, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
+        else:
+            solutions = store.query(
+                text,
+                prefixes=vocab.PREFIXES,
+                default_graph=[ox.NamedNode(g) for g in dataset.default],
+                named_graphs=[ox.NamedNode(g) for g in dataset.named],
+            )
         return collect(solutions, limit)
     except SyntaxError as error:
         raise QueryError(f"malformed query: {error}") from None

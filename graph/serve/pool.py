@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..query.sparql import DEFAULT_MEMORY_MB, QueryError, QueryMemoryExceeded, QueryTimeout, guard, run_query
+from ..query.sparql import DEFAULT_MEMORY_MB, Dataset, QueryError, QueryMemoryExceeded, QueryTimeout, guard, run_query
 from ..runtime import atomic, forked
 
 _SPARE = 5.0  # seconds the worker's own guard waits beyond the pool's deadline (the pool acts first)
@@ -49,7 +49,7 @@ _OUT_OF_MEMORY = "out of memory"  # what a worker sends before it leaves after a
 
 
 def _work(store_dir: str, conn: Connection, timeout: float, limit: int, memory_mb: int) -> None:
-    """A worker's loop: receive (query, accept, format name), send back an Answer or an error text.
+    """A worker's loop: receive (query, media type, dataset), send back an Answer or an error text.
     The worker may allocate `memory_mb` beyond what it holds once its store is open: past it, the
     engine aborts the worker (or Python raises MemoryError, and the worker leaves)."""
     from .media import encode
@@ -59,11 +59,11 @@ def _work(store_dir: str, conn: Connection, timeout: float, limit: int, memory_m
     conn.send("ready")
     while True:
         try:
-            text, media = conn.recv()
+            text, media, dataset = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            result = run_query(store, text, timeout=timeout + _SPARE, limit=limit, memory_mb=None)
+            result = run_query(store, text, timeout=timeout + _SPARE, limit=limit, memory_mb=None, dataset=dataset)
             conn.send(Answer(media, encode(result, media), result.truncated))
         except QueryError as error:
             conn.send(str(error))
@@ -101,6 +101,7 @@ class QueryPool:
         store = ox.Store(self._dir)
         store.bulk_load(path=str(dataset), format=ox.RdfFormat.N_QUADS)
         store.flush()
+        self.graphs = frozenset(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
         del store  # closed before any worker opens it read-only
         self._context = multiprocessing.get_context("spawn")
         self._idle: queue.Queue[_Worker] = queue.Queue()
@@ -154,8 +155,9 @@ class QueryPool:
         if not self._closed:
             threading.Thread(target=lambda: self._ready(self._start()), daemon=True).start()
 
-    def run(self, text: str, media: str) -> Answer:
-        """The query's result encoded in `media` (one `results_media.choose` gave for its kind);
+    def run(self, text: str, media: str, dataset: Dataset | None = None) -> Answer:
+        """The query's result encoded in `media` (one `media.choose` gave for its kind), on `dataset`
+        (graphs of `self.graphs`) or on the union of all graphs;
         QueryError when refused, malformed or failed, QueryTimeout when it (or the wait for a free
         worker) takes longer than the time limit, QueryMemoryExceeded past the memory limit."""
         guard(text)  # refuse updates, SERVICE, LOAD and FROM before taking a worker
@@ -165,7 +167,7 @@ class QueryPool:
         except queue.Empty:
             raise QueryTimeout(f"every query worker stayed busy for {self.timeout:g} s: try again later") from None
         try:
-            worker.conn.send((text, media))
+            worker.conn.send((text, media, dataset))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._replace(worker)
                 raise QueryTimeout(f"query stopped after {self.timeout:g} s: narrow it, or add a LIMIT")

@@ -4,6 +4,9 @@ the same QueryResult a local query gives, so every output format works the same 
 The remote store decides what the default graph is: stackmap's queries expect the union of the
 data graphs (see the README for each store's setting). No guard is applied: the store is the
 user's own, and its query endpoint runs no updates.
+
+Booleans are read in their canonical form: a store may write xsd:boolean as 1 and 0 (Virtuoso
+does), which are the same values as true and false, so the output does not depend on the store.
 """
 
 from __future__ import annotations
@@ -33,6 +36,23 @@ def with_prefixes(text: str) -> str:
     return "".join(f"PREFIX {p}: <{iri}> " for p, iri in vocab.PREFIXES.items()) + text
 
 
+_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+_CANONICAL = {"1": "true", "0": "false"}
+
+
+def canonical(term):
+    """The term with an xsd:boolean written 1 or 0 in its canonical form, true or false."""
+    if isinstance(term, ox.Literal) and term.value in _CANONICAL and term.datatype.value == _BOOLEAN:
+        return ox.Literal(_CANONICAL[term.value], datatype=term.datatype)
+    return term
+
+
+def _canonical_result(result: QueryResult) -> QueryResult:
+    result.rows = [tuple(canonical(t) for t in row) for row in result.rows]
+    result.triples = [ox.Triple(t.subject, t.predicate, canonical(t.object)) for t in result.triples]
+    return result
+
+
 def read_answer(content_type: str, body: bytes, limit: int) -> QueryResult:
     """A QueryResult from an endpoint's answer: query results (JSON, XML, CSV, TSV) or RDF triples,
     at most `limit` rows or triples (flagged `truncated`)."""
@@ -40,13 +60,14 @@ def read_answer(content_type: str, body: bytes, limit: int) -> QueryResult:
     results_format = ox.QueryResultsFormat.from_media_type(media)
     try:
         if results_format is not None:
-            return collect(ox.parse_query_results(body, format=results_format), limit)
+            return _canonical_result(collect(ox.parse_query_results(body, format=results_format), limit))
         rdf_format = ox.RdfFormat.from_media_type(media)
         if rdf_format is None:
             raise http_client.RemoteError(
                 f"the endpoint answered with '{content_type}', which is neither results nor RDF"
             )
-        return collect((ox.Triple(t.subject, t.predicate, t.object) for t in ox.parse(body, format=rdf_format)), limit)
+        triples = (ox.Triple(t.subject, t.predicate, t.object) for t in ox.parse(body, format=rdf_format))
+        return _canonical_result(collect(triples, limit))
     except (SyntaxError, ValueError) as error:
         raise http_client.RemoteError(f"the endpoint's answer ({media}) could not be read: {error}") from None
 

@@ -1,20 +1,24 @@
 """`serve`: a read-only SPARQL 1.1 Protocol endpoint at /sparql, and the build output folder at /.
 
 /sparql takes `query` by GET, by POST as a form, or by POST as `application/sparql-query`; it answers
-by content negotiation (or `format=json|xml|csv|tsv|turtle|ntriples|rdfxml`). Refused with a 4xx:
-malformed queries and requests (400, with the parser's message), updates (403), SERVICE, LOAD and FROM
-(400), `default-graph-uri` and `named-graph-uri` (400), an Accept header or `format=` it cannot answer
-(406, 400), a Host it does not serve (403: a web page cannot reach a local endpoint by DNS rebinding).
+by content negotiation (or `format=json|xml|csv|tsv|turtle|ntriples|rdfxml|jsonld`); GET /sparql
+without a query answers the SPARQL 1.1 Service Description. `default-graph-uri` and `named-graph-uri`
+choose the query's dataset among the graphs the endpoint holds (never fetched; another IRI is a 400);
+without them the default graph is the union of all. Refused with a 4xx: malformed queries and
+requests (400, with the parser's message), updates (403), SERVICE, LOAD and FROM (400), an Accept
+header or `format=` it cannot answer (406, 400), a Host it does not serve (403: a web page cannot
+reach a local endpoint by DNS rebinding).
 A query past the time limit is stopped and answered 503, one past the memory limit 507; results past
 the cap are cut and flagged with the header `Stackmap-Truncated: true`. When the dataset file is
 replaced (a new build into the folder), the next query loads it: answers always match the files.
-/ is an index of the output folder (the HTML view, the report, the dataset files), each file served
-from it; paths outside it are refused.
+/ is the query page (`page`: YASGUI pointed at /sparql, with the shipped queries, and links to the
+files of the output folder: the HTML view, the report, the dataset files), each file served from the
+folder; paths outside it are refused. /yasgui/ serves the page's vendored scripts (nothing from the
+network).
 """
 
 from __future__ import annotations
 
-import html
 import ipaddress
 import mimetypes
 import os
@@ -26,24 +30,14 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from ..query.sparql import DEFAULT_MEMORY_MB, QueryError, QueryMemoryExceeded, QueryTimeout, guard
+from ..query.sparql import DEFAULT_MEMORY_MB, Dataset, QueryError, QueryMemoryExceeded, QueryTimeout, guard
+from .page import index_page, static_file
 from .pool import QueryPool, WorkerLost
 
 MAX_BODY = 1_000_000  # bytes of a POSTed query
 BODY_SECONDS = 10  # how long a request body may take to arrive
 BACKLOG = 128  # connections waiting to be accepted
 TRUNCATED_HEADER = "Stackmap-Truncated"
-KNOWN_FILES = {
-    "stackmap.html": "the interactive map of the stack",
-    "report.html": "the report: chokepoints, concentration, value flow",
-    "analysis.json": "the analysis results (JSON)",
-    "stackmap.trig": "the dataset, one named graph per data file (TriG)",
-    "stackmap.nq": "the dataset (N-Quads)",
-}
-EXAMPLE_QUERY = (
-    "PREFIX sm: <https://w3id.org/stackmap/ns/>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n\n"
-    "SELECT ?vendor ?name WHERE { ?vendor a sm:Vendor ; rdfs:label ?name } ORDER BY ?name LIMIT 20"
-)
 
 
 class Refused(Exception):
@@ -68,42 +62,6 @@ def safe_path(root: Path, url_path: str) -> Path | None:
     except (OSError, ValueError, RuntimeError):  # a name too long, a symlink loop
         return None
     return target
-
-
-def index_page(root: Path) -> bytes:
-    """The page at /: the files of the output folder (the known ones described) and a query form."""
-    files = [p.name for p in root.iterdir() if p.is_file() and not p.name.startswith(".")] if root.is_dir() else []
-    order = {name: i for i, name in enumerate(KNOWN_FILES)}  # the known outputs first, then the rest by name
-    items = "".join(
-        f'<li><a href="{html.escape(urllib.parse.quote(name))}">{html.escape(name)}</a>'
-        + (f": {html.escape(KNOWN_FILES[name])}" if name in KNOWN_FILES else "")
-        + "</li>\n"
-        for name in sorted(files, key=lambda n: (order.get(n, len(order)), n))
-    )
-    missing = [n for n in ("stackmap.html", "report.html") if n not in files]
-    note = (
-        f"<p>Not built yet: {', '.join(html.escape(n) for n in missing)} (run <code>stackmap build</code>).</p>\n"
-        if missing
-        else ""
-    )
-    page = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>stackmap</title></head>
-<body>
-<h1>stackmap</h1>
-<ul>
-{items}</ul>
-{note}<h2>SPARQL</h2>
-<p>The read-only SPARQL 1.1 endpoint is at <a href="sparql">/sparql</a> (GET or POST;
-JSON, XML, CSV, TSV or Turtle by the Accept header or <code>format=</code>).</p>
-<form action="sparql" method="get">
-<textarea name="query" rows="6" cols="100">{html.escape(EXAMPLE_QUERY)}</textarea><br>
-<select name="format"><option>json</option><option>xml</option><option>csv</option><option>tsv</option>
-<option>turtle</option></select>
-<button type="submit">Run</button>
-</form>
-</body></html>
-"""
-    return page.encode("utf-8")
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -148,6 +106,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise Refused(HTTPStatus.METHOD_NOT_ALLOWED, "only /sparql takes POST", {"Allow": "GET, HEAD"})
             elif url.path == "/":
                 self._send(200, index_page(self.server.root), "text/html; charset=utf-8")
+            elif (vendored := static_file(url.path)) is not None:
+                self._send(200, vendored[0], vendored[1], {"Cache-Control": "max-age=86400"})
             else:
                 self._file(url.path)
         except Refused as refusal:
@@ -241,6 +201,22 @@ class Handler(BaseHTTPRequestHandler):
         except UnicodeDecodeError:
             raise Refused(HTTPStatus.BAD_REQUEST, "the request is not UTF-8") from None
 
+    def _description(self, format_name: str | None) -> None:
+        """The SPARQL 1.1 Service Description (GET /sparql without a query), by content negotiation."""
+        from .description import PREFIXES, service_description
+        from .media import NotAcceptable, UnknownFormat, choose, content_type, encode_triples
+
+        try:
+            media = choose(self.headers.get("Accept"), "description", format_name)
+        except UnknownFormat as error:
+            raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from None
+        except NotAcceptable as error:
+            raise Refused(HTTPStatus.NOT_ACCEPTABLE, str(error)) from None
+        host = self.headers.get("Host") or "{}:{}".format(*self.server.server_address[:2])
+        endpoint = f"http://{host.strip()}/sparql"
+        body = encode_triples(service_description(endpoint, self.server.current_pool().graphs), media, PREFIXES)
+        self._send(200, body, content_type(media), {"Vary": "Accept"})
+
     def _sparql(self, query_string: str) -> None:
         params = self._form(query_string)
         if self.command == "POST":
@@ -260,23 +236,22 @@ class Handler(BaseHTTPRequestHandler):
                 )
         if "update" in params:
             raise Refused(HTTPStatus.FORBIDDEN, "updates are refused: this endpoint is read-only")
-        if "default-graph-uri" in params or "named-graph-uri" in params:
-            raise Refused(
-                HTTPStatus.BAD_REQUEST,
-                "default-graph-uri and named-graph-uri are refused: the default graph is the union of the data "
-                "files; use GRAPH <https://w3id.org/stackmap/file/PATH> { } to ask one file",
-            )
-        queries = params.get("query", [])
-        if len(queries) != 1 or not queries[0].strip():
-            raise Refused(HTTPStatus.BAD_REQUEST, "give exactly one query: /sparql?query=SELECT...")
         from ..query.guard import query_kind
         from .media import NotAcceptable, UnknownFormat, choose, content_type
 
         format_name = (params.get("format") or [None])[0]
+        if self.command in ("GET", "HEAD") and "query" not in params:
+            self._description(format_name)
+            return
+        queries = params.get("query", [])
+        if len(queries) != 1 or not queries[0].strip():
+            raise Refused(HTTPStatus.BAD_REQUEST, "give exactly one query: /sparql?query=SELECT...")
+        pool = self.server.current_pool()
+        dataset = _dataset(params, pool.graphs)
         try:
             text = guard(queries[0])
             media = choose(self.headers.get("Accept"), query_kind(text), format_name)
-            answer = self.server.current_pool().run(text, media)
+            answer = pool.run(text, media, dataset)
         except UnknownFormat as error:
             raise Refused(HTTPStatus.BAD_REQUEST, str(error)) from None
         except NotAcceptable as error:
@@ -294,6 +269,26 @@ class Handler(BaseHTTPRequestHandler):
         if answer.truncated:
             headers[TRUNCATED_HEADER] = "true"
         self._send(200, answer.body, content_type(answer.media), headers)
+
+
+def _dataset(params: dict[str, list[str]], graphs: frozenset[str]) -> Dataset | None:
+    """The dataset that `default-graph-uri` and `named-graph-uri` name (SPARQL 1.1 Protocol): the
+    default graph is the merge of the first, the named graphs are the second (none when only the first
+    is given); None when neither is given (the default graph is then the union of every graph).
+    Each must be a graph the endpoint holds: nothing is ever fetched."""
+    default, named = params.get("default-graph-uri", []), params.get("named-graph-uri", [])
+    if not default and not named:
+        return None
+    for iri in (*default, *named):
+        if iri not in graphs:
+            shown = iri if len(iri) <= 200 else iri[:200] + "..."
+            raise Refused(
+                HTTPStatus.BAD_REQUEST,
+                f"<{shown}> is not a graph of this endpoint: default-graph-uri and named-graph-uri choose among "
+                f"the {len(graphs):,} graphs it holds and fetch nothing (GET /sparql lists them; so does "
+                "SELECT DISTINCT ?g WHERE { GRAPH ?g { } })",
+            )
+    return Dataset(default=tuple(dict.fromkeys(default)), named=tuple(dict.fromkeys(named)))
 
 
 def _signature(path: Path) -> tuple[int, int, int] | None:

@@ -4,7 +4,7 @@ Compared, from the analyses of the two maps (each its own `--as-of` run):
 - what entered and left: vendors, offerings (the graph's offering nodes) and dependencies (edges,
   one per kind: consumer, kind, supplier);
 - chokepoint ranks that moved: every vendor whose rank, or number of apps cut off, differs (a vendor
-  absent on one date has no rank there);
+  absent on one date has no rank there), by its rank on the later date;
 - concentration that moved: every layer or market whose HHI or band differs, or that has a value on
   one date only;
 - single points of failure: for each app on both dates, the vendors whose loss alone cuts it off
@@ -108,6 +108,8 @@ def diff(before: Analysis, after: Analysis) -> Diff:
         )
         if (move.rank_from, move.apps_from) != (move.rank_to, move.apps_to):
             ranks.append(move)
+    unranked = float("inf")
+    ranks.sort(key=lambda m: (m.rank_to or unranked, m.rank_from or unranked, m.vendor))
     measured_from = {(c.scope, c.id): c for c in before.concentration}
     measured_to = {(c.scope, c.id): c for c in after.concentration}
     moves = []

@@ -19,7 +19,9 @@ from graph.source.loader import LoadedMap
 from graph.source.paths import shipped_data_dir
 
 TESTS = Path(__file__).resolve().parent
-MINI = TESTS / "fixtures" / "mini"
+ROOT = TESTS.parent  # the project
+FIXTURES = TESTS / "fixtures"
+MINI = FIXTURES / "mini"
 BAD_DATA = TESTS / "bad_data"
 
 

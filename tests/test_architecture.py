@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parent.parent / "graph"
+from conftest import ROOT
+
+PACKAGE = ROOT / "graph"
 STAGES = ["runtime", "source", "check", "model", "analysis", "query", "render", "serve", "pipeline", "importers", "cli"]
 
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 import shlex
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from conftest import ROOT
+
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 SAMPLE = re.compile(r"^```[a-z]*\n\$ (stackmap [^\n]*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SAMPLES = SAMPLE.findall(README)

@@ -1,7 +1,7 @@
 // Runs SPARQL query files on an Apache Jena TDB2 store with the union default graph, in one JVM, and
 // prints each query's results as SPARQL results JSON, one query per line after a line "== NAME".
 // Usage: java -cp JENA-CLASSPATH RunQueries.java STORE-FOLDER QUERY.rq...
-// (the test of tests/test_plain_files.py; the same as `tdb2.tdbquery --loc STORE-FOLDER
+// (the test of tests/query/test_plain_files.py; the same as `tdb2.tdbquery --loc STORE-FOLDER
 // --set tdb:unionDefaultGraph=true --query QUERY.rq`, without starting Java once per query)
 
 import java.io.ByteArrayOutputStream;

@@ -18,6 +18,7 @@ import pytest
 from hostile import hostile_vendor
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from conftest import ROOT
 from graph.analysis.results import to_dict
 from graph.pipeline import HTML_FILE, build
 from graph.render.palette import CHOKEPOINT_COLOUR
@@ -33,7 +34,7 @@ ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "out" / "test-artifacts"
+ARTIFACTS = ROOT / "out" / "test-artifacts"
 VIEWPORT = {"width": 1600, "height": 1000}
 
 

@@ -4,11 +4,10 @@ to a plain count over the data."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pyoxigraph as ox
 import pytest
 
+from conftest import FIXTURES
 from graph.analysis.layer_leaders import LEADERS, LayerLeaders, Leader, layer_leaders
 from graph.analysis.rdf import add_analysis, uses_analysis
 from graph.analysis.reach import reach
@@ -221,7 +220,7 @@ def test_listing_queries_on_the_hand_made_map(hand_made_store: ox.Store) -> None
 
 # -- the shipped queries on the shipped map: the rows of the unbounded queries they replace ----------
 
-UNBOUNDED = Path(__file__).parent / "fixtures" / "unbounded-queries"
+UNBOUNDED = FIXTURES / "unbounded-queries"
 
 
 def _values(result, columns: int | None = None) -> list[tuple]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -18,7 +17,6 @@ from graph.render import export
 from graph.source.ontology import ontology_quads
 from graph.source.paths import shipped_data_dir
 
-MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 FORMATS = ["turtle", "trig", "nquads", "jsonld"]
 FILE = "https://w3id.org/stackmap/file/"
 ONTOLOGY_GRAPH = "https://w3id.org/stackmap/ns/"

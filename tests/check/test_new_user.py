@@ -13,13 +13,13 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import BAD_DATA, MINI
+from conftest import BAD_DATA, MINI, ROOT
 from graph.source.ontology import load_vocabulary
 from graph.source.paths import shipped_data_dir
 from graph.source.schema import vendor_schema
 from graph.source.yaml_nodes import BOOL_TAG, NULL_TAG, Loader, number_of
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+README = ROOT / "README.md"
 FIRST_TRY = """id: perplexity
 name: Perplexity
 country: US

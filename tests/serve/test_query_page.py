@@ -10,11 +10,11 @@ import io
 import re
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from conftest import ROOT
 from graph.pipeline import ensure_built
 from graph.query.named import shipped as shipped_queries
 from graph.serve.server import StackmapServer, make_server
@@ -22,7 +22,7 @@ from graph.source.paths import shipped_data_dir
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[1] / "out" / "test-artifacts"
+ARTIFACTS = ROOT / "out" / "test-artifacts"
 TABLE = ".tabPanel.active .yasr table.dataTable"
 
 
@@ -120,7 +120,7 @@ def test_the_page_and_its_scripts_are_served_from_the_package(server) -> None:
         assert answer.status == 404 and answer.read()
     finally:
         conn.close()
-    vendored = Path(__file__).resolve().parents[1] / "graph" / "serve" / "static" / "yasgui"
+    vendored = ROOT / "graph" / "serve" / "static" / "yasgui"
     assert "The MIT License" in (vendored / "LICENSE").read_text(encoding="utf-8")
     assert "codemirror" in (vendored / "THIRD_PARTY_LICENSES.txt").read_text(encoding="utf-8")
     assert sum(p.stat().st_size for p in vendored.iterdir()) < 1_300_000  # the whole vendored YASGUI

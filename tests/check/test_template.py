@@ -15,7 +15,7 @@ TEMPLATE = shipped_data_dir() / "template.yaml.example"
 
 def test_the_template_checks_clean_on_the_mini_map_but_for_the_shipped_ids_it_names(make_data) -> None:
     """The template's references are its own example ids or real ids of the shipped map (on which it
-    checks clean: tests/test_new_user.py); on another map only the shipped ids are unknown."""
+    checks clean: tests/check/test_new_user.py); on another map only the shipped ids are unknown."""
     data = make_data({"vendors/example-vendor.yaml": TEMPLATE.read_text(encoding="utf-8")})
     _, problems = check(data)
     unknown = sorted(set(re.findall(r"unknown id '([a-z0-9-]+)'", "\n".join(p.message for p in problems))))

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from live_servers import oxigraph_binary
 
+from conftest import TESTS
 from graph.pipeline import ensure_built
 from graph.query.named import shipped as shipped_queries
 from graph.source.paths import shipped_data_dir
@@ -184,7 +185,7 @@ def test_jena_tdbquery_as_the_readme_says(cli, jena: str, tdb2: Path) -> None:
 
 
 def test_jena_arq_gives_the_local_rows_for_every_shipped_query(cli, jena: str, tdb2: Path) -> None:
-    program = Path(__file__).resolve().parent / "jena" / "RunQueries.java"
+    program = TESTS / "jena" / "RunQueries.java"
     ran = subprocess.run(
         ["java", "-cp", jena, str(program), str(tdb2), *(str(q.path) for q in QUERIES)],
         capture_output=True,

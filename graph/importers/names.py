@@ -77,6 +77,8 @@ class KnownOffering:
     name: str
     vendor: str
     layer: str  # leaf layer id
+    aliases: tuple[str, ...] = ()
+    released: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
 
 
 @dataclass
@@ -84,7 +86,7 @@ class Existing:
     """What a data folder already declares, as far as an importer needs it."""
 
     vendors: dict[str, str] = field(default_factory=dict)  # id -> name
-    aliases: dict[str, list[str]] = field(default_factory=dict)  # vendor id -> aliases
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # vendor or offering id -> aliases
     offerings: dict[str, KnownOffering] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)  # every declared id, of any kind
 
@@ -111,6 +113,7 @@ def read_existing(data_dir: Path, skip: Path | None = None, marker: str | None =
     labels: dict[str, str] = {}
     offered_by: dict[str, str] = {}
     layer_of: dict[str, str] = {}
+    released: dict[str, str] = {}
     for path in data_files(data_dir):
         if skip and marker and path.resolve().is_relative_to(skip) and _starts_with(path, marker):
             continue
@@ -128,11 +131,16 @@ def read_existing(data_dir: Path, skip: Path | None = None, marker: str | None =
                 offered_by[s] = vocab.local_id(o)
             elif p == vocab.IN_LAYER and o in layer_ids:
                 layer_of[s] = layer_ids[o]
+            elif p == vocab.START_DATE:
+                released[s] = o
     for vid in existing.vendors:
         existing.vendors[vid] = labels.get(vocab.entity(vid), vid)
     for iri, vendor in offered_by.items():
         oid = vocab.local_id(iri)
-        existing.offerings[oid] = KnownOffering(oid, labels.get(iri, oid), vendor, layer_of.get(iri, ""))
+        aliases = tuple(existing.aliases.get(oid, []))
+        existing.offerings[oid] = KnownOffering(
+            oid, labels.get(iri, oid), vendor, layer_of.get(iri, ""), aliases, released.get(iri)
+        )
     return existing
 
 

@@ -293,6 +293,8 @@ class Clusters:
                     if vid := self.supplier(chip_type, cluster):
                         suppliers[vid] += part
             total = sum(c.h100e for c in now)
+            if not total:
+                continue
             for market, shares, by, rest in (
                 (OWNER_MARKET, owners, "by owner", "owners not in the map and clusters without a named owner"),
                 (SUPPLIER_MARKET, suppliers, "by chip supplier", "suppliers not in the map or not named"),
@@ -304,7 +306,8 @@ class Clusters:
     def market(self, market: str, period: str, as_of: str, shares: dict[str, Decimal], note: str) -> list[dict]:
         """The figures of one market and period (shares rounded down, zero shares left out)."""
         ranked = sorted(((v, s) for v, s in shares.items() if s > 0), key=lambda vs: (-vs[1], vs[0]))
-        self.registry.summary.markets[market, period] = [(v, str(s)) for v, s in ranked]
+        if ranked:
+            self.registry.summary.markets[market, period] = [(v, str(s)) for v, s in ranked]
         self.registry.summary.figures["market-share"] += len(ranked)
         return [
             {"id": self.registry.new_id([f"{market}-{period}-{vid}"]), "metric": "market-share",

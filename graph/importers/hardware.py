@@ -90,13 +90,11 @@ class Hardware:
             offering["released"] = released
         if link := next((u for r in rows if (u := first_url(r.get("Link to datasheet", "")))), None):
             offering["homepage"] = link
-        row_word = "row" if len(names) == 1 else "rows"
-        offering["description"] = f"Epoch AI ML Hardware {row_word} {quoted}" + (
-            f": {', '.join(details)}." if details else "."
-        )
+        rows_text = f"Epoch AI ML Hardware {'row' if len(names) == 1 else 'rows'} {quoted}"
+        offering["description"] = rows_text + (f": {', '.join(details)}." if details else ".")
         offering["source"] = HARDWARE.source
         foundries = dict.fromkeys(f for r in rows for f in split_values(r.get("Foundry", "")))
-        refs = [self.node_ref(self.foundry(f, family), process, family) for f in foundries]
+        refs = [self.node_ref(self.foundry(f, family), process, rows_text) for f in foundries]
         if refs:
             offering["fabbed_by"] = refs
             self.registry.summary.dependencies["fabbed_by"] += len(refs)
@@ -117,10 +115,9 @@ class Hardware:
             self.registry.add_offering(out, offering, "foundry")
         return out.id
 
-    def node_ref(self, foundry: str, process: str | None, chip: str) -> dict:
-        """The `fabbed_by` reference of a chip: the foundry's offering for its process node, else the
-        foundry itself (any of its processes) with the node in the note."""
-        row = f'Epoch AI ML Hardware row "{chip}"'
+    def node_ref(self, foundry: str, process: str | None, row: str) -> dict:
+        """The `fabbed_by` reference of a chip (`row` names its rows): the foundry's offering for its
+        process node, else the foundry itself (any of its processes) with the node in the note."""
         if process is None:
             return {"id": foundry, "any": True, "note": f"{row}: process size not given"}
         for oid, name, aliases in self.registry.offerings_in(foundry, FOUNDRY_LAYER):

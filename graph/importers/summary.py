@@ -39,6 +39,9 @@ class Summary:
             reasons = Counter(self.organisations.values())
             why = ", ".join(f"{n} {r}" for r, n in sorted(reasons.items()))
             out.append(f"organisations selected: {len(self.organisations)} ({why})")
+            for reason in sorted(reasons):
+                names = ", ".join(sorted(o for o, r in self.organisations.items() if r == reason))
+                out.append(f"  {reason}: {names}")
         merged = sorted(self.merged_spellings)
         out.append(
             f"vendors: {len(self.vendors_created)} created, {len(merged)} merged with existing vendors"

@@ -229,7 +229,7 @@ class Clusters:
                 self.registry.summary.skipped["cluster rows", "no owner in the map (in the markets' totals only)"] += 1
             for vid in filter(None, owners):
                 for chip_type, part in cluster.chips:
-                    if chip := self.chip(chip_type, cluster.name):
+                    if part > 0 and (chip := self.chip(chip_type, cluster.name)):
                         weights[vid][chip] += part / len(cluster.owners)
                         named[vid, chip].append(cluster)
         first: dict[tuple[str, str], str] = {}

@@ -18,6 +18,7 @@ names its row and the row's links in its note.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 from .names import clean
@@ -47,6 +48,12 @@ class Companies:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.figures: list[dict] = []
+
+    def reports(self, rows: list[dict[str, str]], table: str) -> Iterator[tuple[dict[str, str], str, str]]:
+        """The reports that can become facts, each with its vendor id and date (the others counted)."""
+        for row in rows:
+            if (found := self.report(row, table)) is not None:
+                yield row, *found
 
     def report(self, row: dict[str, str], table: str) -> tuple[str, str] | None:
         """The vendor id and date of a report that can become facts, or None (counted as skipped)."""
@@ -83,10 +90,7 @@ class Companies:
     def revenue(self, rows: list[dict[str, str]]) -> None:
         """Annualized and yearly revenue from the revenue reports."""
         table = "revenue reports"
-        for row in rows:
-            if (found := self.report(row, table)) is None:
-                continue
-            vid, day = found
+        for row, vid, day in self.reports(rows, table):
             annualized = number(row.get("Annualized revenue (USD)", ""))
             kind = clean(row.get("Type", ""))
             yearly = number(row.get("Revenue amount (normalize to annual)", ""))
@@ -104,10 +108,7 @@ class Companies:
     def usage(self, rows: list[dict[str, str]]) -> None:
         """Active users, daily tokens and daily messages from the usage reports."""
         table = "usage reports"
-        for row in rows:
-            if (found := self.report(row, table)) is None:
-                continue
-            vid, day = found
+        for row, vid, day in self.reports(rows, table):
             product = clean(row.get("Product", ""))
             about = self.registry.existing_offering(vid, [product], PRODUCT_LAYERS) if product else None
             detail = f" on {product}" if product else ""
@@ -130,10 +131,7 @@ class Companies:
     def spend(self, rows: list[dict[str, str]]) -> None:
         """Total, R&D and inference compute spend from the compute-spend reports."""
         table = "compute spend reports"
-        for row in rows:
-            if (found := self.report(row, table)) is None:
-                continue
-            vid, day = found
+        for row, vid, day in self.reports(rows, table):
             kind = clean(row.get("Period type", "")).lower()
             if kind not in ("year", "annualized"):
                 self.registry.summary.skipped[table, f"period type '{kind}' (not Year or Annualized)"] += 1

@@ -363,3 +363,20 @@ def test_offering_aliases_and_the_new_units(make_data) -> None:
     figure = "  - {id: u1, metric: daily-tokens, value: 1, unit: tokens, period: '2025', about: chipco}\n"
     bad = make_data({"market/usage.yaml": "source: test-source\nfigures:\n" + figure})
     assert any("ratio, USD, USD/year, multiple, users, tokens/day or messages/day" in p.message for p in check(bad)[1])
+
+
+def test_a_hand_written_chip_is_never_duplicated(data: Path) -> None:
+    """With an H200 written by hand (by name, not by id), Epoch's "NVIDIA H200 SXM" is that offering: no
+    second H200, and a fleet that runs on it starts no earlier than its release date there."""
+    (data / "vendors" / "nvidia-h200.yaml").write_text(
+        "extends: nvidia\nsource: a16z-2023-genai-platform\n"
+        "offerings:\n  - {id: h200-by-hand, name: H200, layer: compute-hardware, released: 2025-01}\n",
+        encoding="utf-8",
+    )
+    summary = _import(data)
+    assert summary.offerings_merged["h200-by-hand"] == {"NVIDIA H200 SXM"}
+    assert not any("h200" in o["id"] for o in _yaml(data, "vendors/nvidia.yaml")["offerings"])
+    h200 = {r["id"]: r for r in _offering(data, "oracle", "oracle-ai-clusters")["runs_on"]}["h200-by-hand"]
+    assert h200["since"] == "2025-01"
+    assert "the first was operational on 2024-11-21, before the chip's release date in the data" in h200["note"]
+    assert check(data)[1] == []

@@ -123,12 +123,12 @@ def exact_shares(weights: dict[str, float]) -> dict[str, Decimal]:
     unit = Decimal(1).scaleb(-SHARE_PLACES)
     total = sum(weights.values())
     shares = {k: max(floor_share(w, total), unit) for k, w in weights.items()}
-    while (gap := Decimal(1) - sum(shares.values())) != 0:
-        if gap > 0:
-            k = min(shares, key=lambda k: (float(shares[k]) - weights[k] / total, k))
+    gap = int((Decimal(1) - sum(shares.values())) / unit)
+    if gap > 0:  # fewer than one unit lost per share
+        for k in sorted(shares, key=lambda k: (float(shares[k]) - weights[k] / total, k))[:gap]:
             shares[k] += unit
-        else:
-            k = min(shares, key=lambda k: (-shares[k], k))
+    elif gap < 0:  # one unit per share raised to the minimum
+        for k in sorted((k for k in shares if shares[k] > unit), key=lambda k: (-shares[k], k))[:-gap]:
             shares[k] -= unit
     return shares
 
@@ -178,6 +178,8 @@ def _link_phases(rows: list[dict[str, str]], clusters: list[Cluster]) -> None:
             by_name[earlier].successors.add(name)
         if name in by_name:
             by_name[name].successors |= named(row.get("Superseded by", ""))
+    for cluster in clusters:
+        cluster.successors.discard(cluster.name)  # a row that names itself replaces nothing
 
 
 def current(clusters: list[Cluster], on: str) -> list[Cluster]:

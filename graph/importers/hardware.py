@@ -63,9 +63,10 @@ class Hardware:
                 skipped["hardware rows", "no manufacturer"] += 1
             else:
                 seen.add(name)
-                families.setdefault(family_name(name), []).append(row)
-        for family in sorted(families, key=lambda f: (key(f), f)):
-            self.family(family, sorted(families[family], key=lambda r: clean(r["Hardware name"])))
+                families.setdefault(key(family_name(name)), []).append(row)
+        for family_key in sorted(families):
+            variants = sorted(families[family_key], key=lambda r: clean(r["Hardware name"]))
+            self.family(family_name(clean(variants[0]["Hardware name"])), variants)
 
     def family(self, family: str, rows: list[dict[str, str]]) -> None:
         """One chip from the rows of its variants: merged with an existing offering, or made."""

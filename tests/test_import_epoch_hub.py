@@ -380,3 +380,33 @@ def test_a_hand_written_chip_is_never_duplicated(data: Path) -> None:
     assert h200["since"] == "2025-01"
     assert "the first was operational on 2024-11-21, before the chip's release date in the data" in h200["note"]
     assert check(data)[1] == []
+
+
+def test_untrusted_cells_still_give_files_that_check_clean(data: Path, tmp_path: Path) -> None:
+    """A control character, a name longer than a data file takes, a cluster that names itself as its
+    successor: the import writes plain, short-enough text and counts the cluster as usual."""
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    for path in HUB.glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+
+    def rewrite(name: str, column: str, match: str, changes: dict[str, str]) -> None:
+        rows = _rows(name)
+        for row in rows:
+            if row[column] == match:
+                row.update(changes)
+        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    long_name = "Mistral Large " + "very " * 30
+    rewrite("notable_ai_models.csv", "Model", "Mixtral 8x7B", {"Model": "Mixtral\x07 8x7B\u202e"})
+    rewrite("notable_ai_models.csv", "Model", "Mistral Large", {"Model": long_name})
+    rewrite("gpu_clusters.csv", "Name", "Meta GenAI 2024a", {"Superseded by": "Meta GenAI 2024a"})
+    import_epoch_hub(folder, data / "imported" / "epoch", data)
+    assert check(data, warnings=True)[1] == []
+    names = {o["name"] for o in _yaml(data, "vendors/mistral-ai.yaml")["offerings"]}
+    assert "Mixtral 8x7B" in names
+    assert any(n.startswith("Mistral Large very") and n.endswith("…") and len(n) <= 80 for n in names)
+    assert "Meta GenAI 2024a" in _offering(data, "meta", "meta-ai-clusters")["runs_on"][0]["note"]

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import yaml
 
+from ..runtime.terminal import ANY_CONTROL
 from ..source import ontology, vocab
 from ..source.loader import data_files, read_file
 
 ALIASES_FILE = Path(__file__).resolve().parent / "aliases.yaml"
+ID_ROOM = 90  # characters of a minted id before its numeric suffix (ids may have 100)
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 
 
@@ -36,8 +38,9 @@ def slug(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """A cell's text on one line, with runs of white space made one space."""
-    return " ".join(text.split())
+    """A cell's text on one line, with runs of white space made one space and control or
+    bidirectional formatting characters (which data files refuse) made spaces first."""
+    return " ".join(ANY_CONTROL.sub(" ", text).split())
 
 
 def split_values(cell: str) -> list[str]:
@@ -150,8 +153,9 @@ def _starts_with(path: Path, marker: str) -> bool:
 
 
 def unique_id(candidates: list[str], taken: set[str]) -> str:
-    """The first candidate id not taken, else the first with the lowest free numeric suffix; added to taken."""
-    candidates = [c for c in candidates if c] or ["imported"]
+    """The first candidate id not taken, else the first with the lowest free numeric suffix; added to taken.
+    Candidates are cut to ID_ROOM characters, so that an id with its suffix stays within a data file's limit."""
+    candidates = [c[:ID_ROOM].rstrip("-") for c in candidates if c] or ["imported"]
     for candidate in candidates:
         if candidate not in taken:
             taken.add(candidate)

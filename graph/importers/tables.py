@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from ..runtime.terminal import ANY_CONTROL
 from ..source.vocab import decimal_text
 from .names import clean
 
 LICENCE_URL = "https://creativecommons.org/licenses/by/4.0/"
-_URL_RE = re.compile(r"https?://[^\s<>\"{}|\\^`,]+")
+_URL_RE = re.compile(r"https?://[^\s<>\"{}|\\^`," + ANY_CONTROL.pattern[1:-1] + "]+")  # no control characters
 
 
 class InputError(ValueError):

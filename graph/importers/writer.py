@@ -33,8 +33,28 @@ def header(command: str) -> str:
     )
 
 
+# The longest text a data file takes for each key (data/README.md, "Limits"): longer texts from a
+# dataset are shortened, longer aliases and links left out, so that what an import writes checks clean.
+LIMITS = {"name": 80, "period": 60, "title": 300, "publisher": 120, "description": 2_000, "note": 2_000}
+LINK_LIMIT = 2_000
+
+
+def _fit(value: object, key: str = "") -> object:
+    """A value with every text within its key's limit."""
+    if isinstance(value, dict):
+        fitted = {k: _fit(v, k) for k, v in value.items()}
+        too_long = {k for k, v in fitted.items() if k in ("homepage", "url") and len(str(v)) > LINK_LIMIT}
+        return {k: v for k, v in fitted.items() if k not in too_long and v != []}
+    if isinstance(value, list):
+        items = [_fit(v, key) for v in value]
+        return [v for v in items if key != "aliases" or len(str(v)) <= LIMITS["name"]]
+    if isinstance(value, str) and key in LIMITS and len(value) > LIMITS[key]:
+        return value[: LIMITS[key] - 1].rstrip() + "…"
+    return value
+
+
 def _dump(data: dict) -> str:
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
+    return yaml.safe_dump(_fit(data), sort_keys=False, allow_unicode=True, width=10_000, default_flow_style=False)
 
 
 def vendor_file(vendor: OutVendor) -> dict:

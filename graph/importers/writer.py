@@ -1,7 +1,9 @@
-"""Write an import's vendor files: ordinary data files under one output folder, each starting with a
-marker line, so that a re-run may replace (or remove) the files it made but never a hand-written one.
+"""Write an import's files: ordinary data files under one output folder (`sources.yaml`, a file per
+vendor under `vendors/`, shared figures under `market/`), each starting with a marker line, so that a
+re-run may replace (or remove) the files it made but never a hand-written one.
 
-`files_for` renders the files (sorted keys and lists, so the same input gives the same bytes);
+`files_for` renders the files (sorted keys and lists, so the same input gives the same bytes; texts
+within a data file's limits);
 `write` compares them with the folder, refuses to touch a file without the marker, and changes the
 folder in one step (`graph.runtime.atomic`): an import interrupted at any point leaves the old files or the new.
 """

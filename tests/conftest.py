@@ -38,6 +38,19 @@ def bad_case_folder(case: str, data: Path) -> Path:
     return data
 
 
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """The bytes of every file under a folder, by relative path."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A copy of the shipped data folder, to change."""
+    target = tmp_path / "data"
+    shutil.copytree(shipped_data_dir(), target)
+    return target
+
+
 @pytest.fixture(scope="session")
 def shipped() -> LoadedMap:
     """The shipped data, loaded and validated."""

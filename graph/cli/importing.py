@@ -3,34 +3,29 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from .common import EXIT_OK, Command, Failure, UsageError, data_dir, progress_printer
 
 
 def run_import(args: argparse.Namespace) -> int:
-    import datetime as dt
-
-    from ..importers.epoch import InputError
-    from ..importers.run import import_epoch
+    from ..importers.run import import_epoch, import_epoch_hub
+    from ..importers.tables import InputError
     from ..importers.writer import Refused
 
-    downloaded = None
-    if args.downloaded:
-        try:
-            downloaded = dt.date.fromisoformat(args.downloaded)
-        except ValueError:
-            raise UsageError(f"--downloaded takes a date as YYYY-MM-DD, not '{args.downloaded}'") from None
+    hub = args.dataset == "epoch-hub"
+    if hub and args.hardware:
+        raise UsageError("--hardware is for epoch-models; epoch-hub reads ml_hardware.csv from the folder")
+    if not hub and (args.years or args.min_models is not None):
+        raise UsageError("--years and --min-models are for epoch-hub")
+    common = {"dry_run": args.dry_run, "downloaded": _date(args.downloaded), "progress": progress_printer()}
     try:
-        summary = import_epoch(
-            Path(args.table),
-            Path(args.out),
-            data_dir(args),
-            hardware=Path(args.hardware) if args.hardware else None,
-            dry_run=args.dry_run,
-            downloaded=downloaded,
-            progress=progress_printer(),
-        )
+        if hub:
+            summary = import_epoch_hub(Path(args.input), Path(args.out), data_dir(args), _selection(args), **common)
+        else:
+            hardware = Path(args.hardware) if args.hardware else None
+            summary = import_epoch(Path(args.input), Path(args.out), data_dir(args), hardware, **common)
     except (InputError, Refused) as error:
         raise Failure(f"{error}; nothing written") from None
     except OSError as error:
@@ -39,10 +34,52 @@ def run_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _date(text: str | None):
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        raise UsageError(f"--downloaded takes a date as YYYY-MM-DD, not '{text}'") from None
+
+
+def _selection(args: argparse.Namespace):
+    from ..importers.models import Selection
+
+    default = Selection()
+    first, last = default.first_year, default.last_year
+    if args.years:
+        match = re.fullmatch(r"(\d{4})(?:-(\d{4}))?", args.years)
+        if not match or int(match.group(2) or match.group(1)) < int(match.group(1)):
+            raise UsageError(f"--years takes a year or a range of years such as 2023-2025, not '{args.years}'")
+        first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if args.min_models is not None and args.min_models < 1:
+        raise UsageError(f"--min-models takes a number of models, at least 1, not {args.min_models}")
+    return Selection(first, last, default.min_models if args.min_models is None else args.min_models)
+
+
 def _options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("dataset", choices=("epoch-models",), help="the dataset: epoch-models (Epoch AI)")
-    parser.add_argument("table", metavar="MODELS.csv", help="Epoch AI's Notable AI Models export (CSV)")
-    parser.add_argument("--hardware", metavar="HARDWARE.csv", help="Epoch AI's ML Hardware table (CSV)")
+    parser.add_argument(
+        "dataset",
+        choices=("epoch-models", "epoch-hub"),
+        help="epoch-models: Epoch AI's Notable AI Models export (every row); epoch-hub: the folder of Epoch "
+        "AI's tables (models, hardware, GPU clusters, AI companies)",
+    )
+    parser.add_argument(
+        "input", metavar="MODELS.csv|FOLDER", help="the models export (epoch-models) or the tables' folder (epoch-hub)"
+    )
+    parser.add_argument("--hardware", metavar="HARDWARE.csv", help="epoch-models: Epoch AI's ML Hardware table (CSV)")
+    parser.add_argument(
+        "--years",
+        metavar="FIRST-LAST",
+        help="epoch-hub: the models published in these years, and the first year of the markets (default 2023-2025)",
+    )
+    parser.add_argument(
+        "--min-models",
+        type=int,
+        metavar="N",
+        help="epoch-hub: the industry models in those years that make an organisation matter (default 3)",
+    )
     parser.add_argument(
         "--out", metavar="DIR", required=True, help="the folder for the new files, e.g. data/imported/epoch"
     )
@@ -58,15 +95,32 @@ COMMANDS = [
     Command(
         "import",
         run_import,
-        "make vendor data files from a public dataset (Epoch AI's notable AI models and ML hardware)",
-        "examples:\n  stackmap import epoch-models models.csv --hardware hw.csv --out data/imported/epoch --dry-run\n"
+        "make vendor data files from a public dataset (Epoch AI's models, hardware, GPU clusters, AI companies)",
+        "examples:\n"
+        "  stackmap import epoch-hub epoch-data/ --out data/imported/epoch --dry-run\n"
+        "  stackmap import epoch-hub epoch-data/ --out data/imported/epoch --downloaded 2025-12-01\n"
         "  stackmap import epoch-models models.csv --hardware hw.csv --out data/imported/epoch\n"
         "  stackmap check && git add data/imported && git diff --cached data/imported   # review, then commit\n\n"
-        "Organisations become vendors, models offerings in the model layers (open or closed weights from\n"
-        "the accessibility column), training hardware `trained_on` accelerators, and their foundry\n"
-        "`fabbed_by`. Names are matched to the vendors of --data (ids, names, `aliases:`); an existing\n"
-        "vendor is extended by an `extends:` file, never duplicated or edited. Only files the import\n"
-        "made are replaced; re-running it gives the same files. Epoch AI's data are CC BY 4.0.",
+        "Names are matched to the vendors of --data (ids, names, `aliases:`); an existing vendor is extended by\n"
+        "an `extends:` file, never duplicated or edited. Only files the import made are replaced; re-running it\n"
+        "gives the same files. Every fact cites Epoch AI's table and names its row. Epoch AI's data are CC BY 4.0.\n\n"
+        "epoch-models: every model row becomes an offering in the model layers (open or closed weights from\n"
+        "the accessibility column), `released` on its publication date and `trained_on` its chips; with\n"
+        "--hardware each chip is `released` and `fabbed_by` its foundry's node.\n\n"
+        "epoch-hub reads the folder of Epoch AI's tables (notable_ai_models.csv, frontier_ai_models.csv,\n"
+        "ml_hardware.csv, gpu_clusters.csv, ai_companies_*.csv):\n"
+        "- models published in --years from the organisations that matter: of the models of those years, an\n"
+        "  organisation is kept when it is the first organisation of a model and already a vendor of --data,\n"
+        "  or of at least --min-models models that Epoch counts as industry, or of a frontier model\n"
+        "  (frontier_ai_models.csv);\n"
+        "- every accelerator, with its variants as one offering;\n"
+        "- GPU clusters that count as installed (status Existing, certainty Confirmed or Likely, not a possible\n"
+        "  duplicate; planned, decommissioned and unlikely ones never do): each owner in the map gets an\n"
+        '  "<owner> AI clusters" offering that `runs_on` its chips with shares of its H100 equivalents, and\n'
+        "  two measured markets, installed AI compute by owner and by chip supplier (H100 equivalents), for\n"
+        "  the first of --years and the latest year: installed bases, not sales shares;\n"
+        "- the AI companies' revenue, usage and compute-spend reports of confidence Confident or Likely, as\n"
+        "  dated figures.",
         _options,
     ),
 ]

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import yaml
 
+from ..runtime.terminal import ANY_CONTROL
 from ..source import ontology, vocab
 from ..source.loader import data_files, read_file
 
 ALIASES_FILE = Path(__file__).resolve().parent / "aliases.yaml"
+ID_ROOM = 90  # characters of a minted id before its numeric suffix (ids may have 100)
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 
 
@@ -36,8 +38,9 @@ def slug(text: str) -> str:
 
 
 def clean(text: str) -> str:
-    """A cell's text on one line, with runs of white space made one space."""
-    return " ".join(text.split())
+    """A cell's text on one line, with runs of white space made one space and control or
+    bidirectional formatting characters (which data files refuse) made spaces first."""
+    return " ".join(ANY_CONTROL.sub(" ", text).split())
 
 
 def split_values(cell: str) -> list[str]:
@@ -77,6 +80,8 @@ class KnownOffering:
     name: str
     vendor: str
     layer: str  # leaf layer id
+    aliases: tuple[str, ...] = ()
+    released: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD
 
 
 @dataclass
@@ -84,7 +89,7 @@ class Existing:
     """What a data folder already declares, as far as an importer needs it."""
 
     vendors: dict[str, str] = field(default_factory=dict)  # id -> name
-    aliases: dict[str, list[str]] = field(default_factory=dict)  # vendor id -> aliases
+    aliases: dict[str, list[str]] = field(default_factory=dict)  # vendor or offering id -> aliases
     offerings: dict[str, KnownOffering] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)  # every declared id, of any kind
 
@@ -111,6 +116,7 @@ def read_existing(data_dir: Path, skip: Path | None = None, marker: str | None =
     labels: dict[str, str] = {}
     offered_by: dict[str, str] = {}
     layer_of: dict[str, str] = {}
+    released: dict[str, str] = {}
     for path in data_files(data_dir):
         if skip and marker and path.resolve().is_relative_to(skip) and _starts_with(path, marker):
             continue
@@ -128,11 +134,16 @@ def read_existing(data_dir: Path, skip: Path | None = None, marker: str | None =
                 offered_by[s] = vocab.local_id(o)
             elif p == vocab.IN_LAYER and o in layer_ids:
                 layer_of[s] = layer_ids[o]
+            elif p == vocab.START_DATE:
+                released[s] = o
     for vid in existing.vendors:
         existing.vendors[vid] = labels.get(vocab.entity(vid), vid)
     for iri, vendor in offered_by.items():
         oid = vocab.local_id(iri)
-        existing.offerings[oid] = KnownOffering(oid, labels.get(iri, oid), vendor, layer_of.get(iri, ""))
+        aliases = tuple(existing.aliases.get(oid, []))
+        existing.offerings[oid] = KnownOffering(
+            oid, labels.get(iri, oid), vendor, layer_of.get(iri, ""), aliases, released.get(iri)
+        )
     return existing
 
 
@@ -142,8 +153,9 @@ def _starts_with(path: Path, marker: str) -> bool:
 
 
 def unique_id(candidates: list[str], taken: set[str]) -> str:
-    """The first candidate id not taken, else the first with the lowest free numeric suffix; added to taken."""
-    candidates = [c for c in candidates if c] or ["imported"]
+    """The first candidate id not taken, else the first with the lowest free numeric suffix; added to taken.
+    Candidates are cut to ID_ROOM characters, so that an id with its suffix stays within a data file's limit."""
+    candidates = [c[:ID_ROOM].rstrip("-") for c in candidates if c] or ["imported"]
     for candidate in candidates:
         if candidate not in taken:
             taken.add(candidate)

@@ -81,6 +81,21 @@ def shapes_file(directory: Path | None = None) -> Path:
 
 
 @lru_cache(maxsize=4)
+def figure_units(directory: Path | None = None) -> tuple[str, ...]:
+    """The units a figure may have, in order: the `sh:in` list of `schema:unitText` in the shapes,
+    where they are defined once."""
+    objects: dict[tuple[ox.NamedNode | ox.BlankNode, str], ox.Term] = {}
+    for triple in ox.parse(path=str(shapes_file(directory)), format=ox.RdfFormat.TURTLE):
+        objects[triple.subject, triple.predicate.value] = triple.object
+    shape = next(s for (s, p), o in objects.items() if p == vocab.SH + "path" and o == ox.NamedNode(vocab.UNIT_TEXT))
+    units, item = [], objects[shape, vocab.SH + "in"]
+    while item != ox.NamedNode(vocab.RDF + "nil"):
+        units.append(objects[item, vocab.RDF + "first"].value)
+        item = objects[item, vocab.RDF + "rest"]
+    return tuple(units)
+
+
+@lru_cache(maxsize=4)
 def ontology_quads(directory: Path | None = None) -> tuple[ox.Quad, ...]:
     """The ontology's triples as quads in the ontology graph."""
     graph = ox.NamedNode(ONTOLOGY_GRAPH)

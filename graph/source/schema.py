@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from . import yaml_reader as keys
-from .ontology import Vocabulary
+from .ontology import Vocabulary, figure_units
 
 SCHEMA_ID = "https://w3id.org/stackmap/vendor.schema.json"
 ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
@@ -86,6 +86,7 @@ def vendor_schema(vocabulary: Vocabulary, readme: Path) -> dict:
         key: {**references, "description": meaning.get("dependencies", {}).get(key) or key}
         for key in vocabulary.relations
     }
+    aliases = {"type": "array", "items": _text(80)}
     described = {"name": _text(80), "description": _text(2000), "homepage": {"type": "string", "pattern": URL_PATTERN},
                  "source": {"$ref": "#/$defs/source"}}  # fmt: skip
     offering = {
@@ -93,7 +94,7 @@ def vendor_schema(vocabulary: Vocabulary, readme: Path) -> dict:
         "required": ["id", "name", "layer"],
         "additionalProperties": False,
         "properties": {
-            "id": idref, **described, "layer": {"enum": leaf_layers}, "market": idref,
+            "id": idref, **described, "aliases": {**aliases}, "layer": {"enum": leaf_layers}, "market": idref,
             "open_weights": {"type": "boolean"}, "released": {"$ref": "#/$defs/when"},
             "retired": {"$ref": "#/$defs/when"},
             **{k: v for k, v in relations.items() if vocabulary.relations[k].dependency},
@@ -113,7 +114,7 @@ def vendor_schema(vocabulary: Vocabulary, readme: Path) -> dict:
         "required": ["id", "metric", "unit", "period"],
         "additionalProperties": False,
         "properties": {"id": idref, "metric": {"enum": sorted(vocabulary.metrics)}, "value": number, "min": number,
-                       "max": number, "unit": {"enum": ["ratio", "USD", "USD/year", "multiple"]},
+                       "max": number, "unit": {"enum": list(figure_units())},
                        "period": _text(60), "as_of": {"$ref": "#/$defs/when"}, "about": idref,
                        "layer": {"enum": sorted(vocabulary.layers)}, "market": idref, "note": _text(2000),
                        "source": {"$ref": "#/$defs/source"}},
@@ -125,7 +126,7 @@ def vendor_schema(vocabulary: Vocabulary, readme: Path) -> dict:
         "then": {"properties": {k: {"minimum": 0, "maximum": 1} for k in ("value", "min", "max")}},
     }  # fmt: skip
     vendor_keys = {
-        "id": idref, **described, "aliases": {"type": "array", "items": _text(80)},
+        "id": idref, **described, "aliases": {**aliases},
         "country": {"type": "string", "pattern": "^[A-Z]{2}$"}, "layer": {"enum": leaf_layers},
         "since": {"$ref": "#/$defs/when"}, "until": {"$ref": "#/$defs/when"}, **relations,
         "offerings": {"type": "array", "items": {"$ref": "#/$defs/offering"}},

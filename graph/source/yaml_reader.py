@@ -31,7 +31,7 @@ VENDOR_KEYS = [
 FACTS_FILE_KEYS = ["source", "sources", "figures"]
 EXTENSION_KEYS = ["extends", "source", "sources", "offerings"]  # a file adding offerings to a vendor declared elsewhere
 OFFERING_KEYS = [
-    *("id", "name", "layer", "market", "open_weights", "homepage", "description", "source"),
+    *("id", "name", "aliases", "layer", "market", "open_weights", "homepage", "description", "source"),
     *("released", "retired"),
 ]
 REFERENCE_KEYS = ["id", "share", "note", "source", "since", "until", "any"]
@@ -305,9 +305,7 @@ class _Reader(_Output):
         self.add(iri, vocab.RDF_TYPE, vocab.VENDOR, line)
         self.put(iri, fields, VENDOR_FIELDS)
         self.sourced(iri, fields, default_source, line)
-        for item in self.items(fields["aliases"][1], "aliases") if "aliases" in fields else []:
-            if alias := self.values.text(item, "aliases"):
-                self.add(iri, vocab.ALT_LABEL, literal(alias), line_of(item))
+        self.read_aliases(iri, fields)
         self.put(iri, fields, (("layer", vocab.IN_LAYER, "layer"),))
         self.read_relations(iri, fields, default_source)
         for node in self.items(fields["offerings"][1], "offerings") if "offerings" in fields else []:
@@ -315,6 +313,12 @@ class _Reader(_Output):
         for node in self.items(fields["moats"][1], "moats") if "moats" in fields else []:
             self.read_moat(node, iri, default_source)
         return iri
+
+    def read_aliases(self, iri: str, fields: Fields) -> None:
+        """The `aliases` of a vendor or an offering: other names it goes by (skos:altLabel)."""
+        for item in self.items(fields["aliases"][1], "aliases") if "aliases" in fields else []:
+            if alias := self.values.text(item, "aliases"):
+                self.add(iri, vocab.ALT_LABEL, literal(alias), line_of(item))
 
     def read_extension(self, fields: Fields, default_source: str | None) -> None:
         """`extends: VENDOR` with `offerings`: offerings of a vendor declared in another file."""
@@ -336,6 +340,7 @@ class _Reader(_Output):
         self.add(iri, vocab.RDF_TYPE, vocab.OFFERING, line)
         self.add(iri, vocab.OFFERED_BY, vendor, line)
         self.put(iri, fields, OFFERING_FIELDS[:3])  # name, description, homepage
+        self.read_aliases(iri, fields)
         self.sourced(iri, fields, source, line)
         self.put(iri, fields, OFFERING_FIELDS[3:])  # layer, market, open weights, released, retired
         self.read_relations(iri, fields, source)

@@ -1,0 +1,412 @@
+"""`stackmap import epoch-hub`: a handful of real rows of each of Epoch AI's tables (tests/fixtures/epoch-hub)
+become models, chips, cluster fleets, measured markets and company figures that check clean beside the
+shipped data and come out the same on every run."""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import TESTS, snapshot
+from graph.check.validate import check
+from graph.importers.clusters import (
+    CHIP_COLUMNS,
+    chip_parts,
+    current,
+    exact_shares,
+    floor_share,
+    read_clusters,
+    uncounted,
+)
+from graph.importers.hardware import family_name, names_node
+from graph.importers.models import BY_DATA, BY_FRONTIER, BY_MODELS, Selection, select_organisations
+from graph.importers.names import key, read_existing
+from graph.importers.registry import Registry
+from graph.importers.run import import_epoch_hub
+from graph.importers.summary import Summary
+from graph.importers.writer import MARKER
+
+HUB = TESTS / "fixtures" / "epoch-hub"
+DAY = "2025-12-03"
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (HUB / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def _import(data: Path, **options):
+    import datetime as dt
+
+    return import_epoch_hub(HUB, data / "imported" / "epoch", data, downloaded=dt.date.fromisoformat(DAY), **options)
+
+
+def _yaml(data: Path, relpath: str) -> dict:
+    return yaml.safe_load((data / "imported" / "epoch" / relpath).read_text(encoding="utf-8"))
+
+
+def _offering(data: Path, vendor: str, offering: str) -> dict:
+    return next(o for o in _yaml(data, f"vendors/{vendor}.yaml")["offerings"] if o["id"] == offering)
+
+
+def _figures(data: Path, stem: str) -> dict[str, dict]:
+    return {f["id"]: f for f in _yaml(data, f"market/{stem}.yaml")["figures"]}
+
+
+# -- the rules, on the fixture rows ------------------------------------------------------------
+
+
+def test_the_organisation_rule() -> None:
+    """Of the models of 2023-2025: Mistral AI, xAI and Meta AI are first on 3 industry models each;
+    Inflection AI is first on a frontier model; OpenAI is a vendor already. Moonshot has 2 models,
+    Tsinghua University 3 that Epoch counts as academia, and AI21 Labs' frontier model is of 2021."""
+    models, frontier = _rows("notable_ai_models.csv"), _rows("frontier_ai_models.csv")
+    chosen = select_organisations(models, frontier, key, {"openai"}, Selection())
+    assert chosen == {
+        "inflectionai": BY_FRONTIER,
+        "metaai": BY_MODELS,
+        "mistralai": BY_MODELS,
+        "openai": BY_DATA,
+        "xai": BY_MODELS,
+    }
+    assert "moonshot" in select_organisations(models, frontier, key, set(), Selection(min_models=2))
+    assert "ai21labs" in select_organisations(models, frontier, key, set(), Selection(first_year=2021))
+    assert select_organisations(models, frontier, key, {"openai"}, Selection(2026, 2027)) == {}
+
+
+def test_chip_families_and_foundry_nodes() -> None:
+    """Variants are one chip; a process size names a node offering ("N5", `tsmc-n5`, "5nm")."""
+    assert family_name("NVIDIA H100 SXM5 80GB") == family_name("NVIDIA H100 PCIe") == "NVIDIA H100"
+    assert family_name("NVIDIA Tesla V100 SXM2 32 GB") == "NVIDIA V100"
+    assert family_name("AMD Radeon Instinct MI250X") == "AMD Instinct MI250X"
+    assert family_name("NVIDIA B300 (Blackwell Ultra)") == "NVIDIA B300"
+    assert family_name("NVIDIA A100") != family_name("NVIDIA A10 PCIe") == "NVIDIA A10"
+    assert names_node(["tsmc-n5", "TSMC N5 family (N5, N4, 4N)"], "4")
+    assert names_node(["samsung-5nm"], "5") and not names_node(["tsmc-n7", "TSMC N7 family (N7, N7+, N6)"], "5")
+    assert not names_node(["TSMC N50"], "5") and not names_node(["TSMC N16"], "6")
+
+
+def test_which_clusters_count() -> None:
+    """Planned, decommissioned, unlikely and possibly duplicated clusters never count; the reasons say so."""
+    reasons = {r["Name"]: uncounted(r) for r in _rows("gpu_clusters.csv")}
+    assert reasons["Tesla Cortex Phase 2"] == "status 'Planned' (only Existing clusters count)"
+    assert reasons["Oak Ridge NL Summit"] == "status 'Decommissioned' (only Existing clusters count)"
+    assert reasons["NVIDIA SATURN V Phase 3"] == "certainty 'Unlikely' (only Confirmed and Likely count)"
+    assert reasons["Paper on Llama 3.1"] == "marked a possible duplicate of another row"
+    assert reasons["xAI Colossus Memphis Phase 1"] is None and reasons["Meta GenAI 2024a"] is None
+
+
+def test_a_later_phase_replaces_the_one_it_includes(data: Path) -> None:
+    """Colossus phase 1 counts until phase 2 is operational, which counts until phase 3 is."""
+    registry = Registry(read_existing(data), {}, Summary())
+    clusters = read_clusters(_rows("gpu_clusters.csv"), registry)
+
+    def colossus(on: str) -> list[str]:
+        return [c.name for c in current(clusters, on) if c.name.startswith("xAI")]
+
+    assert colossus("2024-12-31") == ["xAI Colossus Memphis Phase 1"]
+    assert colossus("2025-03-01") == ["xAI Colossus Memphis Phase 2"]
+    assert colossus("2025-12-31") == ["xAI Colossus Memphis Phase 3"]
+    assert colossus("2024-01-01") == []
+
+
+def test_share_arithmetic() -> None:
+    """Chip parts add up to the cluster's H100 equivalents; rounded shares add up to exactly 1."""
+    factors = {"H100": 1.0, "GB200": 2.5}
+    assert chip_parts([("H100", 200000), ("GB200", 30000)], 275000, factors) == [("H100", 200000), ("GB200", 75000)]
+    assert chip_parts([("H100", 200000), ("X", 30000)], 260000, factors) == [("H100", 200000), ("X", 60000)]
+    assert chip_parts([("H100", 32000), ("H200", None)], 32000, factors) == [("H100", 32000)]
+    assert chip_parts([("A", 1), ("B", 3)], 8, {}) == [("A", 2), ("B", 6)]
+    for weights in ({"a": 1, "b": 1, "c": 1}, {"a": 10**6, "b": 1}, {"a": 2, "b": 1, "c": 1e-9, "d": 7}):
+        shares = exact_shares(weights)
+        assert sum(shares.values()) == 1 and min(shares.values()) > 0
+    assert exact_shares({"a": 1, "b": 1, "c": 1}) == {
+        "a": Decimal("0.3334"),
+        "b": Decimal("0.3333"),
+        "c": Decimal("0.3333"),
+    }
+    assert floor_share(2, 3) == Decimal("0.6666")
+
+
+# -- the whole fixture imported beside the shipped data ----------------------------------------
+
+
+def test_models_layers_dates_and_chips(data: Path) -> None:
+    """Open weights decide the layer; `released` is the publication date; training chips are the
+    hand-written H100 and A100 (never duplicated); rows outside the window or the rule are left out."""
+    summary = _import(data)
+    mixtral = _offering(data, "mistral-ai", "mixtral-8x7b")
+    assert (mixtral["layer"], mixtral["open_weights"], mixtral["released"]) == (
+        "open-foundation-models",
+        True,
+        "2023-12-11",
+    )
+    large = _offering(data, "mistral-ai", "mistral-large")
+    assert (large["layer"], large["open_weights"], large["released"]) == (
+        "closed-foundation-models",
+        False,
+        "2024-02-26",
+    )
+    assert [r["id"] for r in large["trained_on"]] == ["nvidia-h100"]
+    assert [r["id"] for r in _offering(data, "openai", "gpt-4-mar-2023")["trained_on"]] == ["nvidia-a100"]
+    assert _offering(data, "inflection-ai", "inflection-2")["layer"] == "closed-foundation-models"
+    assert summary.offerings_merged["nvidia-h100"] == {"NVIDIA H100 PCIe", "NVIDIA H100 SXM5 80GB"}
+    nvidia = {o["id"] for o in _yaml(data, "vendors/nvidia.yaml")["offerings"]}
+    assert "nvidia-h100" not in nvidia and not any("h100" in o for o in nvidia)
+    imported = "".join(p.read_text(encoding="utf-8") for p in (data / "imported" / "epoch").rglob("*.yaml"))
+    for absent in ("Kimi", "RDT-1B", "Jamba", "PaLM"):  # Moonshot, Tsinghua, AI21 Labs; a 2022 model
+        assert absent not in imported
+    assert summary.organisations == {
+        "inflection-ai": BY_FRONTIER, "meta": BY_MODELS, "mistral-ai": BY_MODELS, "openai": BY_DATA, "xai": BY_MODELS,
+    }  # fmt: skip
+
+
+def test_accelerators_released_and_fabbed_by_their_node(data: Path) -> None:
+    """5 nm is TSMC's N5 family; 3 nm, 12 nm and an unknown size are TSMC with `any` and the node in the
+    note; a foundry new to the map (SMIC) gets a foundry offering."""
+    _import(data)
+    h200 = _offering(data, "nvidia", "nvidia-h200")
+    assert (h200["released"], h200["aliases"], h200["fabbed_by"][0]["id"]) == (
+        "2024-11-18",
+        ["NVIDIA H200 SXM"],
+        "tsmc-n5",
+    )
+    assert _offering(data, "amd", "amd-instinct-mi300x")["fabbed_by"][0]["id"] == "tsmc-n5"
+    for vendor, chip, node in (("amd", "amd-instinct-mi355x", "3 nm"), ("nvidia", "nvidia-v100", "12 nm")):
+        ref = _offering(data, vendor, chip)["fabbed_by"][0]
+        assert (ref["id"], ref["any"]) == ("tsmc", True) and f"{node} process, a node without" in ref["note"]
+    assert "process size not given" in _offering(data, "nvidia", "nvidia-gb200")["fabbed_by"][0]["note"]
+    smic = _offering(data, "huawei", "huawei-ascend-910b")["fabbed_by"][0]
+    assert (smic["id"], smic["any"]) == ("smic", True)
+    row = 'Epoch AI ML Hardware row "Huawei Ascend 910B"'
+    assert smic["note"] == f"{row}: 7 nm process, a node without an offering of SMIC in the data"
+    assert _offering(data, "smic", "smic-foundry")["layer"] == "foundry"
+
+
+def test_owners_run_on_their_chips_with_shares_adding_up_to_one(data: Path) -> None:
+    """Each owner in the map runs on the chips of its current clusters, by H100 equivalents; `since` is
+    the first operational date of the earliest phase; co-owned clusters count half for each owner."""
+    _import(data)
+    fleets = {
+        o["id"]: o
+        for path in (data / "imported" / "epoch" / "vendors").glob("*.yaml")
+        for o in yaml.safe_load(path.read_text(encoding="utf-8"))["offerings"]
+        if o["id"].endswith("-ai-clusters")
+    }
+    assert sorted(fleets) == [
+        f"{v}-ai-clusters" for v in ("google", "lambda", "meta", "microsoft", "openai", "oracle", "xai")
+    ]
+    for fleet in fleets.values():
+        assert fleet["layer"] == "cloud-platforms"
+        assert sum(Decimal(str(r["share"])) for r in fleet["runs_on"]) == 1
+        assert all(
+            r["note"].startswith("Epoch AI GPU Clusters rows:") and "https://" in r["note"] for r in fleet["runs_on"]
+        )
+    xai = {r["id"]: r for r in fleets["xai-ai-clusters"]["runs_on"]}
+    assert {k: (r["share"], r["since"]) for k, r in xai.items()} == {
+        "nvidia-h100": (0.7252, "2024-09-02"),  # phase 3's 200,000 H100s, there since phase 1
+        "nvidia-gb200": (0.2748, "2025-07-22"),
+    }
+    oracle = {r["id"]: r["share"] for r in fleets["oracle-ai-clusters"]["runs_on"]}
+    assert oracle == {"nvidia-h200": 0.7517, "amd-instinct-mi300x": 0.2483}
+    assert fleets["lambda-ai-clusters"]["runs_on"][0]["id"] == "nvidia-h100"  # "Lambda Labs" is `lambda`
+    assert "53,941 H100 equivalents" in fleets["openai-ai-clusters"]["description"]  # half of two co-owned clusters
+
+
+def test_the_measured_markets(data: Path) -> None:
+    """Installed AI compute by owner and by chip supplier, for 2023 and 2025: shares of one market and
+    period add up to at most 1 (the rest is owners not in the map), and the note says they are not sales."""
+    summary = _import(data)
+    figures = _figures(data, "epoch-gpu-clusters")
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for f in figures.values():
+        assert (f["metric"], f["unit"]) == ("market-share", "ratio")
+        assert "not a share of sales" in f["note"] and "H100 equivalents" in f["note"]
+        totals[f["market"], f["period"]] += Decimal(str(f["value"]))
+    assert set(totals) == {(m, p) for m in ("installed-ai-compute-by-owner", "installed-ai-compute-by-chip-supplier")
+                           for p in ("2023", "2025")}  # fmt: skip
+    assert all(t <= 1 for t in totals.values())
+    assert totals["installed-ai-compute-by-owner", "2025"] < 1  # the Department of Energy is not in the map
+    xai = figures["installed-ai-compute-by-owner-2025-xai"]
+    assert (xai["value"], xai["as_of"], xai["about"]) == (0.4626, "2025-07-22", "xai")
+    assert figures["installed-ai-compute-by-owner-2023-lambda"]["as_of"] == "2023-12-31"
+    assert summary.markets["installed-ai-compute-by-chip-supplier", "2025"][:2] == [
+        ("nvidia", "0.8726"),
+        ("amd", "0.1103"),
+    ]
+    assert "installed-ai-compute-by-owner-2023-xai" not in figures  # Colossus came in 2024
+
+
+def test_company_figures_keep_only_good_confidence(data: Path) -> None:
+    """Confident and Likely reports become dated figures with their row's links; Uncertain ones, those
+    Epoch leaves out of its charts and a product's revenue are counted as skipped."""
+    summary = _import(data)
+    figures = _figures(data, "epoch-ai-companies")
+    run_rate = figures["openai-annualized-revenue-2023-08-29"]
+    assert (run_rate["value"], run_rate["unit"], run_rate["period"], run_rate["about"]) == (
+        1000000000, "USD/year", "2023-08-29 (annualized)", "openai",
+    )  # fmt: skip
+    assert (
+        "(Likely; Media report; reported 2023-08-29). Its sources: https://www.theinformation.com/" in run_rate["note"]
+    )
+    yearly = figures["openai-revenue-2022-12-31"]
+    assert (yearly["value"], yearly["unit"], yearly["period"]) == (28000000, "USD", "2022")
+    assert figures["openai-weekly-active-users-2024-12-04"]["about"] == "chatgpt"  # the product is an offering
+    assert figures["openai-daily-messages-2024-12-04"]["unit"] == "messages/day"
+    assert figures["google-monthly-active-users-2025-10-29"]["about"] == "google"  # Gemini: named in the note
+    spend = figures["openai-research-compute-spend-2024-12-31"]
+    assert (spend["unit"], spend["period"]) == ("USD", "2024") and "a projection made before 2024-12-31" in spend[
+        "note"
+    ]
+    assert not any(f["about"] == "xai" and f["value"] == 178000000 for f in figures.values())  # Uncertain
+    assert summary.skipped["revenue reports", "confidence 'Uncertain' (only Confident and Likely become facts)"] == 1
+    assert summary.skipped["usage reports", "left out of Epoch AI's own charts (Exclude from graph view)"] == 1
+    assert summary.figures["weekly-active-users"] == 2 and summary.figures["annualized-revenue"] == 3
+
+
+def test_reimport_is_byte_identical_and_checks_clean(data: Path) -> None:
+    """The combined map checks clean without a warning; importing twice gives the same bytes; a dry
+    run writes nothing and reports what it would write."""
+    out = data / "imported" / "epoch"
+    dry = _import(data, dry_run=True)
+    assert not out.exists() and dry.files["new"] == 16
+    first = _import(data)
+    files = snapshot(out)
+    second = _import(data)
+    assert snapshot(out) == files and second.files["unchanged"] == 16 and first.lines()[1:-1] == second.lines()[1:-1]
+    assert all(text.startswith(MARKER.encode()) for text in files.values())
+    assert sorted(f for f in files if not f.startswith("vendors/")) == [
+        "market/epoch-ai-companies.yaml", "market/epoch-gpu-clusters.yaml", "sources.yaml",
+    ]  # fmt: skip
+    assert check(data, warnings=True)[1] == []
+    assert sorted(_yaml(data, "sources.yaml")["sources"]) == [
+        "epoch-ai-companies", "epoch-gpu-clusters", "epoch-ml-hardware", "epoch-notable-ai-models",
+    ]  # fmt: skip
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_cli_dry_run(cli, data: Path) -> None:
+    out = data / "imported" / "epoch"
+    result = cli("import", "epoch-hub", HUB, "--out", out, "--data", data, "--dry-run", "--downloaded", DAY)
+    assert result.code == 0, result.err
+    assert (
+        "organisations selected: 5 (1 already in the data, 1 with a frontier model, 3 with enough industry models)"
+        in result.out
+    )
+    assert "installed-ai-compute-by-owner 2025 (installed base, not sales): xai 0.4626" in result.out
+    assert f"files in {out}: would write 16 new, 0 changed, 0 unchanged, 0 removed" in result.out
+    assert "clusters: 16 rows" in result.err  # progress
+    assert not out.exists()
+    result = cli("import", "epoch-hub", HUB, "--out", out, "--data", data, "--dry-run", "--years", "2021-2025")
+    assert "organisations selected: 7 (2 already in the data, 2 with a frontier model" in result.out  # + Google, AI21
+    assert "installed-ai-compute-by-owner 2021" not in result.out  # no owner in the map had a cluster then
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("--hardware", "hw.csv"), 2, "--hardware is for epoch-models"),
+        (("--years", "2025-2023"), 2, "--years takes a year or a range of years"),
+        (("--min-models", "0"), 2, "--min-models takes a number of models, at least 1"),
+    ],
+)
+def test_cli_usage_errors(cli, data: Path, tmp_path: Path, args: tuple[str, ...], code: int, message: str) -> None:
+    result = cli("import", "epoch-hub", HUB, "--out", tmp_path / "out", "--data", data, *args)
+    assert (result.code, message in result.err) == (code, True), result.err
+
+
+def test_cli_input_errors(cli, data: Path, tmp_path: Path) -> None:
+    """A folder without the tables, or a table without a column the import needs: one clear line."""
+    result = cli("import", "epoch-hub", tmp_path, "--out", tmp_path / "out", "--data", data)
+    assert result.code == 1 and "has no notable_ai_models.csv, frontier_ai_models.csv" in result.err
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    for path in HUB.glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+    rows = _rows("gpu_clusters.csv")
+    with (folder / "gpu_clusters.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [c for c in rows[0] if c != "Certainty"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = cli("import", "epoch-hub", folder, "--out", tmp_path / "out", "--data", data)
+    assert (
+        result.code == 1 and "gpu_clusters.csv: no column 'Certainty'" in result.err and "Traceback" not in result.err
+    )
+    assert not (tmp_path / "out").exists()
+    assert CHIP_COLUMNS[0][0] in rows[0]
+
+
+# -- the data format's additions ---------------------------------------------------------------
+
+
+def test_offering_aliases_and_the_new_units(make_data) -> None:
+    """An offering may list `aliases`; figures may count users or daily tokens and messages; an
+    unknown unit is refused with the list of units."""
+    folder = make_data(
+        {
+            "vendors/extra.yaml": "extends: chipco\nsource: test-source\n"
+            "offerings:\n  - {id: chipco-x3, name: X3, aliases: [ChipCo X3 SXM], layer: compute-hardware}\n",
+            "market/usage.yaml": "source: test-source\nfigures:\n"
+            "  - {id: u1, metric: weekly-active-users, value: 8.0e8, unit: users, period: '2025', about: chipco}\n"
+            "  - {id: u2, metric: daily-tokens, value: 1.0e13, unit: tokens/day, period: '2025', about: chipco}\n",
+        }
+    )
+    assert check(folder)[1] == []
+    assert read_existing(folder).offerings["chipco-x3"].aliases == ("ChipCo X3 SXM",)
+    figure = "  - {id: u1, metric: daily-tokens, value: 1, unit: tokens, period: '2025', about: chipco}\n"
+    bad = make_data({"market/usage.yaml": "source: test-source\nfigures:\n" + figure})
+    assert any("ratio, USD, USD/year, multiple, users, tokens/day or messages/day" in p.message for p in check(bad)[1])
+
+
+def test_a_hand_written_chip_is_never_duplicated(data: Path) -> None:
+    """With an H200 written by hand (by name, not by id), Epoch's "NVIDIA H200 SXM" is that offering: no
+    second H200, and a fleet that runs on it starts no earlier than its release date there."""
+    (data / "vendors" / "nvidia-h200.yaml").write_text(
+        "extends: nvidia\nsource: a16z-2023-genai-platform\n"
+        "offerings:\n  - {id: h200-by-hand, name: H200, layer: compute-hardware, released: 2025-01}\n",
+        encoding="utf-8",
+    )
+    summary = _import(data)
+    assert summary.offerings_merged["h200-by-hand"] == {"NVIDIA H200 SXM"}
+    assert not any("h200" in o["id"] for o in _yaml(data, "vendors/nvidia.yaml")["offerings"])
+    h200 = {r["id"]: r for r in _offering(data, "oracle", "oracle-ai-clusters")["runs_on"]}["h200-by-hand"]
+    assert h200["since"] == "2025-01"
+    assert "the first was operational on 2024-11-21, before the chip's release date in the data" in h200["note"]
+    assert check(data)[1] == []
+
+
+def test_untrusted_cells_still_give_files_that_check_clean(data: Path, tmp_path: Path) -> None:
+    """A control character, a name longer than a data file takes, a cluster that names itself as its
+    successor: the import writes plain, short-enough text and counts the cluster as usual."""
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    for path in HUB.glob("*.csv"):
+        (folder / path.name).write_bytes(path.read_bytes())
+
+    def rewrite(name: str, column: str, match: str, changes: dict[str, str]) -> None:
+        rows = _rows(name)
+        for row in rows:
+            if row[column] == match:
+                row.update(changes)
+        with (folder / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+
+    long_name = "Mistral Large " + "very " * 30
+    rewrite("notable_ai_models.csv", "Model", "Mixtral 8x7B", {"Model": "Mixtral\x07 8x7B\u202e"})
+    rewrite("notable_ai_models.csv", "Model", "Mistral Large", {"Model": long_name})
+    rewrite("gpu_clusters.csv", "Name", "Meta GenAI 2024a", {"Superseded by": "Meta GenAI 2024a"})
+    import_epoch_hub(folder, data / "imported" / "epoch", data)
+    assert check(data, warnings=True)[1] == []
+    names = {o["name"] for o in _yaml(data, "vendors/mistral-ai.yaml")["offerings"]}
+    assert "Mixtral 8x7B" in names
+    assert any(n.startswith("Mistral Large very") and n.endswith("…") and len(n) <= 80 for n in names)
+    assert "Meta GenAI 2024a" in _offering(data, "meta", "meta-ai-clusters")["runs_on"][0]["note"]

@@ -83,6 +83,7 @@ def test_quoted_multiline_cells_stay_in_their_row(data: Path) -> None:
 def test_cells_with_several_values(data: Path) -> None:
     """Two training chips are two alternatives of `trained_on`; two foundries two of `fabbed_by`; the
     first of several organisations offers the model and the others are named in its description."""
+    (data / "vendors" / "huawei.yaml").unlink()  # declares the 910C by hand: without it the row is imported
     _import(data)
     chinchilla = _offering(data, "google", "chinchilla")
     assert [r["id"] for r in chinchilla["trained_on"]] == ["google-tpu-v4", "google-tpu-v3"]
@@ -111,8 +112,9 @@ def test_blank_cells_are_skipped_with_counted_reasons(data: Path) -> None:
 
 def test_spellings_merge_with_existing_vendors(data: Path) -> None:
     """ "NVIDIA" is `nvidia`, "DeepMind", "Google Brain" and "Google Research" are Google (its `aliases:`),
-    "Meta AI" and "Facebook AI Research" one new vendor; existing vendors are extended, not redeclared,
-    and existing offerings (PaLM, the A100, GPT-3.5, Gaudi2) are reused, not duplicated."""
+    "Meta AI" and "Facebook AI Research" Meta (its `aliases:`); existing vendors are extended, not
+    redeclared, and existing offerings (PaLM, the A100, GPT-3.5, Gaudi2, the Ascend 910C) are reused,
+    not duplicated."""
     summary = _import(data)
     assert _file(data, "nvidia")["extends"] == "nvidia"
     assert "id" not in _file(data, "nvidia")
@@ -121,17 +123,18 @@ def test_spellings_merge_with_existing_vendors(data: Path) -> None:
     assert {"chinchilla", "imagen", "goat", "impala", "google-tpu-v3", "google-tpu-v4"} <= google
     assert "palm" not in google and "palm-540b" not in google
     meta = _file(data, "meta")
-    assert (meta["id"], meta["name"]) == ("meta", "Meta")
-    assert meta["aliases"] == ["Facebook AI Research", "Meta AI"]
+    assert meta["extends"] == "meta" and "id" not in meta
     assert {o["id"] for o in meta["offerings"]} == {"galactica", "masked-autoencoders-vit-h"}
+    assert sorted(summary.merged_spellings["meta"]) == ["Facebook AI Research", "Meta AI"]
     assert summary.offerings_merged == {
         "gpt-3-5": "GPT-3.5",
+        "huawei-ascend-910c": "Huawei Ascend 910C",
         "intel-gaudi": "Intel Habana Gaudi2",
         "nvidia-a100": "NVIDIA A100",
         "palm": "PaLM (540B)",
     }
     assert sorted(summary.merged_spellings["google"]) == ["DeepMind", "Google", "Google Brain", "Google Research"]
-    assert summary.vendors_created == ["baidu", "huawei", "meta", "northeastern-university", "smic"]
+    assert summary.vendors_created == ["baidu", "northeastern-university"]
     # the hardware that the hardware table lacks still belongs to its manufacturer
     dnabert = _offering(data, "northeastern-university", "dnabert")
     assert dnabert["trained_on"][0]["id"] == "nvidia-geforce-rtx-2080-ti"
@@ -163,27 +166,30 @@ def test_every_fact_carries_its_source(data: Path) -> None:
             "SELECT ?s WHERE { GRAPH ?g { ?s dcterms:license <https://creativecommons.org/licenses/by/4.0/> } }"
         )
     )
-    assert sorted(r[0].value.rsplit("/", 1)[1] for r in licensed if "/id/" in r[0].value) == sorted(sources)
+    hand_written = ["epoch-data-ai-companies", "epoch-data-ai-models", "epoch-data-ml-hardware"]  # data/sources.yaml
+    assert sorted(r[0].value.rsplit("/", 1)[1] for r in licensed if "/id/" in r[0].value) == sorted(
+        [*sources, *hand_written]
+    )
 
 
 # -- the whole excerpt on the combined map -----------------------------------------------------
 
 
 def test_whole_excerpt_checks_clean_and_keeps_tsmc_on_top(data: Path) -> None:
-    """The combined map checks clean; TSMC stays a top chokepoint; the model layers gain exactly the
+    """The combined map checks clean; TSMC stays the top chokepoint by capacity lost; the model layers gain exactly the
     vendors the summary reports as new to them."""
     before = _model_vendors(data)
     summary = _import(data)
     loaded, problems = check(data)
     assert problems == []
     after = _model_vendors(data)
-    assert len(after) - len(before) == len(summary.model_layer_newcomers) == 4
-    assert (
-        after - before == set(summary.model_layer_newcomers) == {"baidu", "meta", "northeastern-university", "nvidia"}
-    )
+    assert len(after) - len(before) == len(summary.model_layer_newcomers) == 3
+    assert after - before == set(summary.model_layer_newcomers) == {"baidu", "northeastern-university", "nvidia"}
     ranking = chokepoints(project(loaded.store)).ranking
     assert ranking[0].rank == 1
-    assert "tsmc" in {c.vendor for c in ranking if c.rank == 1}
+    # on the map of 2023-2025 some chips (the TPUs since v5e, Trainium2) and models have no known
+    # supplier, so TSMC no longer cuts every app off alone; it still takes the most capacity
+    assert max(ranking, key=lambda c: c.capacity_lost).vendor == "tsmc"
 
 
 def test_reimport_is_byte_identical(data: Path) -> None:
@@ -191,12 +197,12 @@ def test_reimport_is_byte_identical(data: Path) -> None:
     out = data / "imported" / "epoch"
     dry = _import(data, dry_run=True)
     assert not out.exists()
-    assert dry.files["new"] == 9 and dry.lines()[0] == "Epoch AI import (dry run: nothing written)"
+    assert dry.files["new"] == 8 and dry.lines()[0] == "Epoch AI import (dry run: nothing written)"
     first = _import(data)
     snapshot = _snapshot(out)
     second = _import(data)
     assert _snapshot(out) == snapshot
-    assert (first.files["new"], second.files["unchanged"], second.files["new"] + second.files["changed"]) == (9, 9, 0)
+    assert (first.files["new"], second.files["unchanged"], second.files["new"] + second.files["changed"]) == (8, 8, 0)
     assert first.lines()[1:-1] == second.lines()[1:-1]
     assert check(data)[1] == []
     assert all(text.startswith(MARKER.encode()) for text in snapshot.values())
@@ -250,8 +256,8 @@ def test_read_existing_skips_the_previous_import(data: Path) -> None:
     """The vendors an import made are not 'existing' when it runs again (so it makes them again)."""
     _import(data)
     out = data / "imported" / "epoch"
-    assert "meta" not in read_existing(data, skip=out, marker=MARKER).vendors
-    assert "meta" in read_existing(data).vendors
+    assert "baidu" not in read_existing(data, skip=out, marker=MARKER).vendors
+    assert "baidu" in read_existing(data).vendors
     assert read_existing(data).aliases["google"] == [
         "DeepMind",
         "Google AI",
@@ -273,14 +279,15 @@ def test_cli_dry_run_prints_the_summary(cli, data: Path) -> None:
     )  # fmt: skip
     assert result.code == 0, result.err
     assert "rows read: 17 models (notable_ai_models_excerpt.csv)" in result.out
-    assert "vendors new to the model layers: 4 (3 created, 1 existing)" in result.out
-    assert f"files in {out}: would write 9 new, 0 changed, 0 unchanged, 0 removed" in result.out
+    assert "vendors new to the model layers: 3 (2 created, 1 existing)" in result.out
+    assert f"files in {out}: would write 8 new, 0 changed, 0 unchanged, 0 removed" in result.out
     assert not out.exists()
 
 
 def test_cli_without_hardware_table(cli, data: Path) -> None:
     """Without --hardware a chip still becomes an offering when its name starts with a known vendor."""
     out = data / "imported" / "epoch"
+    (data / "vendors" / "huawei.yaml").unlink()  # Huawei is then no vendor of the map: its chip is unknown
     result = cli("import", "epoch-models", MODELS, "--out", out, "--data", data, "--downloaded", "2025-02-24")
     assert result.code == 0, result.err
     assert check(data)[1] == []

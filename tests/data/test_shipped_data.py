@@ -26,7 +26,8 @@ def test_shipped_data_checks_clean() -> None:
 
 
 def test_tsmc_fabs_nvidias_gpus(shipped) -> None:
-    """TSMC (one of its processes, or TSMC itself) fabs the A100 and the H100."""
+    """TSMC (one of its processes, or TSMC itself) fabs the A100 and the H100, and the GPUs after them
+    whose foundry a source names (the H20's is not named)."""
     chips = _ids(
         shipped,
         """SELECT DISTINCT ?chip WHERE {
@@ -34,7 +35,7 @@ def test_tsmc_fabs_nvidias_gpus(shipped) -> None:
              FILTER (?fab = stack:tsmc || EXISTS { ?fab sm:offeredBy stack:tsmc })
            }""",
     )
-    assert chips == ["nvidia-a100", "nvidia-h100"]
+    assert chips == ["nvidia-a100", "nvidia-b200", "nvidia-b300", "nvidia-gb200", "nvidia-h100", "nvidia-h200"]
 
 
 def test_clouds_run_on_nvidia_gpus(shipped) -> None:

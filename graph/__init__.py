@@ -3,12 +3,13 @@
 The Python API is the route the `stackmap` command takes, for notebooks and scripts:
 
     >>> import graph
-    >>> stack = graph.load_map()                   # the shipped data, loaded and checked
+    >>> stack = graph.load_map()                   # the shipped data as of today, loaded and checked
     >>> stack.summary.vendors >= 29
     True
-    >>> ranked = stack.analysis.chokepoints        # each analysis runs when first read
-    >>> "tsmc" in [c.vendor for c in ranked.ranking if c.rank == 1]
-    True
+    >>> essay = graph.load_map(as_of="2023-01-19")  # ... or as it stood on a day (here the essay's)
+    >>> ranked = essay.analysis.chokepoints        # each analysis runs when first read
+    >>> sorted(c.vendor for c in ranked.ranking if c.rank == 1)
+    ['asml', 'tsmc']
     >>> result = graph.sparql(stack, "SELECT ?chip WHERE { ?chip sm:fabbedBy/sm:offeredBy stack:tsmc }")
     >>> "https://w3id.org/stackmap/id/nvidia-h100" in [row[0].value for row in result.rows]
     True
@@ -24,6 +25,7 @@ read, but their names may change.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,12 +44,17 @@ def _data(data_dir: str | Path | None) -> Path:
     return Path(data_dir) if data_dir is not None else shipped_data_dir()
 
 
-def load_map(data_dir: str | Path | None = None) -> Checked:
-    """The data folder (default: the shipped data) loaded and checked; DataError with every problem
-    when it is not valid."""
+def load_map(data_dir: str | Path | None = None, as_of: str | dt.date | None = None) -> Checked:
+    """The data folder (default: the shipped data) loaded and checked, as it stood on `as_of` (a date,
+    or YYYY-MM-DD, YYYY-MM, YYYY or "all"; default today); DataError with every problem when it is not
+    valid."""
     from .pipeline import load_checked
 
-    return load_checked(_data(data_dir))
+    if isinstance(as_of, str):
+        from .model.as_of import parse_date
+
+        as_of = parse_date(as_of)
+    return load_checked(_data(data_dir), as_of=as_of)
 
 
 def sparql(stack: Checked, text: str, *, timeout: float = 30.0, limit: int = 10_000) -> QueryResult:

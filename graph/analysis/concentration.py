@@ -1,12 +1,14 @@
 """Concentration: how concentrated each layer and each market is.
 
 Shares come from the data's market-share figures where it has them, else from dependents:
-- **market-share figures**: for a market, the period with the most figures (ties: the latest-sorting
-  period); a figure about an offering counts for its vendor; a range counts as its middle. A market
-  sits in a layer when all its figures do (a figure's layer is its offering's, or its vendor's
-  offerings in that market); a layer with exactly one such market uses its figures, otherwise it
-  falls back to dependents. The rest of the market (1 - the named shares) is
-  the unattributed fringe.
+- **market-share figures**: for a market, its latest period (by the figures' `as_of`; ties: the
+  period with the most figures, then the latest-sorting name); a figure about an offering counts for
+  its vendor; a range counts as its middle. Periods are never mixed, nor are markets (each market is
+  one analyst's definition). A market sits in a layer when all its figures do (a figure's layer is
+  its offering's, or its vendor's offerings in that market); a layer uses the figures of the one of
+  its markets with the latest chosen period (ties: more figures, then the id), and without such a
+  market falls back to dependents. The rest of the market (1 - the named shares) is the
+  unattributed fringe.
 - **dependents**: each dependency kind of each node spreads one unit of demand over its suppliers
   by their weights; a vendor's share is the demand its nodes in the layer (or market) receive over
   the total.
@@ -28,9 +30,11 @@ Example, on the tiny stack of `graph.model.sample`:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..model.as_of import last_day
 from ..model.projection import Figure, Projection
 from ..runtime.gc_pause import gc_paused
 
@@ -105,17 +109,40 @@ def measure(
     )
 
 
-def _figure_shares(figures: list[Figure]) -> tuple[str, dict[str, float]]:
-    """The chosen period of one market's share figures, and each vendor's share in it."""
+def _latest(figures: list[Figure]) -> dt.date:
+    """The last day the newest of the figures measures (figures without `as_of` date from the start)."""
+    return max((last_day(f.as_of) for f in figures if f.as_of), default=dt.date.min)
+
+
+def _period(figures: list[Figure]) -> tuple[str, list[Figure]]:
+    """One market's chosen period and its figures: the latest (by `as_of`), then the one with the
+    most figures, then the latest-sorting name."""
     by_period: dict[str, list[Figure]] = defaultdict(list)
     for f in figures:
         by_period[f.period].append(f)
-    period = max(by_period, key=lambda p: (len(by_period[p]), p))
+    period = max(by_period, key=lambda p: (_latest(by_period[p]), len(by_period[p]), p))
+    return period, by_period[period]
+
+
+def _figure_shares(figures: list[Figure]) -> tuple[str, dict[str, float]]:
+    """The chosen period of one market's share figures, and each vendor's share in it."""
+    period, chosen = _period(figures)
     shares: dict[str, float] = defaultdict(float)
-    for f in by_period[period]:
+    for f in chosen:
         if f.point is not None and f.vendor is not None:
             shares[f.vendor] += f.point
     return period, dict(shares)
+
+
+def _layer_market(markets: list[str], share_figures: dict[str, list[Figure]]) -> str:
+    """Of the markets that sit in one layer, the one that measures it: the latest chosen period,
+    then the most figures in it, then the id."""
+
+    def rank(market: str) -> tuple:
+        _, chosen = _period(share_figures[market])
+        return (_latest(chosen), len(chosen), market)
+
+    return max(markets, key=rank)
 
 
 def _demand(projection: Projection, scope_of) -> dict[str, dict[str, float]]:
@@ -164,8 +191,8 @@ def concentration(projection: Projection) -> list[Concentration]:
     by_market = _demand(projection, lambda n: graph.nodes[n]["market"])
     results = []
     for layer in sorted(projection.layers.values(), key=lambda x: x.order):
-        if len(markets_in_layer.get(layer.id, [])) == 1:
-            market = markets_in_layer[layer.id][0]
+        if markets_in_layer.get(layer.id):
+            market = _layer_market(markets_in_layer[layer.id], share_figures)
             period, shares = _figure_shares(share_figures[market])
             results.append(measure("layer", layer.id, f"{BY_FIGURES} ({market})", period, shares, countries))
         elif shares := _normalised(by_layer.get(layer.id, {})):

@@ -271,16 +271,16 @@ def _read_figures(
     metric_ids = {iri: notation for notation, iri in vocabulary.metrics.items()}
     rows = _rows(
         store,
-        """SELECT ?f ?metric ?value ?min ?max ?unit ?period ?about ?layer ?market ?src WHERE {
+        """SELECT ?f ?metric ?value ?min ?max ?unit ?period ?about ?layer ?market ?src ?asof WHERE {
                ?f a sm:Figure ; sm:metric ?metric ; schema:unitText ?unit ; dcterms:temporal ?period .
                OPTIONAL { ?f schema:value ?value } OPTIONAL { ?f schema:minValue ?min }
                OPTIONAL { ?f schema:maxValue ?max } OPTIONAL { ?f sm:about ?about }
                OPTIONAL { ?f sm:layer ?layer } OPTIONAL { ?f sm:market ?market }
-               OPTIONAL { ?f dcterms:source ?src } }""",
+               OPTIONAL { ?f dcterms:source ?src } OPTIONAL { ?f sm:asOf ?asof } }""",
     )
     sources = _grouped_sources([(r[0], r[10]) for r in rows])
     figures = {}
-    for f, metric, value, low, high, unit, period, about, layer, market, _ in rows:
+    for f, metric, value, low, high, unit, period, about, layer, market, _, as_of in rows:
         about_id = vocab.local_id(about) if about else None
         vendor = offerings[about_id]["vendor"] if about_id in offerings else about_id
         layer_id = layer_by_iri.get(layer) if layer else None
@@ -299,6 +299,7 @@ def _read_figures(
             layer_id,
             market,
             sources.get(vocab.local_id(f), ()),
+            as_of,
         )
     return [figures[k] for k in sorted(figures)]
 

@@ -68,6 +68,7 @@ class Figure:
     layer: str | None
     market: str | None
     sources: tuple[str, ...]
+    as_of: str | None = None  # the last day of the period it measures, as written (2025, 2025-06, 2025-06-30)
 
     @property
     def point(self) -> float | None:

@@ -20,20 +20,19 @@ from graph.source.schema import vendor_schema
 from graph.source.yaml_nodes import BOOL_TAG, NULL_TAG, Loader, number_of
 
 README = ROOT / "README.md"
-FIRST_TRY = """id: perplexity
-name: Perplexity
+FIRST_TRY = """id: elicit
+name: Elicit
 country: US
-source: https://www.perplexity.ai/hub/blog/introducing-pplx-api
+source: https://ought.org/updates/2022-04-08-elicit-plan
 offerings:
-  - id: perplexity-search
-    name: Perplexity
+  - id: elicit-app
+    name: Elicit
     layer: applications
     uses_model: [openai]
 """
 SECOND_TRY = FIRST_TRY.replace(
-    "source: https://www.perplexity.ai/hub/blog/introducing-pplx-api",
-    "source: {url: https://www.perplexity.ai/hub/blog/introducing-pplx-api, title: Introducing pplx-api, "
-    "date: 2023-10-04}",
+    "source: https://ought.org/updates/2022-04-08-elicit-plan",
+    "source: {url: https://ought.org/updates/2022-04-08-elicit-plan, title: The Plan for Elicit, date: 2022-04-08}",
 ).replace("layer: applications", "layer: apps")
 
 
@@ -62,22 +61,22 @@ def test_the_readme_transcript_is_what_check_prints(cli, shipped_copy: Path, mon
     """The README's "add a vendor" steps, followed literally: the template, then a first try with two
     mistakes, then a second try that ends in `ok:`; the printed lines are the README's."""
     monkeypatch.chdir(shipped_copy.parent)
-    target = shipped_copy / "vendors" / "perplexity.yaml"
+    target = shipped_copy / "vendors" / "elicit.yaml"
     shutil.copyfile(shipped_copy / "template.yaml.example", target)
-    assert cli("check", "data/vendors/perplexity.yaml", "--data", "data").code == 0
+    assert cli("check", "data/vendors/elicit.yaml", "--data", "data").code == 0
     target.write_text(FIRST_TRY, encoding="utf-8")
-    first = cli("check", "data/vendors/perplexity.yaml", "--data", "data")
+    first = cli("check", "data/vendors/elicit.yaml", "--data", "data")
     assert first.code == 1
-    assert ["$ stackmap check data/vendors/perplexity.yaml", *first.err.splitlines()] == _readme_block_after(
+    assert ["$ stackmap check data/vendors/elicit.yaml", *first.err.splitlines()] == _readme_block_after(
         "A real first try"
     )
     target.write_text(SECOND_TRY, encoding="utf-8")
-    second = cli("check", "data/vendors/perplexity.yaml", "--data", "data")
+    second = cli("check", "data/vendors/elicit.yaml", "--data", "data")
     assert second.code == 0
-    shown = ["$ stackmap check data/vendors/perplexity.yaml", *second.err.splitlines(), *second.out.splitlines()]
+    shown = ["$ stackmap check data/vendors/elicit.yaml", *second.err.splitlines(), *second.out.splitlines()]
     assert shown == _readme_block_after("The second try")
     target.write_text(SECOND_TRY.replace("[openai]", "[gpt-3-5]"), encoding="utf-8")
-    assert cli("check", "data/vendors/perplexity.yaml", "--data", "data", "--strict").code == 0
+    assert cli("check", "data/vendors/elicit.yaml", "--data", "data", "--strict").code == 0
 
 
 def test_find_lists_ids_by_name_as_the_readme_shows(cli) -> None:

@@ -2,10 +2,10 @@
 essay's headline results now that facts carry dates and the map holds today's market.
 
 The numbers below are what `stackmap chokepoints`, `stackmap concentration` and `stackmap flow` printed
-for the shipped data before any date was added (when every fact held always). Two maps restricted to
-2023-01-19 are held to them: the essay-era map (tests/fixtures/essay-map: the shipped data once dated,
-before the map of today was added) gives every one of them; the shipped map gives the headline results
-and the same concentration except where facts of the pre-essay world added since move it (`MOVED`).
+for the shipped data before any date was added (when every fact held always). The essay-era map
+(tests/fixtures/essay-map: the shipped data once dated, before the map of today was added) restricted
+to 2023-01-19 gives every one of them; the shipped map on that day gives the headline results and the
+concentration of the layers measured from share figures.
 They are written out on purpose: a comparison with the map of another day would not catch a date that
 wrongly removes an essay-era fact.
 """
@@ -45,23 +45,18 @@ ESSAY_HHI = {
 }
 
 
-# Concentration on the shipped map that differs from the essay era's, and why: Epoch AI's GPU
-# clusters operational before the essay (the fleets of Amazon, Google, Meta, Microsoft, Nvidia,
-# OpenAI, Oracle, Samsung, Tesla and Saudi Aramco) and models published by then (DreamerV3, VALL-E,
-# Nucleotide Transformer) run on or were trained on the chips of the compute-hardware layer, so the
-# layer's demand-based HHI counts them too.
-MOVED = {
-    ("layer", "compute-hardware"): "5,821",
-    ("market", "ai-accelerators"): "5,941",
-}
-
-MAPS = {"essay-era": FIXTURES / "essay-map", "shipped": shipped_data_dir()}
+@pytest.fixture(scope="module")
+def essay_map():
+    """The essay-era map on the essay's date: every number the essay-era commands printed."""
+    return load_checked(FIXTURES / "essay-map", as_of=ESSAY_DATE)
 
 
-@pytest.fixture(scope="module", params=sorted(MAPS))
-def essay_map(request):
-    """The map on the essay's date: the essay-era map, then the shipped one."""
-    return load_checked(MAPS[request.param], as_of=ESSAY_DATE)
+@pytest.fixture(scope="module")
+def shipped_on_the_essays_day():
+    """The shipped map on the essay's date: it holds facts of the pre-essay world the essay-era map
+    lacked (Epoch AI's clusters and models, apps launched before 2023), so only the headline results
+    and the layers measured from the essay-era share figures are held to the essay's."""
+    return load_checked(shipped_data_dir(), as_of=ESSAY_DATE)
 
 
 def _printed_hhi(hhi: float, hhi_max: float) -> str:
@@ -96,8 +91,21 @@ def test_the_value_flow_reproduces_the_essays_cloud_share(essay_map) -> None:
 
 def test_the_concentration_of_each_layer_and_market_is_the_essay_eras(essay_map) -> None:
     printed = {(c.scope, c.id): _printed_hhi(c.hhi, c.hhi_max) for c in essay_map.analysis.concentration}
-    expected = ESSAY_HHI if essay_map.loaded.data_dir == MAPS["essay-era"] else ESSAY_HHI | MOVED
-    assert printed == expected
+    assert printed == ESSAY_HHI
+
+
+def test_the_shipped_map_keeps_the_essays_headline_results(shipped_on_the_essays_day) -> None:
+    """TSMC and ASML share the top rank, Nvidia is among the first five, 10-20% of app revenue reaches
+    the clouds, and the layers measured from share figures keep the essay era's HHI."""
+    analysis = shipped_on_the_essays_day.analysis
+    ranking = analysis.chokepoints.ranking
+    assert sorted(c.vendor for c in ranking if c.rank == 1) == ["asml", "tsmc"]
+    assert next(c.rank for c in ranking if c.vendor == "nvidia") <= 5
+    assert analysis.flow is not None and analysis.flow.cloud_share == pytest.approx((0.1, 0.2))
+    printed = {(c.scope, c.id): _printed_hhi(c.hhi, c.hhi_max) for c in analysis.concentration}
+    from_figures = {k: v for k, v in ESSAY_HHI.items() if k[1] in ("cloud-platforms", "cloud-infrastructure",
+                    "foundry", "memory", "hbm", "lithography-equipment", "euv-lithography")}  # fmt: skip
+    assert {k: printed[k] for k in from_figures} == from_figures
 
 
 def test_facts_the_essay_describes_hold_on_its_date_and_later_deals_do_not(essay_map) -> None:

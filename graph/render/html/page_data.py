@@ -6,7 +6,8 @@ the layout; the rest is read off the projection and the analysis results (`analy
   cut sets (`single_removals.cut_sets`): n fails without v exactly when v is in cut(n); and for every
   offering, the same from the node cut sets (`node_removals`), unless the view is aggregated.
 - **Chokepoints**: of the top-ranked vendors that cut off another vendor's app, the nodes below the
-  apps on the supply chain of an app they cut off (in an aggregated view, all of their nodes).
+  apps on the supply chain of an app they cut off (in an aggregated view, all of their nodes), the
+  MARKS_PER_VENDOR of the highest reach.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from .layout import Band, layer_bands, place
 from .texts import NO_TEXTS, WEB_URL, Texts
 
 CHOKEPOINTS_SHOWN = 10  # chokepoints marked on the graph and listed in the summary
+MARKS_PER_VENDOR = 3  # a chokepoint vendor's badges: on its nodes the most apps depend on
+COMPACT_LIMIT = 200  # drawn nodes above which the page opens on the apps and what they depend on
 
 # How each dependency kind is drawn: dash pattern (vis `dashes`: false or [dash, gap, ...]) and width.
 RELATION_STYLES: dict[str, tuple[list[int] | bool, float]] = {
@@ -60,6 +63,7 @@ def page_data(
     view = drawn_graph(projection, analysis["reach"]["nodes"], texts, node_limit)
     bands = layer_bands(projection.layers)
     placed = place(view, bands)
+    compact = _compact(view, bands) if not view.aggregated and len(view.nodes) > COMPACT_LIMIT else None
     ranking = analysis["chokepoints"]["ranking"]
     top = [c for c in ranking if c["apps_cut_off"] > 0][:CHOKEPOINTS_SHOWN]
     _size_and_mark(view, _critical_nodes(projection, view, top))
@@ -75,6 +79,7 @@ def page_data(
         "palette": {"ink": palette.INK, "chokepoint": palette.CHOKEPOINT_COLOUR},
         "layers": _layers(projection, bands),
         "bands": placed,
+        "compact": compact,
         "relations": _relations(vocabulary),
         "moat_types": [
             {"id": m, "label": vocabulary.labels.get(vocabulary.moat_types.get(m, ""), m)} for m in used_moats
@@ -92,6 +97,28 @@ def page_data(
         },
         "timeline": [] if view.aggregated else _timeline(projection, analysis.get("timeline", []), view),
     }
+
+
+def _compact(view: DrawnGraph, bands: list[Band]) -> dict | None:
+    """The page's opening layout on a large map: the apps and the nodes some app depends on, placed
+    on their own (`fx`, `fy` of each such node); every other node is marked `minor` and shown on
+    demand. None when every node is one of them."""
+    minor = {n for n, d in view.nodes.items() if not d["app"] and d["reach"] == 0}
+    if not minor:
+        return None
+    shown = DrawnGraph(
+        {n: dict(d) for n, d in view.nodes.items() if n not in minor},
+        {(u, v): r for (u, v), r in view.edges.items() if u not in minor and v not in minor},
+        {},
+        None,
+    )
+    placed = place(shown, bands)
+    for n, d in view.nodes.items():
+        if n in minor:
+            d["minor"] = True
+        else:
+            d["fx"], d["fy"] = shown.nodes[n]["x"], shown.nodes[n]["y"]
+    return {"bands": placed, "minor": len(minor)}
 
 
 def _timeline(projection: Projection, stops: list[dict], view: DrawnGraph) -> list[dict]:
@@ -132,7 +159,7 @@ def _size_and_mark(view: DrawnGraph, critical: set[str]) -> None:
 def _critical_nodes(projection: Projection, view: DrawnGraph, top: list[dict]) -> set[str]:
     """The drawn nodes marked as chokepoints: of the top-ranked vendors that cut off another vendor's
     app, the nodes below the apps on the supply chain of an app they cut off (in an aggregated view,
-    all of them)."""
+    all of them), at most MARKS_PER_VENDOR of them, those of the highest reach."""
     index = projection.index
     marked: set[str] = set()
     for c in top:
@@ -141,11 +168,13 @@ def _critical_nodes(projection: Projection, view: DrawnGraph, top: list[dict]) -
         if not apps - own:
             continue
         numbers = {index.number[a] for a in apps}
+        found = set()
         for n in own:
             if projection.graph.nodes[n]["top_layer"] == APPLICATIONS:
                 continue
             if view.aggregated or index.dependents([index.number[n]]) & numbers:
-                marked.add(view.drawn[n])
+                found.add(view.drawn[n])
+        marked.update(sorted(found, key=lambda d: (-view.nodes[d]["reach"], d))[:MARKS_PER_VENDOR])
     return marked
 
 

@@ -137,3 +137,22 @@ def test_every_command_that_reads_the_map_takes_as_of(cli, command: str) -> None
 def test_a_malformed_as_of_is_wrong_usage(cli) -> None:
     wrong = cli("chokepoints", "--as-of", "last year")
     assert wrong.code == 2 and "'last year' is not a date: give YYYY-MM-DD, YYYY-MM, YYYY, today or all" in wrong.err
+
+
+def test_a_vendor_named_before_its_first_fitting_offering_stands_for_none(make_data) -> None:
+    """OpenCo's app names OpenCo's models before the first is released: on that day the app has no
+    model supplier yet (never itself, which would be a cycle); once the model is out, it uses it."""
+    data = make_data(
+        {
+            "vendors/openco.yaml": (
+                "id: openco\nname: OpenCo\ncountry: FR\nsource: test-source\nofferings:\n"
+                "  - id: openco-small\n    name: Small Open Model\n    layer: open-foundation-models\n"
+                "    open_weights: true\n    released: 2024-06\n    runs_on: cloudco-cloud\n"
+                "  - id: openco-chat\n    name: OpenCo Chat\n    layer: end-to-end-apps\n    released: 2023-10\n"
+                "    uses_model: [{id: openco, any: true}]\n"
+            )
+        }
+    )
+    before, after = (load_checked(data, as_of=dt.date(*d)) for d in ((2024, 1, 1), (2024, 7, 1)))
+    assert list(before.projection.graph.successors("openco-chat")) == []
+    assert list(after.projection.graph.successors("openco-chat")) == ["openco-small"]

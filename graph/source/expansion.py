@@ -4,8 +4,9 @@
 the kind's supplier layers (`sm:supplierLayer`: a model layer for `uses_model`, a foundry process
 for `fabbed_by`); of those, an offering of another market than the consumer's is left out when some
 of the same market or of no market remain (an app of the search market that uses OpenAI's models
-takes its language models, not its image model). A vendor with no fitting offering stands for all
-its offerings (the check refuses that case), and a vendor with no offering for itself.
+takes its language models, not its image model). A vendor with no fitting offering stands for none
+(the check refuses that case in the data; on a date before the vendor's first fitting offering is
+released, the dependency has no supplier yet), and a vendor with no offering for itself.
 
 The projection draws the edges this way, and the check warns when a vendor stands for several
 offerings, naming them, unless the reference says `any: true`.
@@ -28,9 +29,9 @@ def fitting(
     ['gpt-3']
     >>> fitting(openai, {"closed-foundation-models"}, "image-generation")
     ['gpt-3', 'dall-e']
+    >>> fitting([("chatgpt", "end-to-end-apps", None)], {"closed-foundation-models"}, None)
+    []
     """
     fit = [(o, m) for o, layer, m in offerings if layer in supplier_layers]
-    if not fit:
-        return [o for o, _, _ in offerings]
     same = [o for o, m in fit if m is None or m == market]
     return same if market is not None and same else [o for o, _ in fit]

@@ -18,6 +18,7 @@ class Summary:
     model_layer_newcomers: list[str] = field(default_factory=list)
     offerings_created: Counter = field(default_factory=Counter)  # kind -> count
     offerings_merged: dict[str, set[str]] = field(default_factory=dict)  # existing offering id -> spellings
+    foundry_nodes: list[str] = field(default_factory=list)  # node offerings made from process sizes
     dependencies: Counter = field(default_factory=Counter)  # yaml key -> count
     figures: Counter = field(default_factory=Counter)  # metric -> count
     markets: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)  # (market, period) -> shares
@@ -60,6 +61,11 @@ class Summary:
             f"offerings: {len(self.offerings_merged)} merged with existing offerings"
             + (f" ({merged_offerings})" if merged_offerings else "")
         )
+        if self.foundry_nodes:
+            out.append(
+                f"foundry nodes: {len(self.foundry_nodes)} made from the hardware table's process sizes, one per "
+                f"foundry and size without an offering in the data ({', '.join(sorted(self.foundry_nodes))})"
+            )
         out.append(f"dependencies: {sum(self.dependencies.values())} ({_counts(self.dependencies)})")
         if self.figures:
             out.append(f"figures: {sum(self.figures.values())} ({_counts(self.figures)})")

@@ -173,9 +173,11 @@ def test_models_layers_dates_and_chips(data: Path) -> None:
 
 
 def test_accelerators_released_and_fabbed_by_their_node(data: Path) -> None:
-    """5 nm is TSMC's N5 family; 3 nm, 12 nm and an unknown size are TSMC with `any` and the node in the
-    note; a foundry new to the map (SMIC) gets a foundry offering."""
-    _import(data)
+    """5 nm is TSMC's N5 family, written by hand; 3 nm, 12 nm and 65 nm, which the essay-era map has no
+    TSMC offering of, become node offerings made once per foundry and size and shared by the chips of
+    that size, without a release date (the table gives none); a foundry new to the map (SMIC) gets its
+    7 nm node and nothing else; only a chip without a process size is TSMC with `any`."""
+    summary = _import(data)
     h200 = _offering(data, "nvidia", "nvidia-h200")
     assert (h200["released"], h200["aliases"], h200["fabbed_by"][0]["id"]) == (
         "2024-11-18",
@@ -183,15 +185,67 @@ def test_accelerators_released_and_fabbed_by_their_node(data: Path) -> None:
         "tsmc-n5",
     )
     assert _offering(data, "amd", "amd-instinct-mi300x")["fabbed_by"][0]["id"] == "tsmc-n5"
-    for vendor, chip, node in (("amd", "amd-instinct-mi355x", "3 nm"), ("nvidia", "nvidia-v100", "12 nm")):
-        ref = _offering(data, vendor, chip)["fabbed_by"][0]
-        assert (ref["id"], ref["any"]) == ("tsmc", True) and f"{node} process, a node without" in ref["note"]
-    assert "process size not given" in _offering(data, "nvidia", "nvidia-gb200")["fabbed_by"][0]["note"]
-    smic = _offering(data, "huawei", "huawei-ascend-910b")["fabbed_by"][0]
-    assert (smic["id"], smic["any"]) == ("smic", True)
-    row = 'Epoch AI ML Hardware row "Huawei Ascend 910B"'
-    assert smic["note"] == f"{row}: 7 nm process, a node without an offering of SMIC in the data"
-    assert _offering(data, "smic", "smic-foundry")["layer"] == "foundry"
+    chips = (("amd", "amd-instinct-mi355x"), ("amd", "amd-instinct-mi350x"), ("nvidia", "nvidia-v100"),
+             ("nvidia", "nvidia-geforce-gtx-280"), ("huawei", "huawei-ascend-910b"))  # fmt: skip
+    refs = {chip: _offering(data, vendor, chip)["fabbed_by"] for vendor, chip in chips}
+    assert {chip: [r["id"] for r in rs] for chip, rs in refs.items()} == {
+        "amd-instinct-mi355x": ["tsmc-3nm"],
+        "amd-instinct-mi350x": ["tsmc-3nm"],
+        "nvidia-v100": ["tsmc-12nm"],
+        "nvidia-geforce-gtx-280": ["tsmc-65nm"],
+        "huawei-ascend-910b": ["smic-7nm"],
+    }
+    assert not any("any" in r for rs in refs.values() for r in rs)
+    assert refs["huawei-ascend-910b"][0]["note"] == 'Epoch AI ML Hardware row "Huawei Ascend 910B": 7 nm process'
+    tsmc = _yaml(data, "vendors/tsmc.yaml")
+    nodes = {o["id"]: o for o in tsmc["offerings"]}
+    assert (tsmc["extends"], sorted(nodes)) == ("tsmc", ["tsmc-12nm", "tsmc-3nm", "tsmc-65nm"])
+    three = nodes["tsmc-3nm"]
+    assert (three["name"], three["layer"], "released" in three) == (
+        "TSMC 3 nm (process size as Epoch AI lists it)",
+        "foundry",
+        False,
+    )
+    assert "chips made by TSMC: AMD Instinct MI350X, AMD Instinct MI355X." in three["description"]
+    assert [o["id"] for o in _yaml(data, "vendors/smic.yaml")["offerings"]] == ["smic-7nm"]
+    assert sorted(summary.foundry_nodes) == ["smic-7nm", "tsmc-12nm", "tsmc-3nm", "tsmc-65nm"]
+    assert summary.offerings_created["foundry node"] == 4 and "foundry" not in summary.offerings_created
+    assert any(line.startswith("foundry nodes: 4 made from the hardware table's") for line in summary.lines())
+    gb200 = _offering(data, "nvidia", "nvidia-gb200")["fabbed_by"][0]
+    assert (gb200["id"], gb200["any"]) == ("tsmc", True) and "process size not given" in gb200["note"]
+
+
+def test_a_chip_of_2008_is_on_its_own_node_in_the_view(data: Path) -> None:
+    """The projection of the combined map: the GeForce GTX 280 (2008, 65 nm) is fabbed by TSMC's 65 nm
+    node only, not by every TSMC process, whatever the date. A hand-written chip that names TSMC with
+    `any: true` (Cloud TPU) still stands on the hand-written nodes: the made ones share their market
+    (`foundry`), so they join the alternatives rather than replace them."""
+    from graph import load_map
+
+    _import(data)
+    for day in ("2008-12-31", "2025-12-31"):
+        graph = load_map(data, as_of=day).projection.graph
+        assert list(graph["nvidia-geforce-gtx-280"]) == ["tsmc-65nm"]
+    nodes = set(load_map(data, as_of="2025-12-31").projection.graph["google-tpu"])
+    assert {"tsmc-n5", "tsmc-n7"} <= nodes and nodes <= {"tsmc-n5", "tsmc-n7", "tsmc-3nm", "tsmc-12nm", "tsmc-65nm"}
+    assert _yaml(data, "vendors/tsmc.yaml")["offerings"][0]["market"] == "foundry"
+
+
+def test_a_hand_written_node_is_used_and_the_made_one_goes(data: Path) -> None:
+    """Once the data folder has TSMC's N3 family, a re-run points the 3 nm chips at it (matched by
+    size, as N5 is) and no longer makes `tsmc-3nm`."""
+    _import(data)
+    (data / "vendors" / "tsmc-n3.yaml").write_text(
+        "extends: tsmc\nsource: a16z-2023-genai-platform\n"
+        "offerings:\n  - {id: tsmc-n3, name: 'TSMC N3 family (N3, N3E, N3P)', layer: foundry, released: 2022-12}\n",
+        encoding="utf-8",
+    )
+    summary = _import(data)
+    assert _offering(data, "amd", "amd-instinct-mi355x")["fabbed_by"][0]["id"] == "tsmc-n3"
+    assert _offering(data, "amd", "amd-instinct-mi350x")["fabbed_by"][0]["id"] == "tsmc-n3"
+    assert sorted(o["id"] for o in _yaml(data, "vendors/tsmc.yaml")["offerings"]) == ["tsmc-12nm", "tsmc-65nm"]
+    assert "tsmc-3nm" not in summary.foundry_nodes
+    assert check(data, warnings=True)[1] == []
 
 
 def test_owners_run_on_their_chips_with_shares_adding_up_to_one(data: Path) -> None:
@@ -280,11 +334,11 @@ def test_reimport_is_byte_identical_and_checks_clean(data: Path) -> None:
     run writes nothing and reports what it would write."""
     out = data / "imported" / "epoch"
     dry = _import(data, dry_run=True)
-    assert not out.exists() and dry.files["new"] == 16
+    assert not out.exists() and dry.files["new"] == 17
     first = _import(data)
     files = snapshot(out)
     second = _import(data)
-    assert snapshot(out) == files and second.files["unchanged"] == 16 and first.lines()[1:-1] == second.lines()[1:-1]
+    assert snapshot(out) == files and second.files["unchanged"] == 17 and first.lines()[1:-1] == second.lines()[1:-1]
     assert all(text.startswith(MARKER.encode()) for text in files.values())
     assert sorted(f for f in files if not f.startswith("vendors/")) == [
         "market/epoch-ai-companies.yaml", "market/epoch-gpu-clusters.yaml", "sources.yaml",
@@ -321,7 +375,7 @@ def test_cli_dry_run(cli, data: Path) -> None:
         in result.out
     )
     assert "installed-ai-compute-by-owner 2025 (installed base, not sales): xai 0.4626" in result.out
-    assert f"files in {out}: would write 16 new, 0 changed, 0 unchanged, 0 removed" in result.out
+    assert f"files in {out}: would write 17 new, 0 changed, 0 unchanged, 0 removed" in result.out
     assert "clusters: 16 rows" in result.err  # progress
     assert not out.exists()
     result = cli("import", "epoch-hub", HUB, "--out", out, "--data", data, "--dry-run", "--years", "2021-2025")

@@ -17,12 +17,15 @@ def run_import(args: argparse.Namespace) -> int:
     hub = args.dataset == "epoch-hub"
     if hub and args.hardware:
         raise UsageError("--hardware is for epoch-models; epoch-hub reads ml_hardware.csv from the folder")
-    if not hub and (args.years or args.min_models is not None):
-        raise UsageError("--years and --min-models are for epoch-hub")
+    if not hub and (args.years or args.min_models is not None or args.cluster_owners):
+        raise UsageError("--years, --min-models and --cluster-owners are for epoch-hub")
     common = {"dry_run": args.dry_run, "downloaded": _date(args.downloaded), "progress": progress_printer()}
     try:
         if hub:
-            summary = import_epoch_hub(Path(args.input), Path(args.out), data_dir(args), _selection(args), **common)
+            owners = {"cluster_owners": args.cluster_owners} if args.cluster_owners else {}
+            summary = import_epoch_hub(
+                Path(args.input), Path(args.out), data_dir(args), _selection(args), **common, **owners
+            )
         else:
             hardware = Path(args.hardware) if args.hardware else None
             summary = import_epoch(Path(args.input), Path(args.out), data_dir(args), hardware, **common)
@@ -81,6 +84,13 @@ def _options(parser: argparse.ArgumentParser) -> None:
         help="epoch-hub: the industry models in those years that make an organisation matter (default 3)",
     )
     parser.add_argument(
+        "--cluster-owners",
+        choices=("private", "in-map"),
+        help="epoch-hub: whose GPU clusters become fleets: private (default) makes vendors of the owners "
+        "Epoch counts as private sector (clouds, GPU clouds, companies), beside those already in the map; "
+        "in-map keeps to the owners already in the map (see below)",
+    )
+    parser.add_argument(
         "--out", metavar="DIR", required=True, help="the folder for the new files, e.g. data/imported/epoch"
     )
     parser.add_argument("--dry-run", action="store_true", help="print the summary, write nothing")
@@ -106,19 +116,31 @@ COMMANDS = [
         "gives the same files. Every fact cites Epoch AI's table and names its row. Epoch AI's data are CC BY 4.0.\n\n"
         "epoch-models: every model row becomes an offering in the model layers (open or closed weights from\n"
         "the accessibility column), `released` on its publication date and `trained_on` its chips; with\n"
-        "--hardware each chip is `released` and `fabbed_by` its foundry's node.\n\n"
+        "--hardware each chip is `released` and `fabbed_by` its foundry's node (as for epoch-hub, below).\n\n"
         "epoch-hub reads the folder of Epoch AI's tables (notable_ai_models.csv, frontier_ai_models.csv,\n"
         "ml_hardware.csv, gpu_clusters.csv, ai_companies_*.csv):\n"
         "- models published in --years from the organisations that matter: of the models of those years, an\n"
         "  organisation is kept when it is the first organisation of a model and already a vendor of --data,\n"
         "  or of at least --min-models models that Epoch counts as industry, or of a frontier model\n"
         "  (frontier_ai_models.csv);\n"
-        "- every accelerator, with its variants as one offering;\n"
+        "- every accelerator, with its variants as one offering, `fabbed_by` its foundry's node for its process\n"
+        "  size: the one of --data (`tsmc-n5` for 5 nm), else a node offering made once per foundry and size\n"
+        "  (`tsmc-12nm`, no release date: the table gives none); a chip without a size names the foundry (any);\n"
         "- GPU clusters that count as installed (status Existing, certainty Confirmed or Likely, not a possible\n"
-        "  duplicate; planned, decommissioned and unlikely ones never do): each owner in the map gets an\n"
-        '  "<owner> AI clusters" offering that `runs_on` its chips with shares of its H100 equivalents, and\n'
-        "  two measured markets, installed AI compute by owner and by chip supplier (H100 equivalents), for\n"
-        "  the first of --years and the latest year: installed bases, not sales shares;\n"
+        "  duplicate, dated, with H100 equivalents; planned, decommissioned and unlikely ones never do): each\n"
+        '  owner gets an "<owner> AI clusters" offering (cloud-platforms) that `runs_on` its chips with shares\n'
+        "  of its H100 equivalents, and two measured markets, installed AI compute by owner and by chip\n"
+        "  supplier (H100 equivalents of every counted cluster), for the first of --years and the latest\n"
+        "  year: installed bases, not sales shares;\n"
+        "- which owners (--cluster-owners): those already in the map and, by default (private), every owner\n"
+        "  whose counted clusters Epoch's Sector column calls Private, made a vendor when no vendor matches\n"
+        '  its name ("Lambda Labs" is lambda; "A,B" is two owners), with the country of its clusters when\n'
+        "  they name one. These are the clouds, GPU clouds and companies that run on the chips. Owners of\n"
+        "  the Public and Public/Private sectors (governments, universities, national labs, state-owned and\n"
+        "  state-backed bodies) are not made vendors: their machines mostly serve research or a state's own\n"
+        "  use, and whether one belongs in the market is a person's call (write a vendor file for it and it\n"
+        "  is matched and gets its fleet); they stay in the markets' totals and the summary counts them by\n"
+        "  reason. in-map keeps the map to the vendors someone has added;\n"
         "- the AI companies' revenue, usage and compute-spend reports of confidence Confident or Likely, as\n"
         "  dated figures.",
         _options,

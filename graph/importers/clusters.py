@@ -1,5 +1,5 @@
-"""Installed AI compute from Epoch AI's "GPU Clusters" table: which chips the owners in the map run on,
-and two measured markets.
+"""Installed AI compute from Epoch AI's "GPU Clusters" table: which chips the clusters' owners run on
+(the owners in the map and, by default, the private sector's, made vendors), and two measured markets.
 
 Which clusters count as installed (`uncounted` says why one does not): status Existing (planned and
 decommissioned ones never count), certainty Confirmed or Likely (not Unlikely), not marked a possible
@@ -9,12 +9,26 @@ are those operational by then, less each phase that a later phase operational by
 ("Superseded by", "Builds Upon"). A cluster with several owners counts in equal parts for each;
 a cluster with two chip types splits its H100 equivalents by chip quantity x H100 equivalents per chip.
 
-- Each owner that is in the map (a vendor of the data folder or of this import) gets an offering
-  "<owner> AI clusters" in `cloud-platforms` that `runs_on` the chips of its clusters counted on the
-  table's latest operational date, each with its share of the owner's H100 equivalents (the shares add
-  up to 1), `since` its first cluster's operational date, and a note naming those clusters and links.
+Which owners get a fleet (`OWNER_RULES`, `stackmap import --cluster-owners`): every owner that is in
+the map (a vendor of the data folder or of this import), and, by default (`private`), every owner that
+Epoch's `Sector` column calls Private on one of its counted clusters, made a vendor when no vendor
+matches its name (matched as every name is, `registry`: "Lambda Labs" is `lambda`; a cell of several
+owners is split at commas); a vendor made so takes its country from the `Country` of its clusters when
+they name one country (and it owns them alone: a cluster's country is where it stands, taken as the
+owner's when it is the only one). Those are the clouds, GPU clouds and companies that run on the chips,
+the cloud layer the map draws. Owners of the Public and Public/Private sectors (governments,
+universities, national labs, state-owned and state-backed bodies) are not made vendors: their machines
+mostly serve research or a state's own use, and whether one belongs in the market is a person's call
+(a vendor file written for it is matched like any other, and then it gets its fleet). They stay in the
+markets' totals and the summary counts them, by reason. `in-map` keeps to the owners already in the map.
+
+- Each such owner gets an offering "<owner> AI clusters" in `cloud-platforms` that `runs_on` the chips
+  of its clusters counted on the table's latest operational date, each with its share of the owner's
+  H100 equivalents (the shares add up to 1), `since` its first cluster's operational date, and a note
+  naming those clusters and links.
 - Two measured markets, as `market-share` figures for the first year of the window and the latest
-  year: installed AI compute by owner and by chip supplier, in H100 equivalents. They are installed
+  year: installed AI compute by owner and by chip supplier, in H100 equivalents of every counted
+  cluster, whoever owns it (so the owner rule changes who is named, not the totals). They are installed
   bases, not sales shares; owners and suppliers not in the map are the unattributed rest.
 """
 
@@ -27,8 +41,8 @@ from decimal import ROUND_DOWN, Decimal
 
 from .hardware import Hardware
 from .names import clean, split_values
-from .registry import Registry
-from .tables import CLUSTERS, date, number, starts_before, urls
+from .registry import OutVendor, Registry
+from .tables import CLUSTERS, country_code, date, number, starts_before, urls
 
 CLUSTER_COLUMNS = ("Name", "Status", "Certainty", "Owner", "First Operational Date", "H100 equivalents")
 CHIP_COLUMNS = (
@@ -39,6 +53,16 @@ SUPPLIER_COLUMNS = ("GPU Supplier (primary)", "GPU supplier (secondary)")
 LINK_COLUMNS = ("Source 1", "Source 2", "Source 3", "Source 4", "Source 5")
 COUNTED_STATUS = ("existing",)
 COUNTED_CERTAINTY = ("confirmed", "likely")
+# Which cluster owners get a fleet: those in the map and the private sector's (default), or those in the map.
+PRIVATE_OWNERS, OWNERS_IN_MAP = "private", "in-map"
+OWNER_RULES = (PRIVATE_OWNERS, OWNERS_IN_MAP)
+SECTOR_COLUMN = "Sector"
+PRIVATE_SECTOR = "private"
+SECTOR_REASONS = {  # why an owner of these sectors (lower-cased) is not made a vendor
+    "public": "sector Public: governments, universities, national labs (not made vendors)",
+    "public/private": "sector Public/Private: state-owned and public-private bodies (not made vendors)",
+    "": "no sector given (only owners of the Private sector are made vendors)",
+}
 OWNER_MARKET = "installed-ai-compute-by-owner"
 SUPPLIER_MARKET = "installed-ai-compute-by-chip-supplier"
 CLOUD_LAYER = "cloud-platforms"
@@ -63,6 +87,8 @@ class Cluster:
     suppliers: list[str]  # the GPU supplier columns
     successors: set[str] = field(default_factory=set)  # names of the phases that include it
     link: str | None = None
+    sector: str = ""  # Epoch's Sector: Private, Public, Public/Private
+    country: str = ""  # where it is, as Epoch spells the country
 
 
 def uncounted(row: dict[str, str]) -> str | None:
@@ -157,6 +183,8 @@ def read_clusters(rows: list[dict[str, str]], registry: Registry) -> list[Cluste
             chips=chip_parts(chips, total, factors) if chips else [],
             suppliers=[s for c in SUPPLIER_COLUMNS if (s := clean(row.get(c, "")))],
             link=next(iter(urls(*(row.get(c, "") for c in LINK_COLUMNS))), None),
+            sector=clean(row.get(SECTOR_COLUMN, "")),
+            country=clean(row.get("Country", "")),
         ))  # fmt: skip
     _link_phases(rows, clusters)
     return sorted(clusters, key=lambda c: (c.date, c.name))
@@ -194,10 +222,14 @@ def current(clusters: list[Cluster], on: str) -> list[Cluster]:
 class Clusters:
     """What the counted clusters add to the map: the owners' cluster offerings and the two markets."""
 
-    def __init__(self, registry: Registry, hardware: Hardware, clusters: list[Cluster]):
+    def __init__(self, registry: Registry, hardware: Hardware, clusters: list[Cluster], owners: str = PRIVATE_OWNERS):
+        if owners not in OWNER_RULES:
+            raise ValueError(f"owners must be one of {', '.join(OWNER_RULES)}, not {owners!r}")
         self.registry = registry
         self.hardware = hardware
         self.clusters = clusters
+        self.rule = owners
+        self.made: set[str] = set()  # vendors made by the private-sector rule
         self.latest = max((c.date for c in clusters), default="")
         self.chip_ids: dict[str, str | None] = {}  # chip type -> offering id
 
@@ -221,14 +253,56 @@ class Clusters:
             return self.registry.vendor_of[chip]
         return self.owner(cluster.suppliers[0]) if cluster.suppliers else None
 
+    def fleet_owners(self) -> dict[str, str]:
+        """Owner spelling -> vendor id of every owner whose clusters make a fleet: the owners in the map
+        and, by the private-sector rule, the private owners of counted clusters, made vendors when no
+        vendor matches (only those with a current cluster on a chip of the map, so that every vendor
+        made gets its fleet). The others are counted in the summary, once per organisation, with why."""
+        now = current(self.clusters, self.latest)
+        fleet: dict[str, str] = {}
+        others: dict[str, list[str]] = defaultdict(list)  # organisation not in the map -> its spellings
+        for spelling in sorted({o for c in self.clusters for o in c.owners}):
+            if self.owner(spelling):
+                fleet[spelling] = self.registry.vendor(spelling).id  # the spelling noted, as every match is
+            else:
+                others[self.registry.organisation(spelling)].append(spelling)
+        for spellings in (others[k] for k in sorted(others)):
+            sectors = sorted({c.sector for c in self.clusters if set(spellings) & set(c.owners)}, key=str.lower)
+            if self.rule == OWNERS_IN_MAP:
+                why = f"not in the map (--cluster-owners {OWNERS_IN_MAP})"
+            elif PRIVATE_SECTOR not in {s.lower() for s in sectors}:
+                why = SECTOR_REASONS.get(sectors[0].lower(), "") if len(sectors) == 1 else ""
+                why = why or f"sectors {' and '.join(s or 'not given' for s in sectors)} (not made vendors)"
+            elif not any(part > 0 and self.chip(chip_type, c.name)
+                         for c in now if set(spellings) & set(c.owners) for chip_type, part in c.chips):  # fmt: skip
+                why = "of the Private sector, but without a current cluster on a chip of the map"
+            else:
+                made = self.registry.find_vendor(spellings[0]) is None
+                for spelling in spellings:
+                    fleet[spelling] = self.registry.vendor(spelling).id
+                if made:
+                    self.made.add(fleet[spellings[0]])
+                    self.locate(self.registry.out(fleet[spellings[0]]), spellings)
+                continue
+            self.registry.summary.skipped["cluster owners", why] += 1
+        return fleet
+
+    def locate(self, out: OutVendor, spellings: list[str]) -> None:
+        """A made owner's country: the one country of the clusters it owns alone, when they name one."""
+        places = {c.country for c in self.clusters if c.country and len(c.owners) == 1 and c.owners[0] in spellings}
+        if len(places) == 1 and (code := country_code(next(iter(places)))):
+            out.countries.add(code)
+
     def owner_offerings(self) -> None:
-        """An "<owner> AI clusters" offering for each owner in the map, running on its chips."""
+        """An "<owner> AI clusters" offering for each owner that `fleet_owners` keeps, running on its chips."""
+        fleet = self.fleet_owners()
         weights: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
         named: dict[tuple[str, str], list[Cluster]] = defaultdict(list)
         for cluster in current(self.clusters, self.latest):
-            owners = [self.owner(o) for o in cluster.owners]
+            owners = [fleet.get(o) for o in cluster.owners]
             if not any(owners):
-                self.registry.summary.skipped["cluster rows", "no owner in the map (in the markets' totals only)"] += 1
+                reason = "no owner named" if not cluster.owners else "no owner that gets a fleet"
+                self.registry.summary.skipped["cluster rows", reason + " (in the markets' totals only)"] += 1
             for vid in filter(None, owners):
                 for chip_type, part in cluster.chips:
                     if part > 0 and (chip := self.chip(chip_type, cluster.name)):
@@ -236,13 +310,14 @@ class Clusters:
                         named[vid, chip].append(cluster)
         first: dict[tuple[str, str], str] = {}
         for cluster in self.clusters:  # the earliest phase of each owner's chip, included ones too
-            for vid in filter(None, (self.owner(o) for o in cluster.owners)):
+            for vid in filter(None, (fleet.get(o) for o in cluster.owners)):
                 for chip_type, _ in cluster.chips:
                     pair = (vid, self.chip_ids.get(chip_type) or "")
                     if pair in named:
                         first[pair] = min(first.get(pair, cluster.date), cluster.date)
         for vid in sorted(weights):
             self.add_owner(vid, weights[vid], first, named)
+            self.registry.summary.cluster_owners["made vendors" if vid in self.made else "in the map"] += 1
 
     def add_owner(
         self,
@@ -263,8 +338,8 @@ class Clusters:
         clusters = {c.name: c for pair, cs in named.items() if pair[0] == vid for c in cs}
         name = self.registry.vendor_name(vid)
         offering = {
-            "id": self.registry.new_id([f"{vid}-ai-clusters"]),
-            "name": f"{name} AI clusters",
+            "id": self.registry.new_id([f"{vid}-clusters" if vid.endswith("-ai") else f"{vid}-ai-clusters"]),
+            "name": f"{name} clusters" if name.endswith(" AI") else f"{name} AI clusters",  # not "Nebius AI AI"
             "layer": CLOUD_LAYER,
             "released": min(r["since"] for r in refs),
             "description": f"The AI clusters {name} owns that Epoch AI's GPU Clusters table counts as installed on "

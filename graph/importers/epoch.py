@@ -5,7 +5,8 @@ writing anything (`writer` writes it).
   optionally, the "ML Hardware" table.
 - `plan_hub` (`stackmap import epoch-hub`): the folder of Epoch AI's tables: the models of a window
   of years from the organisations that matter (`models.select_organisations`), every accelerator,
-  the GPU clusters (`clusters`) and the AI companies' reports (`companies`).
+  the GPU clusters (`clusters`: the fleets of the owners in the map and, by default, of the private
+  sector's owners, made vendors) and the AI companies' reports (`companies`).
 
 Names are matched to the vendors and offerings of the data folder (`registry`), so an existing
 vendor is extended, never duplicated.
@@ -18,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .clusters import CLUSTER_COLUMNS, Clusters, read_clusters
+from .clusters import CLUSTER_COLUMNS, PRIVATE_OWNERS, SECTOR_COLUMN, Clusters, read_clusters
 from .companies import REPORT_COLUMNS, Companies
 from .hardware import HARDWARE_COLUMNS, Hardware
 from .models import MODEL_COLUMNS, MODEL_LAYERS, Models, Selection, first_organisation, select_organisations
@@ -49,8 +50,8 @@ class Result:
     figures: dict[str, tuple[str, list[dict]]] = field(default_factory=dict)  # file stem -> (source, figures)
 
 
-def _read(path: Path, table: str, columns: tuple[str, ...], summary: Summary) -> list[dict[str, str]]:
-    rows = read_csv(path, columns)
+def _read(path: Path, table: str, columns: tuple[str, ...], summary: Summary, hint: str = "") -> list[dict[str, str]]:
+    rows = read_csv(path, columns, hint)
     summary.read(table, path.name, len(rows))
     return rows
 
@@ -83,9 +84,11 @@ def plan_hub(
     selection: Selection | None = None,
     alias_table: dict[str, list[str]] | None = None,
     progress: Callable[[str], None] | None = None,
+    cluster_owners: str = PRIVATE_OWNERS,
 ) -> Result:
     """The folder of Epoch AI's tables: the models of the selection's window from the organisations it
-    keeps, every chip, the GPU clusters' fleets and markets, and the companies' reports."""
+    keeps, every chip, the GPU clusters' fleets (of the owners `cluster_owners` says, `clusters.OWNER_RULES`)
+    and markets, and the companies' reports."""
     selection = selection or Selection()
     report = progress or (lambda message: None)
     missing = [name for _, name, _ in HUB_TABLES if not (folder / name).is_file()]
@@ -93,7 +96,12 @@ def plan_hub(
         what = "is not a folder" if not folder.is_dir() else f"has no {', '.join(missing)}"
         raise InputError(f"{folder} {what}: give the folder of Epoch AI's tables (notable_ai_models.csv, ...)")
     summary = Summary()
-    rows = {table: _read(folder / name, table, columns, summary) for table, name, columns in HUB_TABLES}
+    rows = {}
+    for table, name, columns in HUB_TABLES:
+        hint = ""
+        if table == "clusters" and cluster_owners == PRIVATE_OWNERS:  # the private-sector rule reads it
+            columns, hint = (*columns, SECTOR_COLUMN), "; --cluster-owners in-map imports without it"
+        rows[table] = _read(folder / name, table, columns, summary, hint)
     registry = Registry(existing, load_alias_table() if alias_table is None else alias_table, summary)
     report(f"hardware: {len(rows['hardware'])} rows")
     chips = Hardware(registry)
@@ -104,7 +112,7 @@ def plan_hub(
     made.read(selected)
     summary.organisations = {registry.find_vendor(spelled.get(k, k)) or k: why for k, why in chosen.items()}
     report(f"clusters: {len(rows['clusters'])} rows")
-    fleets = Clusters(registry, chips, read_clusters(rows["clusters"], registry))
+    fleets = Clusters(registry, chips, read_clusters(rows["clusters"], registry), cluster_owners)
     fleets.owner_offerings()
     markets = fleets.markets(selection.first_year)
     report("company reports")

@@ -4,9 +4,12 @@ A chip's variants are one offering: "NVIDIA H100 SXM5 80GB", "NVIDIA H100 PCIe" 
 are the family "NVIDIA H100" (`family_name`), which is the hand-written `nvidia-h100` when the data
 folder has it (matched by id, name or `aliases:`), and otherwise a new offering that lists Epoch's
 names as its aliases. A chip is `released` on the earliest release date of its rows, and `fabbed_by`
-its foundry's process offering for the row's process size when the data folder has one ("5 nm" is
-TSMC's N5 family, `tsmc-n5`, whose name lists N5 and N4), else the foundry vendor with `any: true`
-and a note naming the node.
+its foundry's process offering for the row's process size: the data folder's when it has one ("5 nm"
+is TSMC's N5 family, `tsmc-n5`, whose name lists N5 and N4), else a node offering made from the table,
+once per foundry and process size (`tsmc-12nm`, "TSMC 12 nm (process size as Epoch AI lists it)", in
+layer and market `foundry` as the hand-written nodes are, without a release date, which the table does
+not give), so that a chip of 2008 is not shown on a process of 2020. Only a chip without a process size
+is `fabbed_by` the foundry vendor with `any: true` (any of its processes, the made ones included).
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from .tables import HARDWARE, Dataset, date, first_url, quantity
 
 HARDWARE_LAYER = "compute-hardware"
 FOUNDRY_LAYER = "foundry"
+# The market of the nodes an import makes: the hand-written nodes' (`tsmc-n5`), so that a reference to the
+# foundry vendor (`{id: tsmc, any: true}`) from a chip of another market stands for all its nodes alike.
+FOUNDRY_MARKET = "foundry"
 HARDWARE_COLUMNS = ("Hardware name", "Manufacturer")
 
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
@@ -47,6 +53,7 @@ class Hardware:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.chips: dict[str, str] = {}  # key of a family name -> offering id
+        self.nodes: dict[str, tuple[str, str, list[str]]] = {}  # node made -> (foundry, process size, chips)
 
     def read(self, rows: list[dict[str, str]]) -> None:
         """Every row of the hardware table, grouped into chip families."""
@@ -67,6 +74,10 @@ class Hardware:
         for family_key in sorted(families):
             variants = sorted(families[family_key], key=lambda r: clean(r["Hardware name"]))
             self.family(family_name(clean(variants[0]["Hardware name"])), variants)
+        for oid, (foundry, process, chips) in sorted(self.nodes.items()):
+            self.registry.vendors[foundry].offerings[oid]["description"] = _node_description(
+                self.registry.vendor_name(foundry), process, chips
+            )
 
     def family(self, family: str, rows: list[dict[str, str]]) -> None:
         """One chip from the rows of its variants: merged with an existing offering, or made."""
@@ -95,38 +106,54 @@ class Hardware:
         offering["description"] = rows_text + (f": {', '.join(details)}." if details else ".")
         offering["source"] = HARDWARE.source
         foundries = dict.fromkeys(f for r in rows for f in split_values(r.get("Foundry", "")))
-        refs = [self.node_ref(self.foundry(f, family), process, rows_text) for f in foundries]
+        refs = [self.node_ref(self.registry.vendor(f).id, process, rows_text, family) for f in foundries]
         if refs:
             offering["fabbed_by"] = refs
             self.registry.summary.dependencies["fabbed_by"] += len(refs)
         self.registry.add_offering(out, offering, "hardware")
         self.chips[key(family)] = offering["id"]
 
-    def foundry(self, spelling: str, chip: str) -> str:
-        """The vendor id of a foundry the hardware table names, with a foundry offering made when it has none."""
-        out = self.registry.vendor(spelling)
-        if not self.registry.offerings_in(out.id, FOUNDRY_LAYER):
+    def node_ref(self, foundry: str, process: str | None, row: str, chip: str) -> dict:
+        """The `fabbed_by` reference of a chip (`row` names its rows): the foundry's offering for its
+        process node (made when the foundry has none of that size), else, when the table gives no
+        process size, the foundry itself (any of its processes)."""
+        if process is None:
+            self.any_process(foundry, chip)
+            return {"id": foundry, "any": True, "note": f"{row}: process size not given"}
+        offerings = self.registry.offerings_in(foundry, FOUNDRY_LAYER)  # the data's, then those made, by id
+        known = [oid for oid, name, aliases in offerings if names_node([oid, name, *aliases], process)]
+        node = known[0] if known else self.node(foundry, process)
+        if node in self.nodes:
+            self.nodes[node][2].append(chip)
+        return {"id": node, "note": f"{row}: {process} nm process"}
+
+    def node(self, foundry: str, process: str) -> str:
+        """A foundry's node offering for a process size the table gives and the data has no offering of."""
+        name = self.registry.vendor_name(foundry)
+        offering = {
+            "id": self.registry.new_id([slug(f"{foundry} {process}nm")]),
+            "name": f"{name} {process} nm (process size as Epoch AI lists it)",
+            "layer": FOUNDRY_LAYER,
+            "market": FOUNDRY_MARKET,
+            "description": "",  # written once every chip is read (`read`)
+            "source": HARDWARE.source,
+        }
+        self.registry.add_offering(self.registry.out(foundry), offering, "foundry node")
+        self.nodes[offering["id"]] = (foundry, process, [])
+        self.registry.summary.foundry_nodes.append(offering["id"])
+        return offering["id"]
+
+    def any_process(self, foundry: str, chip: str) -> None:
+        """A foundry offering for a chip without a process size to stand for, made when the foundry has none."""
+        if not self.registry.offerings_in(foundry, FOUNDRY_LAYER):
             offering = {
-                "id": self.registry.new_id([f"{out.id}-foundry"]),
-                "name": f"{self.registry.vendor_name(out.id)} foundry",
+                "id": self.registry.new_id([f"{foundry}-foundry"]),
+                "name": f"{self.registry.vendor_name(foundry)} foundry",
                 "layer": FOUNDRY_LAYER,
                 "description": f'Chip manufacturing; Epoch AI ML Hardware names it the foundry of "{chip}".',
                 "source": HARDWARE.source,
             }
-            self.registry.add_offering(out, offering, "foundry")
-        return out.id
-
-    def node_ref(self, foundry: str, process: str | None, row: str) -> dict:
-        """The `fabbed_by` reference of a chip (`row` names its rows): the foundry's offering for its
-        process node, else the foundry itself (any of its processes) with the node in the note."""
-        if process is None:
-            return {"id": foundry, "any": True, "note": f"{row}: process size not given"}
-        for oid, name, aliases in self.registry.offerings_in(foundry, FOUNDRY_LAYER):
-            if names_node([oid, name, *aliases], process):
-                return {"id": oid, "note": f"{row}: {process} nm process"}
-        name = self.registry.vendor_name(foundry)
-        note = f"{row}: {process} nm process, a node without an offering of {name} in the data"
-        return {"id": foundry, "any": True, "note": note}
+            self.registry.add_offering(self.registry.out(foundry), offering, "foundry")
 
     def chip(self, name: str, what: str, where: str, dataset: Dataset) -> str | None:
         """The offering id of a chip another table names (`where` says which row): the hardware table's,
@@ -154,3 +181,12 @@ class Hardware:
         self.registry.add_offering(out, offering, "hardware")
         self.chips[key(family)] = offering["id"]
         return offering["id"]
+
+
+def _node_description(foundry: str, process: str, chips: list[str]) -> str:
+    """The description of a node offering made from the table: its process size and the chips made on it."""
+    return (
+        f"Process size {process} nm as Epoch AI ML Hardware gives it for chips made by {foundry}: "
+        f"{', '.join(sorted(set(chips)))}. The table names a size, not one of the foundry's named processes, "
+        "and gives no date, so this offering has no release date."
+    )

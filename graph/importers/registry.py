@@ -13,8 +13,8 @@ from .names import Existing, display_name, key, slug, spellings, unique_id
 from .summary import Summary
 
 # Trailing words that name no company of their own: "Lambda Labs" is the `lambda` of the data folder,
-# "Cerebras Systems" its `cerebras` (tried only when nothing else matches, and only for vendors
-# already in the data folder).
+# "Cerebras Systems" its `cerebras`, and "Together" its "Together AI" (tried only when nothing else
+# matches, only for vendors already in the data folder, and only when one vendor has that stem).
 GENERIC_SUFFIXES = {"ai", "corp", "corporation", "group", "inc", "lab", "labs", "research", "systems", "technologies"}
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 
@@ -47,6 +47,7 @@ class Registry:
         self.summary = summary
         self.existing_keys = existing.vendor_keys()
         self.keys = dict(self.existing_keys)
+        self.stems = _stems(existing, self.existing_keys)
         self.canonical: dict[str, str] = {}
         for name, others in sorted(alias_table.items()):
             for text in (name, *others):
@@ -70,7 +71,7 @@ class Registry:
             stem = key(" ".join(words[:-1]))
             if len(words) > 1 and key(words[-1]) in GENERIC_SUFFIXES and stem in self.existing_keys:
                 return self.existing_keys[stem]
-        return None
+        return next((self.stems[key(form)] for form in forms if key(form) in self.stems), None)
 
     def organisation(self, spelling: str) -> str:
         """Who a spelling names, as one key for counting before any vendor is made: the vendor's id
@@ -159,3 +160,16 @@ class Registry:
             return self.existing.offerings[offering].released
         vendor = self.vendors.get(self.vendor_of.get(offering, ""))
         return vendor.offerings[offering].get("released") if vendor and offering in vendor.offerings else None
+
+
+def _stems(existing: Existing, taken: dict[str, str]) -> dict[str, str]:
+    """Key of a vendor's name (or alias) less a trailing generic word -> the vendor ("together" -> the
+    `together-ai` named "Together AI"): for vendors of the data folder, when the stem names no other
+    vendor and is not itself a vendor's key."""
+    found: dict[str, set[str]] = {}
+    for vid in sorted(existing.vendors):
+        for text in (existing.vendors[vid], *existing.aliases.get(vid, [])):
+            words = display_name(text).split()
+            if len(words) > 1 and key(words[-1]) in GENERIC_SUFFIXES and (stem := key(" ".join(words[:-1]))):
+                found.setdefault(stem, set()).add(vid)
+    return {stem: next(iter(v)) for stem, v in sorted(found.items()) if len(v) == 1 and stem not in taken}

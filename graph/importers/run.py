@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import epoch, writer
+from .clusters import PRIVATE_OWNERS
 from .models import Selection
 from .names import Existing, read_existing
 from .summary import Summary
@@ -42,13 +43,15 @@ def import_epoch_hub(
     dry_run: bool = False,
     downloaded: dt.date | None = None,
     progress: Progress | None = None,
+    cluster_owners: str = PRIVATE_OWNERS,
 ) -> Summary:
     """Import the folder of Epoch AI's tables (models of the selection's window from the organisations
-    that matter, hardware, GPU clusters, company reports) into files under out_dir; as `import_epoch`."""
+    that matter, hardware, GPU clusters, company reports) into files under out_dir; as `import_epoch`.
+    `cluster_owners` says whose clusters become fleets (`clusters.OWNER_RULES`)."""
 
     def planned(existing: Existing) -> epoch.Result:
         _say(progress, f"reading the tables of {folder}")
-        return epoch.plan_hub(folder, existing, downloaded, selection, progress=progress)
+        return epoch.plan_hub(folder, existing, downloaded, selection, progress=progress, cluster_owners=cluster_owners)
 
     return _run(planned, "stackmap import epoch-hub", out_dir, data_dir, dry_run, progress)
 

@@ -18,7 +18,9 @@ class Summary:
     model_layer_newcomers: list[str] = field(default_factory=list)
     offerings_created: Counter = field(default_factory=Counter)  # kind -> count
     offerings_merged: dict[str, set[str]] = field(default_factory=dict)  # existing offering id -> spellings
+    foundry_nodes: list[str] = field(default_factory=list)  # node offerings made from process sizes
     dependencies: Counter = field(default_factory=Counter)  # yaml key -> count
+    cluster_owners: Counter = field(default_factory=Counter)  # owners with a fleet: "in the map" / "made vendors"
     figures: Counter = field(default_factory=Counter)  # metric -> count
     markets: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)  # (market, period) -> shares
     skipped: Counter = field(default_factory=Counter)  # (what, reason) -> count
@@ -60,7 +62,19 @@ class Summary:
             f"offerings: {len(self.offerings_merged)} merged with existing offerings"
             + (f" ({merged_offerings})" if merged_offerings else "")
         )
+        if self.foundry_nodes:
+            out.append(
+                f"foundry nodes: {len(self.foundry_nodes)} made from the hardware table's process sizes, one per "
+                f"foundry and size without an offering in the data ({', '.join(sorted(self.foundry_nodes))})"
+            )
         out.append(f"dependencies: {sum(self.dependencies.values())} ({_counts(self.dependencies)})")
+        if self.cluster_owners or any(what == "cluster owners" for what, _ in self.skipped):
+            left = sum(n for (what, _), n in self.skipped.items() if what == "cluster owners")
+            out.append(
+                f"cluster owners: {sum(self.cluster_owners.values())} with a fleet "
+                f"({self.cluster_owners['in the map']} in the map, {self.cluster_owners['made vendors']} made vendors "
+                f"by the private-sector rule), {left} left out (skipped below, by reason)"
+            )
         if self.figures:
             out.append(f"figures: {sum(self.figures.values())} ({_counts(self.figures)})")
         for (market, period), shares in sorted(self.markets.items()):

@@ -55,8 +55,9 @@ def source_entry(dataset: Dataset, path: Path, downloaded: dt.date | None) -> di
     }
 
 
-def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
-    """The rows of a CSV export as dicts keyed by header (trimmed); quoted multi-line cells kept whole."""
+def read_csv(path: Path, required: tuple[str, ...], hint: str = "") -> list[dict[str, str]]:
+    """The rows of a CSV export as dicts keyed by header (trimmed); quoted multi-line cells kept whole.
+    `hint` ends the message of a missing column (what to do instead)."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.reader(handle)
@@ -65,7 +66,7 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
             if missing:
                 raise InputError(
                     f"{path}: no column {', '.join(repr(c) for c in missing)}; "
-                    f"is this the right Epoch AI export? (its columns: {', '.join(header[:8])}, ...)"
+                    f"is this the right Epoch AI export? (its columns: {', '.join(header[:8])}, ...){hint}"
                 )
             return [dict(zip(header, row + [""] * (len(header) - len(row)), strict=False)) for row in reader]
     except FileNotFoundError:
@@ -78,11 +79,17 @@ def read_csv(path: Path, required: tuple[str, ...]) -> list[dict[str, str]]:
         raise InputError(f"{path}: not a readable CSV file ({error})") from None
 
 
+# Epoch's spellings of countries that ISO 3166 names otherwise and pycountry does not know.
+COUNTRY_NAMES = {"russia": "Russian Federation"}
+
+
 def country_code(name: str) -> str | None:
-    """The ISO 3166-1 alpha-2 code of a country name as Epoch spells it ("Korea (Republic of)"), or None."""
+    """The ISO 3166-1 alpha-2 code of a country name as Epoch spells it ("Korea (Republic of)",
+    "Philippines (the)", "Russia"), or None."""
     import pycountry
 
-    for form in (name, re.sub(r"\s*\((.*)\)$", r", \1", name)):
+    name = COUNTRY_NAMES.get(name.strip().lower(), name)
+    for form in (name, re.sub(r"\s*\((.*)\)$", r", \1", name), re.sub(r"\s*\(the\)$", "", name)):
         try:
             return pycountry.countries.lookup(form).alpha_2
         except LookupError:

@@ -78,7 +78,7 @@ def test_cells_with_several_values(data: Path) -> None:
     _import(data)
     chinchilla = _offering(data, "google", "chinchilla")
     assert [r["id"] for r in chinchilla["trained_on"]] == ["google-tpu-v4", "google-tpu-v3"]
-    assert [r["id"] for r in _offering(data, "huawei", "huawei-ascend-910c")["fabbed_by"]] == ["smic", "tsmc-n7"]
+    assert [r["id"] for r in _offering(data, "huawei", "huawei-ascend-910c")["fabbed_by"]] == ["smic-7nm", "tsmc-n7"]
     bloom = _offering(data, "hugging-face", "bloom-176b")
     assert bloom["open_weights"] is True and bloom["layer"] == "open-foundation-models"
     assert "Developed with BigScience." in bloom["description"]
@@ -183,12 +183,12 @@ def test_reimport_is_byte_identical(data: Path) -> None:
     out = data / "imported" / "epoch"
     dry = _import(data, dry_run=True)
     assert not out.exists()
-    assert dry.files["new"] == 9 and dry.lines()[0] == "Epoch AI import (dry run: nothing written)"
+    assert dry.files["new"] == 11 and dry.lines()[0] == "Epoch AI import (dry run: nothing written)"
     first = _import(data)
     files = snapshot(out)
     second = _import(data)
     assert snapshot(out) == files
-    assert (first.files["new"], second.files["unchanged"], second.files["new"] + second.files["changed"]) == (9, 9, 0)
+    assert (first.files["new"], second.files["unchanged"], second.files["new"] + second.files["changed"]) == (11, 11, 0)
     assert first.lines()[1:-1] == second.lines()[1:-1]
     assert check(data)[1] == []
     assert all(text.startswith(MARKER.encode()) for text in files.values())
@@ -266,7 +266,7 @@ def test_cli_dry_run_prints_the_summary(cli, data: Path) -> None:
     assert result.code == 0, result.err
     assert "rows read: 17 models (notable_ai_models_excerpt.csv)" in result.out
     assert "vendors new to the model layers: 4 (3 created, 1 existing)" in result.out
-    assert f"files in {out}: would write 9 new, 0 changed, 0 unchanged, 0 removed" in result.out
+    assert f"files in {out}: would write 11 new, 0 changed, 0 unchanged, 0 removed" in result.out
     assert not out.exists()
 
 

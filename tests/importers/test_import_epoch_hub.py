@@ -16,6 +16,8 @@ from conftest import TESTS, snapshot
 from graph.check.validate import check
 from graph.importers.clusters import (
     CHIP_COLUMNS,
+    OWNER_RULES,
+    SECTOR_REASONS,
     chip_parts,
     current,
     exact_shares,
@@ -29,6 +31,7 @@ from graph.importers.names import key, read_existing
 from graph.importers.registry import Registry
 from graph.importers.run import import_epoch_hub
 from graph.importers.summary import Summary
+from graph.importers.tables import country_code
 from graph.importers.writer import MARKER
 
 HUB = TESTS / "fixtures" / "epoch-hub"
@@ -95,6 +98,14 @@ def test_chip_families_and_foundry_nodes() -> None:
     assert names_node(["tsmc-n5", "TSMC N5 family (N5, N4, 4N)"], "4")
     assert names_node(["samsung-5nm"], "5") and not names_node(["tsmc-n7", "TSMC N7 family (N7, N7+, N6)"], "5")
     assert not names_node(["TSMC N50"], "5") and not names_node(["TSMC N16"], "6")
+
+
+def test_country_names_as_epoch_spells_them() -> None:
+    """The Country cells name countries as Epoch spells them; every one of the fixture's is known."""
+    assert [country_code(c) for c in ("Korea (Republic of)", "Philippines (the)", "Russia", "Multinational")] == [
+        "KR", "PH", "RU", None,
+    ]  # fmt: skip
+    assert all(country_code(r["Country"]) for r in _rows("gpu_clusters.csv") if r["Country"])
 
 
 def test_which_clusters_count() -> None:
@@ -173,9 +184,11 @@ def test_models_layers_dates_and_chips(data: Path) -> None:
 
 
 def test_accelerators_released_and_fabbed_by_their_node(data: Path) -> None:
-    """5 nm is TSMC's N5 family; 3 nm, 12 nm and an unknown size are TSMC with `any` and the node in the
-    note; a foundry new to the map (SMIC) gets a foundry offering."""
-    _import(data)
+    """5 nm is TSMC's N5 family, written by hand; 3 nm, 12 nm and 65 nm, which the essay-era map has no
+    TSMC offering of, become node offerings made once per foundry and size and shared by the chips of
+    that size, without a release date (the table gives none); a foundry new to the map (SMIC) gets its
+    7 nm node and nothing else; only a chip without a process size is TSMC with `any`."""
+    summary = _import(data)
     h200 = _offering(data, "nvidia", "nvidia-h200")
     assert (h200["released"], h200["aliases"], h200["fabbed_by"][0]["id"]) == (
         "2024-11-18",
@@ -183,36 +196,93 @@ def test_accelerators_released_and_fabbed_by_their_node(data: Path) -> None:
         "tsmc-n5",
     )
     assert _offering(data, "amd", "amd-instinct-mi300x")["fabbed_by"][0]["id"] == "tsmc-n5"
-    for vendor, chip, node in (("amd", "amd-instinct-mi355x", "3 nm"), ("nvidia", "nvidia-v100", "12 nm")):
-        ref = _offering(data, vendor, chip)["fabbed_by"][0]
-        assert (ref["id"], ref["any"]) == ("tsmc", True) and f"{node} process, a node without" in ref["note"]
-    assert "process size not given" in _offering(data, "nvidia", "nvidia-gb200")["fabbed_by"][0]["note"]
-    smic = _offering(data, "huawei", "huawei-ascend-910b")["fabbed_by"][0]
-    assert (smic["id"], smic["any"]) == ("smic", True)
-    row = 'Epoch AI ML Hardware row "Huawei Ascend 910B"'
-    assert smic["note"] == f"{row}: 7 nm process, a node without an offering of SMIC in the data"
-    assert _offering(data, "smic", "smic-foundry")["layer"] == "foundry"
+    chips = (("amd", "amd-instinct-mi355x"), ("amd", "amd-instinct-mi350x"), ("nvidia", "nvidia-v100"),
+             ("nvidia", "nvidia-geforce-gtx-280"), ("huawei", "huawei-ascend-910b"))  # fmt: skip
+    refs = {chip: _offering(data, vendor, chip)["fabbed_by"] for vendor, chip in chips}
+    assert {chip: [r["id"] for r in rs] for chip, rs in refs.items()} == {
+        "amd-instinct-mi355x": ["tsmc-3nm"],
+        "amd-instinct-mi350x": ["tsmc-3nm"],
+        "nvidia-v100": ["tsmc-12nm"],
+        "nvidia-geforce-gtx-280": ["tsmc-65nm"],
+        "huawei-ascend-910b": ["smic-7nm"],
+    }
+    assert not any("any" in r for rs in refs.values() for r in rs)
+    assert refs["huawei-ascend-910b"][0]["note"] == 'Epoch AI ML Hardware row "Huawei Ascend 910B": 7 nm process'
+    tsmc = _yaml(data, "vendors/tsmc.yaml")
+    nodes = {o["id"]: o for o in tsmc["offerings"]}
+    assert (tsmc["extends"], sorted(nodes)) == ("tsmc", ["tsmc-12nm", "tsmc-3nm", "tsmc-65nm"])
+    three = nodes["tsmc-3nm"]
+    assert (three["name"], three["layer"], "released" in three) == (
+        "TSMC 3 nm (process size as Epoch AI lists it)",
+        "foundry",
+        False,
+    )
+    assert "chips made by TSMC: AMD Instinct MI350X, AMD Instinct MI355X." in three["description"]
+    assert [o["id"] for o in _yaml(data, "vendors/smic.yaml")["offerings"]] == ["smic-7nm"]
+    assert sorted(summary.foundry_nodes) == ["smic-7nm", "tsmc-12nm", "tsmc-3nm", "tsmc-65nm"]
+    assert summary.offerings_created["foundry node"] == 4 and "foundry" not in summary.offerings_created
+    assert any(line.startswith("foundry nodes: 4 made from the hardware table's") for line in summary.lines())
+    gb200 = _offering(data, "nvidia", "nvidia-gb200")["fabbed_by"][0]
+    assert (gb200["id"], gb200["any"]) == ("tsmc", True) and "process size not given" in gb200["note"]
 
 
-def test_owners_run_on_their_chips_with_shares_adding_up_to_one(data: Path) -> None:
-    """Each owner in the map runs on the chips of its current clusters, by H100 equivalents; `since` is
-    the first operational date of the earliest phase; co-owned clusters count half for each owner."""
+def test_a_chip_of_2008_is_on_its_own_node_in_the_view(data: Path) -> None:
+    """The projection of the combined map: the GeForce GTX 280 (2008, 65 nm) is fabbed by TSMC's 65 nm
+    node only, not by every TSMC process, whatever the date. A hand-written chip that names TSMC with
+    `any: true` (Cloud TPU) still stands on the hand-written nodes: the made ones share their market
+    (`foundry`), so they join the alternatives rather than replace them."""
+    from graph import load_map
+
     _import(data)
-    fleets = {
+    for day in ("2008-12-31", "2025-12-31"):
+        graph = load_map(data, as_of=day).projection.graph
+        assert list(graph["nvidia-geforce-gtx-280"]) == ["tsmc-65nm"]
+    nodes = set(load_map(data, as_of="2025-12-31").projection.graph["google-tpu"])
+    assert {"tsmc-n5", "tsmc-n7"} <= nodes and nodes <= {"tsmc-n5", "tsmc-n7", "tsmc-3nm", "tsmc-12nm", "tsmc-65nm"}
+    assert _yaml(data, "vendors/tsmc.yaml")["offerings"][0]["market"] == "foundry"
+
+
+def test_a_hand_written_node_is_used_and_the_made_one_goes(data: Path) -> None:
+    """Once the data folder has TSMC's N3 family, a re-run points the 3 nm chips at it (matched by
+    size, as N5 is) and no longer makes `tsmc-3nm`."""
+    _import(data)
+    (data / "vendors" / "tsmc-n3.yaml").write_text(
+        "extends: tsmc\nsource: a16z-2023-genai-platform\n"
+        "offerings:\n  - {id: tsmc-n3, name: 'TSMC N3 family (N3, N3E, N3P)', layer: foundry, released: 2022-12}\n",
+        encoding="utf-8",
+    )
+    summary = _import(data)
+    assert _offering(data, "amd", "amd-instinct-mi355x")["fabbed_by"][0]["id"] == "tsmc-n3"
+    assert _offering(data, "amd", "amd-instinct-mi350x")["fabbed_by"][0]["id"] == "tsmc-n3"
+    assert sorted(o["id"] for o in _yaml(data, "vendors/tsmc.yaml")["offerings"]) == ["tsmc-12nm", "tsmc-65nm"]
+    assert "tsmc-3nm" not in summary.foundry_nodes
+    assert check(data, warnings=True)[1] == []
+
+
+def _fleets(data: Path) -> dict[str, dict]:
+    return {
         o["id"]: o
         for path in (data / "imported" / "epoch" / "vendors").glob("*.yaml")
         for o in yaml.safe_load(path.read_text(encoding="utf-8"))["offerings"]
-        if o["id"].endswith("-ai-clusters")
+        if o["id"].endswith("-clusters")
     }
+
+
+def test_owners_run_on_their_chips_with_shares_adding_up_to_one(data: Path) -> None:
+    """Each owner with a fleet runs on the chips of its current clusters, by H100 equivalents; `since` is
+    the first operational date of the earliest phase; co-owned clusters count half for each owner."""
+    _import(data)
+    fleets = _fleets(data)
     assert sorted(fleets) == [
-        f"{v}-ai-clusters" for v in ("google", "lambda", "meta", "microsoft", "openai", "oracle", "xai")
-    ]
+        "cerebras-ai-clusters", "gcore-ai-clusters", "google-ai-clusters", "lambda-ai-clusters", "meta-ai-clusters",
+        "microsoft-ai-clusters", "nebius-ai-clusters", "nhn-corporation-ai-clusters", "openai-ai-clusters",
+        "oracle-ai-clusters", "sesterce-ai-clusters", "together-ai-clusters", "xai-ai-clusters",
+    ]  # fmt: skip
     for fleet in fleets.values():
         assert fleet["layer"] == "cloud-platforms"
         assert sum(Decimal(str(r["share"])) for r in fleet["runs_on"]) == 1
-        assert all(
-            r["note"].startswith("Epoch AI GPU Clusters rows:") and "https://" in r["note"] for r in fleet["runs_on"]
-        )
+        assert all(r["note"].startswith("Epoch AI GPU Clusters rows:") for r in fleet["runs_on"])
+        assert fleet["id"] == "sesterce-ai-clusters" or all("https://" in r["note"] for r in fleet["runs_on"])
     xai = {r["id"]: r for r in fleets["xai-ai-clusters"]["runs_on"]}
     assert {k: (r["share"], r["since"]) for k, r in xai.items()} == {
         "nvidia-h100": (0.7252, "2024-09-02"),  # phase 3's 200,000 H100s, there since phase 1
@@ -222,6 +292,106 @@ def test_owners_run_on_their_chips_with_shares_adding_up_to_one(data: Path) -> N
     assert oracle == {"nvidia-h200": 0.7517, "amd-instinct-mi300x": 0.2483}
     assert fleets["lambda-ai-clusters"]["runs_on"][0]["id"] == "nvidia-h100"  # "Lambda Labs" is `lambda`
     assert "53,941 H100 equivalents" in fleets["openai-ai-clusters"]["description"]  # half of two co-owned clusters
+    nebius = {r["id"]: r["share"] for r in fleets["nebius-ai-clusters"]["runs_on"]}  # 8,000 H100 and 4,992 H200
+    assert nebius == {"nvidia-h100": 0.6158, "nvidia-h200": 0.3842}
+    assert fleets["nebius-ai-clusters"]["name"] == "Nebius AI clusters"  # not "Nebius AI AI clusters"
+    assert "1 cluster, 160 H100 equivalents" in fleets["gcore-ai-clusters"]["description"]  # half of 320
+    assert "2 clusters, 1,160 H100 equivalents" in fleets["nhn-corporation-ai-clusters"]["description"]
+
+
+def test_private_owners_are_made_vendors(data: Path) -> None:
+    """Owners of the Private sector that no vendor matches are made vendors with their fleet, and take
+    the country of their clusters when those name one (a blank one says nothing; a co-owned cluster
+    says nothing of its owners); owners in the map keep their id ("Lambda Labs", "Meta AI")."""
+    summary = _import(data)
+    made = {
+        vid: _yaml(data, f"vendors/{vid}.yaml")
+        for vid in ("together", "nebius-ai", "sesterce", "gcore", "nhn-corporation")
+    }
+    assert {vid: (f["name"], f.get("country")) for vid, f in made.items()} == {
+        "together": ("Together", "US"),
+        "nebius-ai": ("Nebius AI", None),  # Finland and Iceland
+        "sesterce": ("Sesterce", "FR"),  # France, and a row without a country
+        "gcore": ("Gcore", None),  # only a cluster co-owned with NHN
+        "nhn-corporation": ("NHN Corporation", "KR"),
+    }
+    assert all(f["source"] == "epoch-gpu-clusters" and "extends" not in f for f in made.values())
+    assert summary.cluster_owners == {"in the map": 8, "made vendors": 5}
+    assert set(made) <= set(summary.vendors_created)
+    assert (
+        _yaml(data, "vendors/lambda.yaml")["extends"] == "lambda"
+        and not (data / "imported" / "epoch" / "vendors" / "lambda-labs.yaml").exists()
+    )
+    assert "meta-ai-clusters" in {o["id"] for o in _yaml(data, "vendors/meta.yaml")["offerings"]}
+    # NHN's own cluster is Public/Private; it is a vendor by its private cluster with Gcore, so both count
+    nhn = _offering(data, "nhn-corporation", "nhn-corporation-ai-clusters")["runs_on"][0]["note"]
+    assert "NHN Cloud's National AI Data Center" in nhn and "Gcore data center Phase 1" in nhn
+    line = "cluster owners: 13 with a fleet (8 in the map, 5 made vendors by the private-sector rule), 5 left out"
+    assert any(text.startswith(line) for text in summary.lines())
+
+
+def test_public_sector_owners_stay_out_with_their_reason(data: Path) -> None:
+    """Governments, universities and national labs (Public), state-owned and public-private bodies
+    (Public/Private) and an owner without a sector are not made vendors: each is counted once with why,
+    and its clusters stay in the markets' totals."""
+    summary = _import(data)
+    owners = {reason: n for (what, reason), n in summary.skipped.items() if what == "cluster owners"}
+    assert owners == {
+        SECTOR_REASONS["public"]: 2,  # US Department of Energy, University of Cambridge
+        SECTOR_REASONS["public/private"]: 2,  # Petrobras, G42 (its co-owner Cerebras is in the map)
+        SECTOR_REASONS[""]: 1,  # MosaicML
+    }
+    assert owners[SECTOR_REASONS["public"]] and "governments, universities, national labs" in SECTOR_REASONS["public"]
+    vendors = {p.stem for p in (data / "imported" / "epoch" / "vendors").glob("*.yaml")}
+    assert not vendors & {"us-department-of-energy", "university-of-cambridge", "petrobras", "g42", "mosaicml"}
+    assert summary.skipped["cluster rows", "no owner named (in the markets' totals only)"] == 1  # Quebec
+    assert summary.skipped["cluster rows", "no owner that gets a fleet (in the markets' totals only)"] == 4
+
+
+def test_the_owner_rule_changes_who_is_named_not_what_the_markets_count(data: Path, tmp_path: Path) -> None:
+    """With --cluster-owners in-map only the owners already in the map get fleets (the others are
+    counted as not in the map); the markets count the same clusters either way: the supplier shares are
+    the same, and so is every share of an owner in the map."""
+    import shutil
+
+    other = tmp_path / "in-map"
+    shutil.copytree(data, other)
+    _import(data)
+    summary = _import(other, cluster_owners="in-map")
+    assert sorted(_fleets(other)) == [
+        f"{v}-ai-clusters" for v in ("cerebras", "google", "lambda", "meta", "microsoft", "openai", "oracle", "xai")
+    ]
+    assert summary.skipped["cluster owners", "not in the map (--cluster-owners in-map)"] == 10
+    assert summary.cluster_owners == {"in the map": 8}
+    private, in_map = _figures(data, "epoch-gpu-clusters"), _figures(other, "epoch-gpu-clusters")
+    assert {k: f for k, f in private.items() if f["about"] in {f["about"] for f in in_map.values()}} == in_map
+    assert {f["about"] for f in private.values()} - {f["about"] for f in in_map.values()} == {
+        "gcore", "nebius-ai", "nhn-corporation", "sesterce", "together",
+    }  # fmt: skip
+
+
+def test_a_hand_written_vendor_is_matched_by_its_name_less_a_generic_word(data: Path) -> None:
+    """ "Together" is the hand-written "Together AI" (`together-ai`): extended, not made again; a stem
+    that two vendors share matches neither."""
+    (data / "vendors" / "together-ai.yaml").write_text(
+        "id: together-ai\nname: Together AI\ncountry: US\nsource: a16z-2023-genai-platform\n"
+        "offerings:\n  - {id: together-cloud, name: Together Cloud, layer: cloud-platforms}\n",
+        encoding="utf-8",
+    )
+    summary = _import(data)
+    assert _yaml(data, "vendors/together-ai.yaml")["extends"] == "together-ai"
+    assert not (data / "imported" / "epoch" / "vendors" / "together.yaml").exists()
+    assert summary.merged_spellings["together-ai"] == {"Together"}
+    assert summary.cluster_owners == {"in the map": 9, "made vendors": 4}
+    assert check(data, warnings=True)[1] == []
+    registry = Registry(read_existing(data), {}, Summary())
+    assert registry.find_vendor("Together") == "together-ai" and registry.find_vendor("Stability") == "stability-ai"
+    (data / "vendors" / "together-labs.yaml").write_text(
+        "id: together-labs\nname: Together Labs\nsource: a16z-2023-genai-platform\n"
+        "offerings:\n  - {id: together-app, name: Together App, layer: apps}\n",
+        encoding="utf-8",
+    )
+    assert Registry(read_existing(data), {}, Summary()).find_vendor("Together") is None
 
 
 def test_the_measured_markets(data: Path) -> None:
@@ -239,11 +409,11 @@ def test_the_measured_markets(data: Path) -> None:
     assert all(t <= 1 for t in totals.values())
     assert totals["installed-ai-compute-by-owner", "2025"] < 1  # the Department of Energy is not in the map
     xai = figures["installed-ai-compute-by-owner-2025-xai"]
-    assert (xai["value"], xai["as_of"], xai["about"]) == (0.4626, "2025-07-22", "xai")
+    assert (xai["value"], xai["as_of"], xai["about"]) == (0.4436, "2025-07-22", "xai")  # 275,796 of 621,635
     assert figures["installed-ai-compute-by-owner-2023-lambda"]["as_of"] == "2023-12-31"
     assert summary.markets["installed-ai-compute-by-chip-supplier", "2025"][:2] == [
-        ("nvidia", "0.8726"),
-        ("amd", "0.1103"),
+        ("nvidia", "0.8774"),
+        ("amd", "0.1058"),
     ]
     assert "installed-ai-compute-by-owner-2023-xai" not in figures  # Colossus came in 2024
 
@@ -280,11 +450,11 @@ def test_reimport_is_byte_identical_and_checks_clean(data: Path) -> None:
     run writes nothing and reports what it would write."""
     out = data / "imported" / "epoch"
     dry = _import(data, dry_run=True)
-    assert not out.exists() and dry.files["new"] == 16
+    assert not out.exists() and dry.files["new"] == 23
     first = _import(data)
     files = snapshot(out)
     second = _import(data)
-    assert snapshot(out) == files and second.files["unchanged"] == 16 and first.lines()[1:-1] == second.lines()[1:-1]
+    assert snapshot(out) == files and second.files["unchanged"] == 23 and first.lines()[1:-1] == second.lines()[1:-1]
     assert all(text.startswith(MARKER.encode()) for text in files.values())
     assert sorted(f for f in files if not f.startswith("vendors/")) == [
         "market/epoch-ai-companies.yaml", "market/epoch-gpu-clusters.yaml", "sources.yaml",
@@ -307,6 +477,19 @@ def test_an_import_beside_the_shipped_data_checks_clean(tmp_path: Path) -> None:
     summary = _import(shipped)
     assert summary.files["new"] + summary.files["changed"] > 0
     assert check(shipped, warnings=True)[1] == []
+    # owners matched to the hand-written vendors: "Nebius AI" is `nebius`, "Lambda Labs" `lambda`
+    for vendor, fleet in (
+        ("nebius", "nebius-ai-clusters"),
+        ("lambda", "lambda-ai-clusters"),
+        ("meta", "meta-ai-clusters"),
+    ):
+        assert _yaml(shipped, f"vendors/{vendor}.yaml")["extends"] == vendor
+        assert fleet in {o["id"] for o in _yaml(shipped, f"vendors/{vendor}.yaml")["offerings"]}
+    assert not (shipped / "imported" / "epoch" / "vendors" / "nebius-ai.yaml").exists()
+    assert _yaml(shipped, "vendors/together.yaml")["name"] == "Together"  # no hand-written Together AI yet
+    # the hand-written N3 family takes the 3 nm chips; a node is made only for a size it lacks
+    assert _offering(shipped, "amd", "amd-instinct-mi350x")["fabbed_by"][0]["id"] == "tsmc-n3"
+    assert sorted(o["id"] for o in _yaml(shipped, "vendors/tsmc.yaml")["offerings"]) == ["tsmc-12nm", "tsmc-65nm"]
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -320,9 +503,10 @@ def test_cli_dry_run(cli, data: Path) -> None:
         "organisations selected: 5 (1 already in the data, 1 with a frontier model, 3 with enough industry models)"
         in result.out
     )
-    assert "installed-ai-compute-by-owner 2025 (installed base, not sales): xai 0.4626" in result.out
-    assert f"files in {out}: would write 16 new, 0 changed, 0 unchanged, 0 removed" in result.out
-    assert "clusters: 16 rows" in result.err  # progress
+    assert "installed-ai-compute-by-owner 2025 (installed base, not sales): xai 0.4436" in result.out
+    assert "cluster owners: 13 with a fleet (8 in the map, 5 made vendors by the private-sector rule)" in result.out
+    assert f"files in {out}: would write 23 new, 0 changed, 0 unchanged, 0 removed" in result.out
+    assert "clusters: 28 rows" in result.err  # progress
     assert not out.exists()
     result = cli("import", "epoch-hub", HUB, "--out", out, "--data", data, "--dry-run", "--years", "2021-2025")
     assert "organisations selected: 7 (2 already in the data, 2 with a frontier model" in result.out  # + Google, AI21
@@ -335,11 +519,29 @@ def test_cli_dry_run(cli, data: Path) -> None:
         (("--hardware", "hw.csv"), 2, "--hardware is for epoch-models"),
         (("--years", "2025-2023"), 2, "--years takes a year or a range of years"),
         (("--min-models", "0"), 2, "--min-models takes a number of models, at least 1"),
+        (("--cluster-owners", "public"), 2, "argument --cluster-owners: invalid choice: 'public'"),
     ],
 )
 def test_cli_usage_errors(cli, data: Path, tmp_path: Path, args: tuple[str, ...], code: int, message: str) -> None:
     result = cli("import", "epoch-hub", HUB, "--out", tmp_path / "out", "--data", data, *args)
     assert (result.code, message in result.err) == (code, True), result.err
+
+
+def test_cli_cluster_owners(cli, data: Path, tmp_path: Path) -> None:
+    """--cluster-owners takes the rules of `clusters.OWNER_RULES`, for epoch-hub only; the help says why
+    the default makes the private sector's owners vendors and not the public sector's."""
+    models = TESTS / "fixtures" / "epoch" / "notable_ai_models_excerpt.csv"
+    result = cli(
+        "import", "epoch-models", models, "--out", tmp_path / "out", "--data", data, "--cluster-owners", "in-map"
+    )
+    assert result.code == 2 and "--years, --min-models and --cluster-owners are for epoch-hub" in result.err
+    result = cli("import", "epoch-hub", HUB, "--out", tmp_path / "out", "--data", data, "--dry-run",
+                 "--cluster-owners", "in-map")  # fmt: skip
+    assert result.code == 0 and "cluster owners: 8 with a fleet (8 in the map, 0 made vendors" in result.out
+    assert OWNER_RULES == ("private", "in-map")
+    text = " ".join(cli("import", "--help").out.split())
+    assert "--cluster-owners {private,in-map}" in text
+    assert "Owners of the Public and Public/Private sectors (governments, universities, national labs" in text
 
 
 def test_cli_input_errors(cli, data: Path, tmp_path: Path) -> None:
@@ -361,6 +563,15 @@ def test_cli_input_errors(cli, data: Path, tmp_path: Path) -> None:
     )
     assert not (tmp_path / "out").exists()
     assert CHIP_COLUMNS[0][0] in rows[0]
+    with (folder / "gpu_clusters.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, [c for c in rows[0] if c != "Sector"], extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    result = cli("import", "epoch-hub", folder, "--out", tmp_path / "out", "--data", data)
+    assert result.code == 1 and "no column 'Sector'" in result.err
+    assert "--cluster-owners in-map imports without it" in result.err and not (tmp_path / "out").exists()
+    result = cli("import", "epoch-hub", folder, "--out", tmp_path / "out", "--data", data, "--cluster-owners", "in-map")
+    assert result.code == 0, result.err
 
 
 # -- the data format's additions ---------------------------------------------------------------

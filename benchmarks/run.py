@@ -1,4 +1,4 @@
-"""`python -m benchmarks.run [--sizes 1000,10000,100000] [--work DIR] [--repeat 3]`: the speed table.
+"""`python -m benchmarks.run [--sizes 1000,10000,100000,300000] [--work DIR] [--repeat 3]`: the speed table.
 
 For each size it generates a market once (kept under --work and reused), then runs the pipeline in a
 fresh interpreter per repetition, as `build` runs it, and times each stage: load (read the YAML into the
@@ -9,7 +9,9 @@ graphs there while the parent serialises the analyses; export is the time of bot
 named query. It prints Markdown tables of the median wall time of every stage, the peak memory of the
 whole process tree up to the end of the export (summed proportional set sizes, sampled from /proc in
 one more run, since sampling slows the processes it reads),
-the time of `stackmap check` as a command (interpreter start included), and beside them the baseline:
+the time of `stackmap check` and `stackmap build` as commands (interpreter start included), whether
+the build's files are byte for byte those of the reference (`benchmarks/digest.py`), the cost per
+1,000 vendors at each size, the goals beside the measured figures and, beside them, the baseline:
 plain rdflib parsing the same data as N-Quads and pyshacl validating it with stackmap's shapes.
 Nothing here is a test.
 """
@@ -27,12 +29,23 @@ import sys
 import time
 from pathlib import Path
 
+from benchmarks import digest
 from benchmarks.memory import TreeMemory
 from benchmarks.memory import available as memory_available
 
 STAGES = ("load", "check", "analyse", "export", "check ‖ analyse+export", "html", "report", "query")
 PIPELINE = ("load", "check ‖ analyse+export")  # load, then the check beside analyse + export: what `build` runs
 DEFAULT_QUERY = "vendors-by-layer"
+DEFAULT_SIZES = [1000, 10000, 100000, 300000]
+ROOT = Path(__file__).resolve().parents[1]  # the tree whose `graph` the commands run (`python -m graph`)
+# The goals of issue 22, printed beside the measured figures (never asserted): (size, figure, limit, unit).
+GOALS = (
+    (100_000, "load+check+analyse+export", 15.0, "s"),
+    (100_000, "peak MB", 1500.0, "MB"),
+    (100_000, "`stackmap check`", 8.0, "s"),
+    (10_000, "`stackmap build`", 3.0, "s"),
+    (10_000, "`stackmap check`", 1.0, "s"),
+)
 # The parameter of each shipped query that takes one, and the leaf layer of the entity to ask about.
 QUERY_PARAMETERS = {
     "app-supply-chain": ("app", "apps"),
@@ -94,6 +107,9 @@ def _measure(data: Path, query: str, all_queries: bool) -> dict:
     except DataError as error:
         problems = error.problems
         raise SystemExit(f"the market in {data} has {len(problems)} problems, first: {problems[0]}") from None
+    # The peak memory is that of the build above, not of the one below (which loads the market again
+    # while the first build's map is still held, for the html, report and query timed after it).
+    out["pipeline_end"], out["peak_mb"] = time.time(), _peak_mb()  # _peak_mb: this process alone
     with tempfile.TemporaryDirectory(prefix="stackmap-bench-") as scratch:  # the same build, as of a past day
         started = time.perf_counter()
         build_checked(data, Path(scratch), views=False, as_of=AS_OF_PROBE)
@@ -114,8 +130,6 @@ def _measure(data: Path, query: str, all_queries: bool) -> dict:
     loaded, analysis = checked.loaded, checked.analysis
     out["triples"] = loaded.triples
     results = to_dict(analysis)
-    out["pipeline_end"] = time.time()
-    out["peak_mb"] = _peak_mb()  # this process alone
     from graph.render.html import read_texts, render_html
     from graph.render.report import render_report
     from graph.render.source_support import source_support
@@ -224,17 +238,34 @@ def _sampled_child(args: list[str], timeout: float, sample: bool = True) -> tupl
     return stdout, False, memory
 
 
-def _cli_check(folder: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MB) of `stackmap check --data folder` as a command."""
-    command = [str(Path(sys.executable).with_name("stackmap")), "check", "--data", str(folder)]
+def _command(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and CPU seconds (user and system, of the command and the children it waited for)
+    of `python -m graph ARGS` (the `stackmap` command of this tree), interpreter start included;
+    SystemExit when it fails."""
+    command = [sys.executable, "-m", "graph", *args]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode:
-        raise SystemExit(f"stackmap check failed on {folder}")
-    return elapsed, usage.ru_maxrss / 1024
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"stackmap {' '.join(args)} failed")
+    return elapsed, usage.ru_utime + usage.ru_stime
+
+
+def _cli_check(folder: Path) -> tuple[float, float]:
+    """Wall and CPU seconds of `stackmap check --data folder` as a command."""
+    return _command(["check", "--data", str(folder)])
+
+
+def _cli_build(folder: Path) -> tuple[tuple[float, float], dict[str, str]]:
+    """Wall and CPU seconds of `stackmap build --data folder --as-of BENCH_DAY` as a command, into a
+    scratch folder, and the digests of the files it wrote."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="stackmap-bench-build-") as scratch:
+        out = Path(scratch) / "out"
+        seconds = _command(["build", "--data", str(folder), "--out", str(out), "--as-of", str(digest.BENCH_DAY)])
+        return seconds, digest.folder_digests(out)
 
 
 def _seconds(value: float | None) -> str:
@@ -254,7 +285,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         description=__doc__.split("\n\n")[1],
         epilog="example: python -m benchmarks.run --sizes 1000,10000 --work /tmp/bench --repeat 3",
     )
-    parser.add_argument("--sizes", type=_sizes, default=[1000, 10000, 100000], help="vendor counts, comma-separated")
+    parser.add_argument("--sizes", type=_sizes, default=DEFAULT_SIZES, help="vendor counts, comma-separated")
     parser.add_argument("--work", type=Path, default=Path("out/benchmark"), help="where generated markets are kept")
     parser.add_argument("--repeat", type=int, default=3, help="runs per size; medians are shown (default 3)")
     parser.add_argument("--query", default=DEFAULT_QUERY, help=f"the named query to time (default {DEFAULT_QUERY})")
@@ -263,6 +294,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--baseline-sizes", type=_sizes, default=[1000, 10000], help="sizes for the rdflib/pyshacl baseline"
     )
     parser.add_argument("--timeout", type=float, default=900, help="seconds before a baseline run is stopped")
+    parser.add_argument(
+        "--record-digests",
+        action="store_true",
+        help="store the digests of the builds in benchmarks/digests.json as the reference (see benchmarks/digest.py)",
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)  # child: one pipeline run, JSON out
     parser.add_argument("--baseline", type=Path, help=argparse.SUPPRESS)  # child: rdflib + pyshacl, JSON lines
     return parser.parse_args(argv)
@@ -278,9 +314,10 @@ def main(argv: list[str] | None = None) -> int:
         baseline(args.baseline)
         return 0
     header = ["vendors", "triples", *STAGES[:-1], f"query `{args.query}`", "load+check+analyse+export"]
-    header += ["peak MB (those stages, all processes)", "`stackmap check` (command)"]
-    header += [f"`build --as-of {AS_OF_PROBE}` / `build` (goal: at most 1.10)"]
-    rows, query_rows = [], {}
+    header += ["peak MB (those stages, all processes)", "`stackmap check` (command)", "`stackmap build` (command)"]
+    header += [f"`build --as-of {AS_OF_PROBE}` / `build` (goal: at most 1.10)", "outputs vs reference"]
+    rows, query_rows, figures = [], {}, {}
+    reference = digest.load_reference()
     for size in args.sizes:
         folder = _market(args.work, size)
         runs = []
@@ -298,12 +335,32 @@ def main(argv: list[str] | None = None) -> int:
         sampled_run = json.loads(stdout)
         sampled = memory.peak_mb(until=sampled_run["pipeline_end"]) if memory else None
         peak = max(sampled or 0, sampled_run["peak_mb"])
-        cli = statistics.median(_cli_check(folder)[0] for _ in range(args.repeat))
+        print(f"{size:,} vendors: the commands ...", file=sys.stderr, flush=True)
+        checks = [_cli_check(folder) for _ in range(args.repeat)]
+        cli, cli_cpu = (statistics.median(run[i] for run in checks) for i in (0, 1))
+        builds = [_cli_build(folder) for _ in range(args.repeat)]
+        build_seconds, build_cpu = (statistics.median(seconds[i] for seconds, _ in builds) for i in (0, 1))
+        found = builds[0][1]
+        same = [digest.verdict(size, digests, reference) for _, digests in builds]
+        outputs = same[0] if len(set(same)) == 1 else "varies between runs: " + "; ".join(same)
+        if args.record_digests and all(digests == found for _, digests in builds):
+            digest.record(size, found)
+            outputs = f"recorded ({digest.combined(found)})"
+        else:
+            outputs += f" ({digest.combined(found)})"
         seconds = {s: _median(r["seconds"].get(s) for r in runs) for s in STAGES}
         total = _median(sum(r["seconds"][s] for s in PIPELINE) for r in runs)
         cells = [f"{size:,}", f"{runs[0]['triples']:,}", *(_seconds(seconds[s]) for s in STAGES), _seconds(total)]
         as_of = _median(r["seconds"]["build --as-of"] / r["seconds"]["build"] for r in runs)
-        rows.append([*cells, f"{peak:,.0f}", _seconds(cli), f"{as_of:.2f}"])
+        timed_commands = ((cli, cli_cpu), (build_seconds, build_cpu))
+        commands = [f"{_seconds(wall)} (CPU {_seconds(cpu)})" for wall, cpu in timed_commands]
+        rows.append([*cells, f"{peak:,.0f}", *commands, f"{as_of:.2f}", outputs])
+        figures[size] = {
+            "load+check+analyse+export": total,
+            "peak MB": peak,
+            "`stackmap check`": cli,
+            "`stackmap build`": build_seconds,
+        }
         print(" | ".join(rows[-1]), file=sys.stderr, flush=True)
     baseline_rows = []
     for size in args.baseline_sizes:
@@ -320,6 +377,8 @@ def main(argv: list[str] | None = None) -> int:
         print(" | ".join(baseline_rows[-1]), file=sys.stderr, flush=True)
     if rows:
         _print_table(header, rows)
+        _print_table(*cost_table(figures))
+        _print_table(*goals_table(figures))
     if baseline_rows:
         _print_table(["vendors", "rdflib parse (N-Quads)", "pyshacl validate", "peak MB"], baseline_rows)
     if query_rows:
@@ -328,6 +387,34 @@ def main(argv: list[str] | None = None) -> int:
         table = [[f"`{n}`", *(f"{q[n][0]:.2f} s ({q[n][1]:,} rows)" for q in query_rows.values())] for n in names]
         _print_table(header, table)
     return 0
+
+
+def cost_table(figures: dict[int, dict[str, float]]) -> tuple[list[str], list[list[str]]]:
+    """The cost per 1,000 vendors of each size (header and rows): seconds of load+check+analyse+export
+    and of the two commands, and megabytes at the peak, each divided by the thousands of vendors."""
+    names = ("load+check+analyse+export", "`stackmap check`", "`stackmap build`", "peak MB")
+    header = ["vendors", *(f"{n} per 1,000 vendors" for n in names)]
+    rows = []
+    for size, measured in figures.items():
+        per = [measured[n] / (size / 1000) for n in names]
+        rows.append([f"{size:,}", *(f"{v:.3f} s" for v in per[:3]), f"{per[3]:.1f} MB"])
+    return header, rows
+
+
+def goals_table(figures: dict[int, dict[str, float]]) -> tuple[list[str], list[list[str]]]:
+    """The goals (GOALS) beside the measured figures, where the size was measured (header and rows)."""
+    rows = []
+    for size, name, limit, unit in GOALS:
+        if size not in figures:
+            continue
+        value = figures[size][name]
+        shown = (lambda v: f"{v:,.0f} MB") if unit == "MB" else _seconds
+        rows.append([f"{size:,}", name, f"under {shown(limit)}", shown(value), "met" if value < limit else "not met"])
+    for size, measured in figures.items():
+        if size >= 300_000:  # had it failed or run out of memory, the benchmark would have stopped
+            done = f"yes: {_seconds(measured['`stackmap build`'])}, peak {measured['peak MB']:,.0f} MB"
+            rows.append([f"{size:,}", "`stackmap build` runs end to end (24 GB)", "yes", done, "met"])
+    return ["vendors", "figure", "goal", "measured", ""], rows
 
 
 def _median(values) -> float | None:

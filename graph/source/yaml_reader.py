@@ -485,7 +485,7 @@ def read_yaml(relpath: str, text: str, vocabulary: Vocabulary, detail_lines: boo
         return reader.facts.refuse(
             alias, "YAML anchors and aliases (&name, *name) are not supported: write the values out"
         )
-    if tagged := first_custom_tag(root):
+    if "!" in text and (tagged := first_custom_tag(root)):  # a tag is written with "!"
         line, tag = tagged
         return reader.facts.refuse(
             line, f"the YAML tag {excerpt(tag, 40)} is not supported: remove it (quote a value to make it text)"

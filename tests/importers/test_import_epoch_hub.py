@@ -465,6 +465,14 @@ def test_reimport_is_byte_identical_and_checks_clean(data: Path) -> None:
     ]  # fmt: skip
 
 
+# Hand-written files that extend vendors or name models only the full Epoch import declares (Baidu,
+# DeepSeek, Moonshot, Salesforce, Gemini Nano): the fixture's few rows do not, so they are left out here.
+RESTS_ON_THE_FULL_IMPORT = (
+    "baidu-apps-2025.yaml", "deepseek-apps-2025.yaml", "moonshot-apps-2025.yaml", "salesforce-apps-2025.yaml",
+    "samsung-apps-2025.yaml",
+)  # fmt: skip
+
+
 def test_an_import_beside_the_shipped_data_checks_clean(tmp_path: Path) -> None:
     """Beside the shipped data as it is now (hand-written vendors the essay-era map lacks, and the
     shipped import itself), the fixture's import merges with what is there and checks clean, no warning."""
@@ -474,6 +482,8 @@ def test_an_import_beside_the_shipped_data_checks_clean(tmp_path: Path) -> None:
 
     shipped = tmp_path / "shipped"
     shutil.copytree(shipped_data_dir(), shipped)
+    for name in RESTS_ON_THE_FULL_IMPORT:  # the fixture's import replaces the shipped one, which they name
+        (shipped / "vendors" / name).unlink()
     summary = _import(shipped)
     assert summary.files["new"] + summary.files["changed"] > 0
     assert check(shipped, warnings=True)[1] == []

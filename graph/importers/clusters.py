@@ -233,11 +233,13 @@ class Clusters:
         self.latest = max((c.date for c in clusters), default="")
         self.chip_ids: dict[str, str | None] = {}  # chip type -> offering id
 
-    def chip(self, chip_type: str, cluster: str) -> str | None:
+    def chip(self, chip_type: str, cluster: Cluster) -> str | None:
         """The offering id of a chip type the table names (None when its manufacturer is unknown)."""
         if chip_type not in self.chip_ids:
-            where = f'Chip type of Epoch AI GPU Clusters row "{cluster}"'
-            self.chip_ids[chip_type] = self.hardware.chip(chip_type, "cluster chips", where, CLUSTERS)
+            where = f'Chip type of Epoch AI GPU Clusters row "{cluster.name}"'
+            self.chip_ids[chip_type] = self.hardware.chip(chip_type, "cluster chips", where, CLUSTERS, cluster.date)
+        elif self.chip_ids[chip_type]:
+            self.hardware.seen(self.chip_ids[chip_type], cluster.date)
         return self.chip_ids[chip_type]
 
     def owner(self, spelling: str) -> str | None:
@@ -248,7 +250,7 @@ class Clusters:
     def supplier(self, chip_type: str, cluster: Cluster) -> str | None:
         """Who supplies a chip: its offering's vendor, else the GPU supplier column when it names a
         vendor of the map; None when unknown or not in the map."""
-        chip = self.chip(chip_type, cluster.name) if chip_type else None
+        chip = self.chip(chip_type, cluster) if chip_type else None
         if chip is not None:
             return self.registry.vendor_of[chip]
         return self.owner(cluster.suppliers[0]) if cluster.suppliers else None
@@ -273,7 +275,7 @@ class Clusters:
             elif PRIVATE_SECTOR not in {s.lower() for s in sectors}:
                 why = SECTOR_REASONS.get(sectors[0].lower(), "") if len(sectors) == 1 else ""
                 why = why or f"sectors {' and '.join(s or 'not given' for s in sectors)} (not made vendors)"
-            elif not any(part > 0 and self.chip(chip_type, c.name)
+            elif not any(part > 0 and self.chip(chip_type, c)
                          for c in now if set(spellings) & set(c.owners) for chip_type, part in c.chips):  # fmt: skip
                 why = "of the Private sector, but without a current cluster on a chip of the map"
             else:
@@ -305,7 +307,7 @@ class Clusters:
                 self.registry.summary.skipped["cluster rows", reason + " (in the markets' totals only)"] += 1
             for vid in filter(None, owners):
                 for chip_type, part in cluster.chips:
-                    if part > 0 and (chip := self.chip(chip_type, cluster.name)):
+                    if part > 0 and (chip := self.chip(chip_type, cluster)):
                         weights[vid][chip] += part / len(cluster.owners)
                         named[vid, chip].append(cluster)
         first: dict[tuple[str, str], str] = {}

@@ -7,9 +7,14 @@ names as its aliases. A chip is `released` on the earliest release date of its r
 its foundry's process offering for the row's process size: the data folder's when it has one ("5 nm"
 is TSMC's N5 family, `tsmc-n5`, whose name lists N5 and N4), else a node offering made from the table,
 once per foundry and process size (`tsmc-12nm`, "TSMC 12 nm (process size as Epoch AI lists it)", in
-layer and market `foundry` as the hand-written nodes are, without a release date, which the table does
-not give), so that a chip of 2008 is not shown on a process of 2020. Only a chip without a process size
-is `fabbed_by` the foundry vendor with `any: true` (any of its processes, the made ones included).
+layer and market `foundry` as the hand-written nodes are), so that a chip of 2008 is not shown on a
+process of 2020. The table gives no date for a node: a made node is `released` when the first chip the
+table lists on it is (the process was in production by then). Only a chip without a process size is
+`fabbed_by` the foundry vendor with `any: true` (any of its processes, the made ones included).
+
+A chip whose rows give no release date is left out (counted in the summary) unless the data folder
+has it, with its date: the table lists announced chips of coming years (Huawei's Ascend roadmap,
+Nvidia's Rubin CPX) among those that shipped, and an undated chip cannot be told from them.
 """
 
 from __future__ import annotations
@@ -26,6 +31,9 @@ FOUNDRY_LAYER = "foundry"
 # foundry vendor (`{id: tsmc, any: true}`) from a chip of another market stands for all its nodes alike.
 FOUNDRY_MARKET = "foundry"
 HARDWARE_COLUMNS = ("Hardware name", "Manufacturer")
+UNDATED = (
+    "no release date (announced but not shipped, or undated in the table); write it by hand with its date to keep it"
+)
 
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 _VARIANT_RE = re.compile(r"(?<![\w-])(?:SXM\d*|PCIe|PCle|NVL|OAM|DGXS|\d+\s?GB)(?![\w-])", re.IGNORECASE)
@@ -53,7 +61,9 @@ class Hardware:
     def __init__(self, registry: Registry):
         self.registry = registry
         self.chips: dict[str, str] = {}  # key of a family name -> offering id
-        self.nodes: dict[str, tuple[str, str, list[str]]] = {}  # node made -> (foundry, process size, chips)
+        self.nodes: dict[str, tuple[str, str, list[tuple[str, str]]]] = {}  # made -> (foundry, size, chips)
+        self.undated: set[str] = set()  # keys of the families left out for want of a release date
+        self.named: dict[str, dict] = {}  # chips made from the rows of other tables, by id
 
     def read(self, rows: list[dict[str, str]]) -> None:
         """Every row of the hardware table, grouped into chip families."""
@@ -75,9 +85,9 @@ class Hardware:
             variants = sorted(families[family_key], key=lambda r: clean(r["Hardware name"]))
             self.family(family_name(clean(variants[0]["Hardware name"])), variants)
         for oid, (foundry, process, chips) in sorted(self.nodes.items()):
-            self.registry.vendors[foundry].offerings[oid]["description"] = _node_description(
-                self.registry.vendor_name(foundry), process, chips
-            )
+            offering = self.registry.vendors[foundry].offerings[oid]
+            offering["released"] = min(released for _, released in chips)
+            offering["description"] = _node_description(self.registry.vendor_name(foundry), process, chips)
 
     def family(self, family: str, rows: list[dict[str, str]]) -> None:
         """One chip from the rows of its variants: merged with an existing offering, or made."""
@@ -89,6 +99,10 @@ class Hardware:
             self.chips[key(family)] = known
             return
         released = min((d for r in rows if (d := date(r.get("Release date", "")))), default=None)
+        if released is None:
+            self.undated.add(key(family))
+            self.registry.summary.skipped["hardware rows", UNDATED] += len(rows)
+            return
         process = next((p for r in rows if (p := quantity(r.get("Process size (nm)", "")))), None)
         kind = next((t for r in rows if (t := clean(r.get("Type", "")))), "")
         details = [kind, f"released {released}" if released else "", f"{process} nm process" if process else ""]
@@ -98,27 +112,26 @@ class Hardware:
         if aliases := sorted(n for n in names if n != family):
             offering["aliases"] = aliases
         offering["layer"] = HARDWARE_LAYER
-        if released:
-            offering["released"] = released
+        offering["released"] = released
         if link := next((u for r in rows if (u := first_url(r.get("Link to datasheet", "")))), None):
             offering["homepage"] = link
         rows_text = f"Epoch AI ML Hardware {'row' if len(names) == 1 else 'rows'} {quoted}"
         offering["description"] = rows_text + (f": {', '.join(details)}." if details else ".")
         offering["source"] = HARDWARE.source
         foundries = dict.fromkeys(f for r in rows for f in split_values(r.get("Foundry", "")))
-        refs = [self.node_ref(self.registry.vendor(f).id, process, rows_text, family) for f in foundries]
+        refs = [self.node_ref(self.registry.vendor(f).id, process, rows_text, (family, released)) for f in foundries]
         if refs:
             offering["fabbed_by"] = refs
             self.registry.summary.dependencies["fabbed_by"] += len(refs)
         self.registry.add_offering(out, offering, "hardware")
         self.chips[key(family)] = offering["id"]
 
-    def node_ref(self, foundry: str, process: str | None, row: str, chip: str) -> dict:
+    def node_ref(self, foundry: str, process: str | None, row: str, chip: tuple[str, str]) -> dict:
         """The `fabbed_by` reference of a chip (`row` names its rows): the foundry's offering for its
         process node (made when the foundry has none of that size), else, when the table gives no
-        process size, the foundry itself (any of its processes)."""
+        process size, the foundry itself (any of its processes). `chip` is the chip's name and release."""
         if process is None:
-            self.any_process(foundry, chip)
+            self.any_process(foundry, chip[0])
             return {"id": foundry, "any": True, "note": f"{row}: process size not given"}
         offerings = self.registry.offerings_in(foundry, FOUNDRY_LAYER)  # the data's, then those made, by id
         known = [oid for oid, name, aliases in offerings if names_node([oid, name, *aliases], process)]
@@ -135,7 +148,8 @@ class Hardware:
             "name": f"{name} {process} nm (process size as Epoch AI lists it)",
             "layer": FOUNDRY_LAYER,
             "market": FOUNDRY_MARKET,
-            "description": "",  # written once every chip is read (`read`)
+            "released": "",  # with the description, once every chip is read (`read`)
+            "description": "",
             "source": HARDWARE.source,
         }
         self.registry.add_offering(self.registry.out(foundry), offering, "foundry node")
@@ -155,12 +169,18 @@ class Hardware:
             }
             self.registry.add_offering(self.registry.out(foundry), offering, "foundry")
 
-    def chip(self, name: str, what: str, where: str, dataset: Dataset) -> str | None:
-        """The offering id of a chip another table names (`where` says which row): the hardware table's,
-        an existing offering, or one made when the chip's manufacturer starts its name; None when unknown."""
+    def chip(self, name: str, what: str, where: str, dataset: Dataset, seen: str | None) -> str | None:
+        """The offering id of a chip another table names (`where` says which row, of `dataset`, dated
+        `seen`): the hardware table's, an existing offering, or one made when the chip's manufacturer
+        starts its name, `released` on the earliest date a row names it (it was in use by then); None
+        when unknown, or when the hardware table lists it without a date."""
         family = family_name(name)
         if key(family) in self.chips:
+            self.seen(self.chips[key(family)], seen)
             return self.chips[key(family)]
+        if key(family) in self.undated:
+            self.registry.summary.skipped[what, f"the chip is left out ({UNDATED})"] += 1
+            return None
         words = family.split()
         maker = next(
             (p for n in (2, 1) if len(words) > n and self.registry.find_vendor(p := " ".join(words[:n]))), None
@@ -176,17 +196,29 @@ class Hardware:
         if family != name:
             offering["aliases"] = [name]
         offering["layer"] = HARDWARE_LAYER
-        offering["description"] = f"{where} (not in the ML Hardware table)."
+        if seen:
+            offering["released"] = seen
+        offering["description"] = (
+            f"{where} (not in the ML Hardware table, so released here on the first date a row names it: "
+            "the chip was in use by then)."
+        )
         offering["source"] = dataset.source
         self.registry.add_offering(out, offering, "hardware")
         self.chips[key(family)] = offering["id"]
+        self.named[offering["id"]] = offering
         return offering["id"]
 
+    def seen(self, chip: str, day: str | None) -> None:
+        """A made chip's release moved back to `day` when a row of that date names it."""
+        if day and (offering := self.named.get(chip)) and day < offering.get("released", "9999"):
+            offering["released"] = day
 
-def _node_description(foundry: str, process: str, chips: list[str]) -> str:
+
+def _node_description(foundry: str, process: str, chips: list[tuple[str, str]]) -> str:
     """The description of a node offering made from the table: its process size and the chips made on it."""
     return (
         f"Process size {process} nm as Epoch AI ML Hardware gives it for chips made by {foundry}: "
-        f"{', '.join(sorted(set(chips)))}. The table names a size, not one of the foundry's named processes, "
-        "and gives no date, so this offering has no release date."
+        f"{', '.join(sorted({name for name, _ in chips}))}. The table names a size, not one of the foundry's "
+        "named processes, and gives no date for it: its release is that of the first of those chips (the "
+        "process was in production by then)."
     )

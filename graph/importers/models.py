@@ -166,7 +166,7 @@ class Models:
         where = f'Training hardware of Epoch AI Notable AI Models row "{model}"'
         refs: dict[str, dict] = {}
         for chip in chips:
-            target = self.hardware.chip(chip, "training hardware", where, MODELS)
+            target = self.hardware.chip(chip, "training hardware", where, MODELS, date(row.get("Publication date", "")))
             if target and target not in refs:
                 note = f'Epoch AI Notable AI Models row "{model}"' + (f"; {count} chips" if count else "")
                 refs[target] = {"id": target, "note": note}

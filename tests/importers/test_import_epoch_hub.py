@@ -186,8 +186,8 @@ def test_models_layers_dates_and_chips(data: Path) -> None:
 def test_accelerators_released_and_fabbed_by_their_node(data: Path) -> None:
     """5 nm is TSMC's N5 family, written by hand; 3 nm, 12 nm and 65 nm, which the essay-era map has no
     TSMC offering of, become node offerings made once per foundry and size and shared by the chips of
-    that size, without a release date (the table gives none); a foundry new to the map (SMIC) gets its
-    7 nm node and nothing else; only a chip without a process size is TSMC with `any`."""
+    that size, released with the first of them (the table gives no date for a node); a foundry new to
+    the map (SMIC) gets its 7 nm node and nothing else; only a chip without a process size is TSMC with `any`."""
     summary = _import(data)
     h200 = _offering(data, "nvidia", "nvidia-h200")
     assert (h200["released"], h200["aliases"], h200["fabbed_by"][0]["id"]) == (
@@ -212,11 +212,12 @@ def test_accelerators_released_and_fabbed_by_their_node(data: Path) -> None:
     nodes = {o["id"]: o for o in tsmc["offerings"]}
     assert (tsmc["extends"], sorted(nodes)) == ("tsmc", ["tsmc-12nm", "tsmc-3nm", "tsmc-65nm"])
     three = nodes["tsmc-3nm"]
-    assert (three["name"], three["layer"], "released" in three) == (
+    assert (three["name"], three["layer"], three["released"]) == (
         "TSMC 3 nm (process size as Epoch AI lists it)",
         "foundry",
-        False,
+        "2025-06-12",  # the MI350X and MI355X, the first chips the table lists on it
     )
+    assert nodes["tsmc-65nm"]["released"] == "2008-06-16"  # the GeForce GTX 280
     assert "chips made by TSMC: AMD Instinct MI350X, AMD Instinct MI355X." in three["description"]
     assert [o["id"] for o in _yaml(data, "vendors/smic.yaml")["offerings"]] == ["smic-7nm"]
     assert sorted(summary.foundry_nodes) == ["smic-7nm", "tsmc-12nm", "tsmc-3nm", "tsmc-65nm"]
@@ -500,6 +501,41 @@ def test_an_import_beside_the_shipped_data_checks_clean(tmp_path: Path) -> None:
     # the hand-written N3 family takes the 3 nm chips; a node is made only for a size it lacks
     assert _offering(shipped, "amd", "amd-instinct-mi350x")["fabbed_by"][0]["id"] == "tsmc-n3"
     assert sorted(o["id"] for o in _yaml(shipped, "vendors/tsmc.yaml")["offerings"]) == ["tsmc-12nm", "tsmc-65nm"]
+
+
+def test_an_undated_chip_is_left_out_and_a_chip_of_another_table_is_released_when_first_named(
+    data: Path, tmp_path: Path
+) -> None:
+    """The hardware table lists announced chips without a release date: such a row is left out, and a
+    model trained on it loses that reference (both counted). A chip only the clusters or the models name
+    is released on the first date one of their rows names it (Condor Galaxy 1 is the CS-2's)."""
+    import shutil
+
+    from graph.importers.hardware import UNDATED
+
+    hub = tmp_path / "hub"
+    shutil.copytree(HUB, hub)
+    for name, change in (
+        ("ml_hardware.csv", lambda rows: [*rows, {**rows[0], "Hardware name": "Huawei Ascend 950DT",
+                                                  "Manufacturer": "Huawei", "Release date": ""}]),
+        ("notable_ai_models.csv", lambda rows: [{**r, "Training hardware": "Huawei Ascend 950DT"}
+                                                if r["Model"] == "Mistral Large" else r for r in rows]),
+    ):  # fmt: skip
+        rows = _rows(name)
+        with (hub / name).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(change(rows))
+    import datetime as dt
+
+    summary = import_epoch_hub(hub, data / "imported" / "epoch", data, downloaded=dt.date.fromisoformat(DAY))
+    assert summary.skipped["hardware rows", UNDATED] == 1
+    assert summary.skipped["training hardware", f"the chip is left out ({UNDATED})"] == 1
+    assert "huawei-ascend-950dt" not in {o["id"] for o in _yaml(data, "vendors/huawei.yaml")["offerings"]}
+    assert "trained_on" not in _offering(data, "mistral-ai", "mistral-large")  # else on the H100
+    cs2 = _offering(data, "cerebras", "cerebras-cs-2")
+    assert cs2["released"] == "2023-11-13" and '"Condor Galaxy 1 (CG-1)"' in cs2["description"]
+    assert check(data, warnings=True)[1] == []
 
 
 # -- the command -------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ The Python API is the route the `stackmap` command takes, for notebooks and scri
     True
     >>> essay = graph.load_map(as_of="2023-01-19")  # ... or as it stood on a day (here the essay's)
     >>> ranked = essay.analysis.chokepoints        # each analysis runs when first read
-    >>> sorted(c.vendor for c in ranked.ranking if c.rank == 1)
+    >>> sorted(c.vendor for c in ranked.ranking if c.rank <= 2)
     ['asml', 'tsmc']
     >>> result = graph.sparql(stack, "SELECT ?chip WHERE { ?chip sm:fabbedBy/sm:offeredBy stack:tsmc }")
     >>> "https://w3id.org/stackmap/id/nvidia-h100" in [row[0].value for row in result.rows]

@@ -111,7 +111,7 @@ def test_a_new_vendor_checks_clean_on_the_second_try(cli, shipped_copy: Path, mi
     messages = {
         "app": "name one of its leaf layers, end-to-end-apps or apps",
         "model-on-a-cloud": "(`stackmap find azure` lists them)",
-        "chip-at-a-node": "name the one meant (fabbed_by: [tsmc-n2])",
+        "chip-at-a-node": "name the one meant (fabbed_by: [tsmc-12nm])",
     }
     assert len([p for p in problems if "newco.yaml" in p]) == 1 and messages[kind] in first.err
     target.write_text(text.replace(mistake, fixed), encoding="utf-8")

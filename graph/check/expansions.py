@@ -26,6 +26,7 @@ SELECT ?st ?market ?p ?vendor ?o ?layer ?omarket WHERE {
     OPTIONAL { ?consumer sm:market ?market }
     OPTIONAL { ?o sm:market ?omarket }
     FILTER NOT EXISTS { ?st sm:anyOffering true }
+    FILTER (?o != ?consumer)
 }"""
 
 

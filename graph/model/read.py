@@ -216,7 +216,9 @@ def _add_dependencies(
     for (node, key), refs in sorted(by_node_kind.items()):
         fits = set(vocabulary.relations[key].supplier_layers)
         for ref, weight in zip(refs, _weights(refs), strict=True):
-            suppliers = _suppliers(graph, vendors, ref.supplier, fits, graph.nodes[node]["market"])
+            suppliers = [
+                s for s in _suppliers(graph, vendors, ref.supplier, fits, graph.nodes[node]["market"]) if s != node
+            ]
             for supplier in suppliers:
                 relations = edges.setdefault((node, supplier), {})
                 before = relations.get(key)

@@ -6,7 +6,8 @@ for `fabbed_by`); of those, an offering of another market than the consumer's is
 of the same market or of no market remain (an app of the search market that uses OpenAI's models
 takes its language models, not its image model). A vendor with no fitting offering stands for none
 (the check refuses that case in the data; on a date before the vendor's first fitting offering is
-released, the dependency has no supplier yet), and a vendor with no offering for itself.
+released, the dependency has no supplier yet), and a vendor with no offering for itself. An offering
+never stands in for itself: an offering that names its own vendor depends on the vendor's others.
 
 The projection draws the edges this way, and the check warns when a vendor stands for several
 offerings, naming them, unless the reference says `any: true`.

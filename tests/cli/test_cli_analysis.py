@@ -200,3 +200,23 @@ def test_build_refuses_a_cycle_from_vendor_references(cli, tmp_path) -> None:
     assert result.code == 1 and not out.exists()
     assert result.err.startswith("stackmap build: dependency cycle once vendor references are expanded: ")
     assert result.err.endswith(f"; {out} was not written\n")
+
+
+def test_an_offering_that_names_its_own_vendor_depends_on_the_others(cli, tmp_path) -> None:
+    """A GPU cloud that runs on `{id: <its vendor>, any: true}` runs on the vendor's chips, never on
+    itself (which would be a cycle of one)."""
+    data = tmp_path / "data"
+    (data / "vendors").mkdir(parents=True)
+    (data / "sources.yaml").write_text(
+        "sources:\n  s:\n    url: https://example.org/x\n    title: X\n    date: 2024-01-01\n", encoding="utf-8"
+    )
+    (data / "vendors" / "gco.yaml").write_text(
+        "id: gco\nname: GCo\nsource: s\nofferings:\n"
+        "  - {id: g-chip, name: Chip, layer: compute-hardware}\n"
+        "  - {id: g-cloud, name: Cloud, layer: cloud-platforms, runs_on: [{id: gco, any: true}]}\n"
+        "  - {id: g-app, name: App, layer: apps, runs_on: [g-cloud]}\n",
+        encoding="utf-8",
+    )
+    assert cli("check", "--data", data, "--strict").code == 0
+    data_json = json.loads(cli("whatif", "--remove", "g-chip", "--data", data, "--format", "json").out)
+    assert data_json["failed_apps"] == ["g-app"] and data_json["failed_by_layer"]["cloud-platforms"] == ["g-cloud"]

@@ -5,9 +5,9 @@ compares): counts, HHI per layer by year as a figure, and the chokepoint ranking
 from __future__ import annotations
 
 from ...model.projection import Projection
-from .. import report_figures as rf
 from ..palette import layer_colour
 from ..report_numbers import count
+from ..timeline_figure import TimelinePanel, timeline_figure
 from .blocks import Block, Figure, Heading, Para, Table
 from .names import Names
 
@@ -21,7 +21,7 @@ def _short(stop: dict) -> str:
     return "essay" if stop["label"] == ESSAY_LABEL else stop["label"]
 
 
-def _panels(p: Projection, stops: list[dict], names: Names) -> list[rf.TimelinePanel]:
+def _panels(p: Projection, stops: list[dict], names: Names) -> list[TimelinePanel]:
     """One panel per layer that has a concentration result at any stop, in layer order."""
     points: dict[str, list[tuple[int, float, bool]]] = {}
     for i, stop in enumerate(stops):
@@ -33,7 +33,7 @@ def _panels(p: Projection, stops: list[dict], names: Names) -> list[rf.TimelineP
         return (p.layers[layer].order if layer in p.layers else float("inf"), layer)
 
     layers = sorted(points, key=order)
-    return [rf.TimelinePanel(names.layer(layer), layer_colour(layer), tuple(points[layer])) for layer in layers]
+    return [TimelinePanel(names.layer(layer), layer_colour(layer), tuple(points[layer])) for layer in layers]
 
 
 def section(p: Projection, a: dict, names: Names) -> list[Block]:
@@ -68,7 +68,7 @@ def section(p: Projection, a: dict, names: Names) -> list[Block]:
         blocks.append(
             Figure(
                 "timeline",
-                rf.timeline_figure(panels, heads, essay),
+                timeline_figure(panels, heads, essay),
                 "HHI per layer at each stop; filled marks from market-share figures, open marks from dependents.",
             )
         )

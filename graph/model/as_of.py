@@ -101,24 +101,26 @@ def restrict(store: ox.Store, on: dt.date) -> Restriction:
            } GROUP BY ?s""",
     )
     gone = {s for s, start, end, measured in dated if not holds(start or measured, end, on)}
-    while more := (_orphaned(store, gone) | _dependent(store, gone)) - gone:  # until nothing more follows
+    offered = _values(store, "SELECT ?v ?o WHERE { ?o a sm:Offering ; sm:offeredBy ?v }")  # read once
+    more = set(gone)
+    while more := (_orphaned(offered, gone) | _dependent(store, more)) - gone:  # until nothing more follows
         gone |= more
     removed = _remove(store, gone)
     return Restriction(tuple(sorted(vocab.local_id(s) or s for s in gone)), removed)
 
 
-def _orphaned(store: ox.Store, gone: set[str]) -> set[str]:
-    """The vendors all of whose offerings are gone."""
-    offerings = _values(store, "SELECT ?v ?o WHERE { ?o a sm:Offering ; sm:offeredBy ?v }")
+def _orphaned(offered: list[tuple], gone: set[str]) -> set[str]:
+    """The vendors all of whose offerings are gone, given every (vendor, offering) pair."""
     kept: dict[str, bool] = {}
-    for vendor, offering in offerings:
+    for vendor, offering in offered:
         kept[vendor] = kept.get(vendor, False) or offering not in gone
     return {v for v, any_kept in kept.items() if not any_kept}
 
 
 def _dependent(store: ox.Store, gone: set[str]) -> set[str]:
     """The statements, moat claims and figures that name something gone, and the offerings of
-    gone vendors."""
+    gone vendors (what follows from a set is what follows from each of its members, so `restrict`
+    asks only about the members it has just added)."""
     if not gone:
         return set()
     values = " ".join(f"<{iri}>" for iri in sorted(gone))

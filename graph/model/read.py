@@ -169,13 +169,13 @@ def _nodes(
 def _read_references(store: ox.Store, key_by_iri: dict[str, str], local: dict[str, str | None]) -> list[_Reference]:
     rows = _rows(
         store,
-        """SELECT ?st ?s ?p ?o ?share ?src WHERE {
+        """SELECT ?s ?p ?o ?share ?src WHERE {
                ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
                ?p rdfs:subPropertyOf sm:dependsOn .
                OPTIONAL { ?st sm:share ?share } OPTIONAL { ?st dcterms:source ?src } }""",
     )
     merged: dict[tuple[str, str, str], tuple[float | None, set[str]]] = {}
-    for _, s, p, o, share, src in rows:
+    for s, p, o, share, src in rows:  # one row per statement and source (statements are not needed)
         key = (local[s], key_by_iri[p], local[o])
         previous = merged.get(key)
         sources = previous[1] if previous else set()

@@ -30,15 +30,8 @@ class SupplyIndex:
 
     def upstream(self, nodes: Iterable[int]) -> list[int]:
         """The nodes and every node that depends on one of them, directly or transitively, suppliers first."""
-        seen = set(nodes)
-        stack = list(seen)
-        consumers = self.consumers
-        while stack:
-            for c in consumers[stack.pop()]:
-                if c not in seen:
-                    seen.add(c)
-                    stack.append(c)
-        return sorted(seen)
+        nodes = set(nodes)
+        return sorted(nodes | self.dependents(nodes))
 
     def dependents(self, nodes: Iterable[int]) -> set[int]:
         """Every node that depends on one of the given nodes through at least one edge."""

@@ -177,24 +177,27 @@ def test_build_output_is_byte_identical_and_queryable(cli, tmp_path) -> None:
     assert json.loads((first / "analysis.json").read_text())["chokepoints"]["ranking"][2]["vendor"] == "nvidia"
 
 
-def test_build_refuses_a_cycle_from_vendor_references(cli, tmp_path) -> None:
-    """Valid data whose vendor references expand into a cycle: build says so and writes nothing."""
+def _tiny_map(tmp_path, vendors: dict[str, str]):
+    """A data folder of the given vendor files (by id) and the one source `s` they cite."""
     data = tmp_path / "data"
     (data / "vendors").mkdir(parents=True)
     (data / "sources.yaml").write_text(
         "sources:\n  s:\n    url: https://example.org/x\n    title: X\n    date: 2024-01-01\n", encoding="utf-8"
     )
-    (data / "vendors" / "xco.yaml").write_text(
-        "id: xco\nname: XCo\nsource: s\nofferings:\n"
+    for vid, text in vendors.items():
+        (data / "vendors" / f"{vid}.yaml").write_text(text, encoding="utf-8")
+    return data
+
+
+def test_build_refuses_a_cycle_from_vendor_references(cli, tmp_path) -> None:
+    """Valid data whose vendor references expand into a cycle: build says so and writes nothing."""
+    data = _tiny_map(tmp_path, {
+        "xco": "id: xco\nname: XCo\nsource: s\nofferings:\n"
         "  - {id: x-chip, name: Chip, layer: compute-hardware, fabbed_by: fabv}\n"
         "  - {id: x-litho, name: Litho, layer: lithography-equipment, runs_on: [x-chip]}\n",
-        encoding="utf-8",
-    )
-    (data / "vendors" / "fabv.yaml").write_text(
-        "id: fabv\nname: FabV\nsource: s\nofferings:\n"
+        "fabv": "id: fabv\nname: FabV\nsource: s\nofferings:\n"
         "  - {id: f-fab, name: Fab, layer: foundry, equipment_from: [x-litho]}\n",
-        encoding="utf-8",
-    )
+    })  # fmt: skip
     out = tmp_path / "out"
     result = cli("build", "--data", data, "--out", out)
     assert result.code == 1 and not out.exists()
@@ -205,18 +208,12 @@ def test_build_refuses_a_cycle_from_vendor_references(cli, tmp_path) -> None:
 def test_an_offering_that_names_its_own_vendor_depends_on_the_others(cli, tmp_path) -> None:
     """A GPU cloud that runs on `{id: <its vendor>, any: true}` runs on the vendor's chips, never on
     itself (which would be a cycle of one)."""
-    data = tmp_path / "data"
-    (data / "vendors").mkdir(parents=True)
-    (data / "sources.yaml").write_text(
-        "sources:\n  s:\n    url: https://example.org/x\n    title: X\n    date: 2024-01-01\n", encoding="utf-8"
-    )
-    (data / "vendors" / "gco.yaml").write_text(
-        "id: gco\nname: GCo\nsource: s\nofferings:\n"
+    data = _tiny_map(tmp_path, {
+        "gco": "id: gco\nname: GCo\nsource: s\nofferings:\n"
         "  - {id: g-chip, name: Chip, layer: compute-hardware}\n"
         "  - {id: g-cloud, name: Cloud, layer: cloud-platforms, runs_on: [{id: gco, any: true}]}\n"
         "  - {id: g-app, name: App, layer: apps, runs_on: [g-cloud]}\n",
-        encoding="utf-8",
-    )
+    })  # fmt: skip
     assert cli("check", "--data", data, "--strict").code == 0
     data_json = json.loads(cli("whatif", "--remove", "g-chip", "--data", data, "--format", "json").out)
     assert data_json["failed_apps"] == ["g-app"] and data_json["failed_by_layer"]["cloud-platforms"] == ["g-cloud"]

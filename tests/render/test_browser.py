@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 import pytest
 from hostile import hostile_vendor
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from conftest import FIXTURES, ROOT
 from graph.analysis.results import to_dict
@@ -24,17 +24,7 @@ from graph.pipeline import HTML_FILE, build, load_checked
 from graph.render.palette import CHOKEPOINT_COLOUR
 from graph.source.paths import shipped_data_dir
 
-CHROMIUM = "/usr/bin/chromium"
 ESSAY_MAP = FIXTURES / "essay-map"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 ARTIFACTS = ROOT / "out" / "test-artifacts"
 VIEWPORT = {"width": 1600, "height": 1000}
 
@@ -51,15 +41,6 @@ class Opened:
 
     def js(self, expression: str):
         return self.page.evaluate(expression)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole module."""
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

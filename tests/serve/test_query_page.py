@@ -12,7 +12,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from conftest import FIXTURES, ROOT
 from graph.pipeline import ensure_built
@@ -21,8 +21,6 @@ from graph.serve.server import StackmapServer, make_server
 
 ESSAY_MAP = FIXTURES / "essay-map"  # the essay-era map: its answers stay put as the shipped data grows
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking", "--no-first-run"]
 ARTIFACTS = ROOT / "out" / "test-artifacts"
 TABLE = ".tabPanel.active .yasr table.dataTable"
 
@@ -38,14 +36,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StackmapServer]
     finally:
         served.shutdown()
         served.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield chromium
-        chromium.close()
 
 
 def test_the_query_page_runs_a_shipped_query_offline_and_shows_a_table(cli, server, browser: Browser) -> None:

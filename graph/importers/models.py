@@ -2,7 +2,9 @@
 
 A model belongs to the first organisation of its row (the others are named in its description); it is
 an offering in `open-foundation-models` or `closed-foundation-models` by its accessibility, is
-`released` on its publication date and `trained_on` the chips its row names.
+`released` on its publication date, `trained_on` the chips its row names and `uses_model` the models
+its "Base model" column names (a fine-tune or a later version embeds its base's weights), when the base
+is a model of the same import released no later than it.
 
 Which organisations matter (`select_organisations`, used by `stackmap import epoch-hub`): of the
 models published in a window of years (2023-2025 by default), an organisation is kept when it is the
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from .hardware import Hardware
 from .names import clean, key, slug, split_values
 from .registry import Registry
-from .tables import MODELS, country_code, date, first_url, quantity
+from .tables import MODELS, country_code, date, first_url, quantity, starts_before
 
 MODEL_COLUMNS = ("Model", "Organization")
 MODEL_LAYERS = {"closed-foundation-models", "open-foundation-models", "model-hubs"}
@@ -95,11 +97,17 @@ class Models:
         self.hardware = hardware
         self.models: dict[tuple[str, str], str] = {}  # (vendor, model key) -> offering id
         self.partners: set[str] = set()  # organisations listed after the first of a model row
+        self.named: dict[str, str] = {}  # model key -> offering id, for every model of the import
+        self.bases: dict[str, tuple[dict, list[str]]] = {}  # new offering id -> (offering, base model names)
 
     def read(self, rows: list[dict[str, str]]) -> None:
-        """Every row given, in the order of their model names."""
+        """Every row given, in the order of their model names, then the base models of the new ones."""
         for row in sorted(rows, key=lambda r: (key(r.get("Model", "")), clean(r.get("Model", "")))):
             self.row(row)
+        for offering, bases in self.bases.values():
+            if refs := self.base_models(offering, bases):
+                offering["uses_model"] = refs
+                self.registry.summary.dependencies["uses_model"] += len(refs)
 
     def usable(self, row: dict[str, str]) -> tuple[str, list[str], str] | None:
         """A row's model, organisations and accessibility, or None (counted) when one is missing."""
@@ -130,7 +138,7 @@ class Models:
             self.registry.summary.skipped["model rows", "same model and organisation as an earlier row"] += 1
             return
         if not out.new and (known := self.registry.existing_offering(out.id, [model], MODEL_LAYERS)):
-            self.models[out.id, key(model)] = self.registry.merged(known, model)
+            self.models[out.id, key(model)] = self.named[key(model)] = self.registry.merged(known, model)
             return
         countries = next((split_values(row[c]) for c in COUNTRY_COLUMNS if row.get(c)), [])
         if len(orgs) == 1 and len(countries) == 1 and (code := country_code(countries[0])):
@@ -156,8 +164,28 @@ class Models:
         if refs := self.trained_on(row, model):
             offering["trained_on"] = refs
             self.registry.summary.dependencies["trained_on"] += len(refs)
-        self.models[out.id, key(model)] = offering["id"]
+        self.models[out.id, key(model)] = self.named[key(model)] = offering["id"]
+        if bases := split_values(row.get("Base model", "")):
+            self.bases[offering["id"]] = (offering, bases)
         self.registry.add_offering(out, offering, "open model" if is_open else "closed model")
+
+    def base_models(self, offering: dict, bases: list[str]) -> list[dict]:
+        """The `uses_model` references of a new model to the base models its row names: each base that
+        is a model of this import, released no later than the model (the others counted as skipped)."""
+        refs: dict[str, dict] = {}
+        skipped = self.registry.summary.skipped
+        for base in bases:
+            target = self.named.get(key(base))
+            if target is None:
+                skipped["base models", "not a model of this import"] += 1
+                continue
+            released, since = self.registry.released(target), offering.get("released")
+            if target == offering["id"] or (released and since and starts_before(since, released)):
+                skipped["base models", "the model itself, or released after the model"] += 1
+            elif target not in refs:
+                note = f'Base model "{clean(base)}" of Epoch AI Notable AI Models row "{offering["name"]}"'
+                refs[target] = {"id": target, "note": note}
+        return list(refs.values())
 
     def trained_on(self, row: dict[str, str], model: str) -> list[dict]:
         """The `trained_on` references of a model row: the chips it names, each once."""

@@ -686,3 +686,17 @@ def test_untrusted_cells_still_give_files_that_check_clean(data: Path, tmp_path:
     assert "Mixtral 8x7B" in names
     assert any(n.startswith("Mistral Large very") and n.endswith("…") and len(n) <= 80 for n in names)
     assert "Meta GenAI 2024a" in _offering(data, "meta", "meta-ai-clusters")["runs_on"][0]["note"]
+
+
+def test_a_model_uses_its_base_model_when_the_import_has_it(data: Path) -> None:
+    """Pixtral Large names Mistral Large 2 as its base: the import makes it use that model. Llama Guard's
+    Llama 2-7B is not a model of the import: no reference, counted (MindLink-72B's organisation is not
+    selected, so its base is never asked for)."""
+    summary = _import(data)
+    pixtral = _offering(data, "mistral-ai", "pixtral-large")
+    assert pixtral["released"] == "2024-11-18"
+    note = 'Base model "Mistral Large 2" of Epoch AI Notable AI Models row "Pixtral Large"'
+    assert pixtral["uses_model"] == [{"id": "mistral-large-2", "note": note}]
+    assert "uses_model" not in _offering(data, "meta", "llama-guard")
+    assert summary.skipped["base models", "not a model of this import"] == 1
+    assert summary.dependencies["uses_model"] == 1

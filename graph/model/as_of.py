@@ -136,18 +136,29 @@ def _dependent(store: ox.Store, gone: set[str]) -> set[str]:
 
 
 def _remove(store: ox.Store, gone: Iterable[str]) -> int:
-    """Remove every quad about a gone subject, the triples its statement qualified, and the triples
-    that name it as their object; the number of quads removed."""
-    doomed: set[ox.Quad] = set()
-    for iri in gone:
-        node = ox.NamedNode(iri)
-        about = list(store.quads_for_pattern(node, None, None))
-        doomed.update(about)
-        doomed.update(store.quads_for_pattern(None, None, node))
-        parts = {q.predicate.value: q.object for q in about}
-        s, p, o = (parts.get(vocab.RDF_SUBJECT), parts.get(vocab.RDF_PREDICATE), parts.get(vocab.RDF_OBJECT))
+    """Remove the triples that a gone statement qualified, every quad about a gone subject, and the
+    triples that name one as their object; the number of quads removed. Each pattern's quads are
+    removed as soon as they are read, so a quad is found (and counted) once."""
+    nodes = [ox.NamedNode(iri) for iri in gone]
+    removed = 0
+
+    def drop(quads: list[ox.Quad]) -> None:
+        nonlocal removed
+        removed += len(quads)
+        for quad in quads:
+            store.remove(quad)
+
+    subject, predicate, object_ = (ox.NamedNode(i) for i in (vocab.RDF_SUBJECT, vocab.RDF_PREDICATE, vocab.RDF_OBJECT))
+
+    def part(node: ox.NamedNode, which: ox.NamedNode) -> ox.Term | None:
+        return next((q.object for q in store.quads_for_pattern(node, which, None)), None)
+
+    for node in nodes:  # first what a statement qualified: the statement's own quads say what it was
+        s, p, o = part(node, subject), part(node, predicate), part(node, object_)
         if s is not None and p is not None and o is not None:
-            doomed.update(store.quads_for_pattern(s, p, o))
-    for quad in doomed:
-        store.remove(quad)
-    return len(doomed)
+            drop(list(store.quads_for_pattern(s, p, o)))
+    for node in nodes:
+        drop(list(store.quads_for_pattern(node, None, None)))
+    for node in nodes:
+        drop(list(store.quads_for_pattern(None, None, node)))
+    return removed

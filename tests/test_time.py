@@ -11,7 +11,7 @@ import pytest
 
 from graph.analysis.diff import diff
 from graph.analysis.results import plain
-from graph.model.as_of import restrict
+from graph.model.as_of import holds, restrict
 from graph.pipeline import build, load_checked
 
 # OpenCo's model arrives in 2024-06 (the writer app uses it from then on); ChipCo's X2 is retired at
@@ -77,6 +77,36 @@ def test_restrict_removes_the_statements_of_what_is_gone(dated: Path) -> None:
     assert list(rows) == []
     again = restrict(checked.loaded.store, dt.date(2023, 6, 1))  # restricting twice changes nothing more
     assert again.quads == 0
+
+
+def test_restrict_drops_exactly_the_facts_holds_rejects() -> None:
+    """`restrict` asks the store in SPARQL what `holds` says in Python: on every day around the month
+    and year edges, each start, end and figure date of every precision is dropped when, and only when,
+    `holds` rejects it (an `as_of` counts only on a subject without a start)."""
+    import pyoxigraph as ox
+
+    from graph.source import vocab
+
+    texts = ["2022", "2023", "2024", "2023-01", "2023-02", "2023-06", "2023-12"]
+    texts += ["2023-01-19", "2023-02-28", "2023-06-30"]
+    days = [dt.date.fromisoformat(d) for d in ("2022-12-31", "2023-01-01", "2023-01-19", "2023-01-31", "2023-02-01")]
+    days += [dt.date.fromisoformat(d) for d in ("2023-02-28", "2023-06-30", "2023-07-01", "2023-12-31", "2024-01-01")]
+    kinds = {"start": vocab.START_DATE, "end": vocab.END_DATE, "measured": vocab.AS_OF}
+    for day in days:
+        store, expected = ox.Store(), set()
+        for text in texts:
+            for kind, predicate in kinds.items():
+                subject = ox.NamedNode(f"{vocab.ID}{kind}-{text}")
+                store.add(ox.Quad(subject, ox.NamedNode(predicate), ox.Literal(text), ox.NamedNode(vocab.FILE + "t")))
+                start, end = (text, None) if kind != "end" else (None, text)
+                if not holds(start, end, day):
+                    expected.add(f"{kind}-{text}")
+            shadowed = ox.NamedNode(f"{vocab.ID}both-{text}")  # started 2022: its later as_of does not count
+            for predicate, value in ((vocab.START_DATE, "2022"), (vocab.AS_OF, text)):
+                store.add(ox.Quad(shadowed, ox.NamedNode(predicate), ox.Literal(value), ox.NamedNode(vocab.FILE + "t")))
+            if not holds("2022", None, day):
+                expected.add(f"both-{text}")
+        assert set(restrict(store, day).dropped) == expected, day
 
 
 def test_the_date_filter_of_the_shipped_query_agrees_with_as_of(cli, dated: Path) -> None:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -94,19 +93,26 @@ def _values(store: ox.Store, query: str) -> list[tuple]:
 
 def restrict(store: ox.Store, on: dt.date) -> Restriction:
     """Remove from a checked store every fact that does not hold on the day `on` (see the module)."""
-    dated = _values(
-        store,
-        """SELECT ?s (SAMPLE(?start) AS ?from) (SAMPLE(?end) AS ?to) (SAMPLE(?asof) AS ?measured) WHERE {
-               { ?s schema:startDate ?start } UNION { ?s schema:endDate ?end } UNION { ?s sm:asOf ?asof }
-           } GROUP BY ?s""",
-    )
-    gone = {s for s, start, end, measured in dated if not holds(start or measured, end, on)}
+    gone = {s for (s,) in _values(store, _not_in_force(on))}
     offered = _values(store, "SELECT ?v ?o WHERE { ?o a sm:Offering ; sm:offeredBy ?v }")  # read once
     more = set(gone)
     while more := (_orphaned(offered, gone) | _dependent(store, more)) - gone:  # until nothing more follows
         gone |= more
     removed = _remove(store, gone)
     return Restriction(tuple(sorted(vocab.local_id(s) or s for s in gone)), removed)
+
+
+def _not_in_force(on: dt.date) -> str:
+    """The query for the subjects whose dates say they do not hold on a day: `holds` in SPARQL. A date
+    of a checked store is YYYY, YYYY-MM or YYYY-MM-DD, so comparing texts compares days: a start holds
+    from its first day when its text is at most the day's (2023 and 2023-06 hold on 2023-06-30), an
+    end to its last when it is at least the day's text cut to its length."""
+    day = on.isoformat()
+    return f"""SELECT DISTINCT ?s WHERE {{
+        {{ ?s schema:startDate ?d FILTER (STR(?d) > "{day}") }}
+        UNION {{ ?s schema:endDate ?d FILTER (SUBSTR("{day}", 1, STRLEN(STR(?d))) > STR(?d)) }}
+        UNION {{ ?s sm:asOf ?d FILTER (STR(?d) > "{day}") FILTER NOT EXISTS {{ ?s schema:startDate ?start }} }}
+    }}"""
 
 
 def _orphaned(offered: list[tuple], gone: set[str]) -> set[str]:
@@ -135,11 +141,11 @@ def _dependent(store: ox.Store, gone: set[str]) -> set[str]:
     return {x for (x,) in rows}
 
 
-def _remove(store: ox.Store, gone: Iterable[str]) -> int:
+def _remove(store: ox.Store, gone: set[str]) -> int:
     """Remove the triples that a gone statement qualified, every quad about a gone subject, and the
     triples that name one as their object; the number of quads removed. Each pattern's quads are
     removed as soon as they are read, so a quad is found (and counted) once."""
-    nodes = [ox.NamedNode(iri) for iri in gone]
+    nodes = [ox.NamedNode(iri) for iri in sorted(gone)]
     removed = 0
 
     def drop(quads: list[ox.Quad]) -> None:
@@ -148,15 +154,14 @@ def _remove(store: ox.Store, gone: Iterable[str]) -> int:
         for quad in quads:
             store.remove(quad)
 
-    subject, predicate, object_ = (ox.NamedNode(i) for i in (vocab.RDF_SUBJECT, vocab.RDF_PREDICATE, vocab.RDF_OBJECT))
-
-    def part(node: ox.NamedNode, which: ox.NamedNode) -> ox.Term | None:
-        return next((q.object for q in store.quads_for_pattern(node, which, None)), None)
-
-    for node in nodes:  # first what a statement qualified: the statement's own quads say what it was
-        s, p, o = part(node, subject), part(node, predicate), part(node, object_)
-        if s is not None and p is not None and o is not None:
-            drop(list(store.quads_for_pattern(s, p, o)))
+    values = " ".join(f"<{iri}>" for iri in sorted(gone))
+    qualified = store.query(  # first what a gone statement qualified, while its own quads say what it was
+        f"SELECT ?s ?p ?o WHERE {{ VALUES ?x {{ {values} }} ?x rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }}",
+        prefixes=vocab.PREFIXES,
+        use_default_graph_as_union=True,
+    )
+    for s, p, o in list(qualified):
+        drop(list(store.quads_for_pattern(s, p, o)))
     for node in nodes:
         drop(list(store.quads_for_pattern(node, None, None)))
     for node in nodes:

@@ -116,7 +116,7 @@ COMMANDS = [
         "gives the same files. Every fact cites Epoch AI's table and names its row. Epoch AI's data are CC BY 4.0.\n\n"
         "epoch-models: every model row becomes an offering in the model layers (open or closed weights from\n"
         "the accessibility column), `released` on its publication date, `trained_on` its chips and\n"
-        "`uses_model` its base model (\"Base model\" column) when that base is a model of the import; with\n"
+        '`uses_model` its base model ("Base model" column) when that base is a model of the import; with\n'
         "--hardware each chip is `released` and `fabbed_by` its foundry's node (as for epoch-hub, below).\n\n"
         "epoch-hub reads the folder of Epoch AI's tables (notable_ai_models.csv, frontier_ai_models.csv,\n"
         "ml_hardware.csv, gpu_clusters.csv, ai_companies_*.csv):\n"

@@ -4,8 +4,8 @@ For each size it generates a market once (kept under --work and reused), then ru
 fresh interpreter per repetition, as `build` runs it, and times each stage: load (read the YAML into the
 store), check (ids, references and the SHACL shapes), analyse (project and every analysis), export
 (the analysis graph, TriG, N-Quads and analysis.json; nothing is written), the wall time of the last
-three (on large maps the check runs in a forked child beside the other two, then serialises the data
-graphs there while the parent serialises the analyses; export is the time of both), HTML, report and one
+three (on large maps the check runs in a forked child beside the other two, and the parent serialises
+the data graphs once the check found no problem; export is the time of all it serialised), HTML, report and one
 named query. It prints Markdown tables of the median wall time of every stage, the peak memory of the
 whole process tree up to the end of the export (summed proportional set sizes, sampled from /proc in
 one more run, since sampling slows the processes it reads),
@@ -110,10 +110,6 @@ def _measure(data: Path, query: str, all_queries: bool) -> dict:
     # The peak memory is that of the build above, not of the one below (which loads the market again
     # while the first build's map is still held, for the html, report and query timed after it).
     out["pipeline_end"], out["peak_mb"] = time.time(), _peak_mb()  # _peak_mb: this process alone
-    with tempfile.TemporaryDirectory(prefix="stackmap-bench-") as scratch:  # the same build, as of a past day
-        started = time.perf_counter()
-        build_checked(data, Path(scratch), views=False, as_of=AS_OF_PROBE)
-        out["seconds"]["build --as-of"] = time.perf_counter() - started
     out["seconds"]["build"] = pipeline
     seconds = checked.seconds
     written = pipeline - seconds["load"] - seconds["after load"]  # joining and writing the files
@@ -257,14 +253,14 @@ def _cli_check(folder: Path) -> tuple[float, float]:
     return _command(["check", "--data", str(folder)])
 
 
-def _cli_build(folder: Path) -> tuple[tuple[float, float], dict[str, str]]:
-    """Wall and CPU seconds of `stackmap build --data folder --as-of BENCH_DAY` as a command, into a
-    scratch folder, and the digests of the files it wrote."""
+def _cli_build(folder: Path, day: dt.date = digest.BENCH_DAY) -> tuple[tuple[float, float], dict[str, str]]:
+    """Wall and CPU seconds of `stackmap build --data folder --as-of day` as a command, into a scratch
+    folder, and the digests of the files it wrote."""
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="stackmap-bench-build-") as scratch:
         out = Path(scratch) / "out"
-        seconds = _command(["build", "--data", str(folder), "--out", str(out), "--as-of", str(digest.BENCH_DAY)])
+        seconds = _command(["build", "--data", str(folder), "--out", str(out), "--as-of", str(day)])
         return seconds, digest.folder_digests(out)
 
 
@@ -338,8 +334,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{size:,} vendors: the commands ...", file=sys.stderr, flush=True)
         checks = [_cli_check(folder) for _ in range(args.repeat)]
         cli, cli_cpu = (statistics.median(run[i] for run in checks) for i in (0, 1))
-        builds = [_cli_build(folder) for _ in range(args.repeat)]
+        builds, past = [], []
+        for _ in range(args.repeat):  # in turn, so that both see the machine as it is
+            builds.append(_cli_build(folder))
+            past.append(_cli_build(folder, AS_OF_PROBE)[0][0])
         build_seconds, build_cpu = (statistics.median(seconds[i] for seconds, _ in builds) for i in (0, 1))
+        as_of = statistics.median(p / b[0][0] for p, b in zip(past, builds, strict=True))
         found = builds[0][1]
         same = [digest.verdict(size, digests, reference) for _, digests in builds]
         outputs = same[0] if len(set(same)) == 1 else "varies between runs: " + "; ".join(same)
@@ -351,7 +351,6 @@ def main(argv: list[str] | None = None) -> int:
         seconds = {s: _median(r["seconds"].get(s) for r in runs) for s in STAGES}
         total = _median(sum(r["seconds"][s] for s in PIPELINE) for r in runs)
         cells = [f"{size:,}", f"{runs[0]['triples']:,}", *(_seconds(seconds[s]) for s in STAGES), _seconds(total)]
-        as_of = _median(r["seconds"]["build --as-of"] / r["seconds"]["build"] for r in runs)
         timed_commands = ((cli, cli_cpu), (build_seconds, build_cpu))
         commands = [f"{_seconds(wall)} (CPU {_seconds(cpu)})" for wall, cpu in timed_commands]
         rows.append([*cells, f"{peak:,.0f}", *commands, f"{as_of:.2f}", outputs])

@@ -9,9 +9,9 @@ report; on bad data nothing is written. `ensure_built` finds the built dataset f
 
 On large maps, when a build makes its outputs, the check (ids, references, SHACL shapes) runs in a
 forked child process while the parent projects and analyses the same in-memory store, so the work
-uses both cores. Work that needs only the checked data (`after_check`, such as serialising the data
-graphs) runs in the checker once the data proved valid. Whatever was made from data that turns out
-to be invalid is thrown away: problems are always reported first.
+uses both cores; once the check found no problem the parent serialises the data graphs
+(`after_check`), so the map is restricted to its day once, in the parent. Whatever was made from data
+that turns out to be invalid is thrown away: problems are always reported first.
 
 Imports: `check`, `model`, `analysis`, `render`, `source`, `runtime`.
 """
@@ -125,9 +125,10 @@ def load_checked(
     as_of: Day | None = None,
 ) -> Checked[T, U]:
     """Load data_dir and check it; with `make` or `after_check`, analyse it and call
-    `make(loaded, analysis)`; `after_check(loaded)` runs once the check found no problem, before the
-    analyses see the store (on large maps the check and `after_check` run in a child beside the
-    analyses and `make`: neither may change the store). Without `shapes` the SHACL shapes are
+    `make(loaded, analysis)`; `after_check(loaded)` runs once the check found no problem (neither may
+    change the store). On large maps the check runs in a forked child beside the analyses and `make`,
+    a problem it finds discards what they made, and `after_check` runs here once the child is done.
+    Without `shapes` the SHACL shapes are
     skipped (a quick check for queries that do not read the analyses). Once checked, the map is
     restricted to the facts that hold on `as_of` (default: today; `all` keeps every fact with its
     dates; see `model.as_of`). Raise DataError
@@ -148,7 +149,7 @@ def load_checked(
         return Checked(loaded=loaded, summary=summarise(loaded), seconds=seconds, progress=progress, as_of=on)
     started = time.perf_counter()
     large = loaded.triples >= LARGE_MAP and not loaded.problems
-    child = forked.start(lambda: _check(loaded, on, processes=1, after=after_check)) if large else None
+    child = forked.start(lambda: _check(loaded, on, processes=1)) if large else None
     if child is None:
         if progress and large:
             progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
@@ -157,8 +158,8 @@ def load_checked(
             raise DataError(outcome.problems)
     elif progress:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
-    _restrict(loaded, on)  # the child restricts its own copy before `after_check`
-    made = None
+    _restrict(loaded, on)  # the child checks the whole map, as loaded
+    made = after = None
     try:
         step = time.perf_counter()
         from .analysis.results import analyse
@@ -170,7 +171,7 @@ def load_checked(
             step = time.perf_counter()
             made = make(loaded, analysis)
             seconds["make"] = time.perf_counter() - step
-        summary = summarise(loaded)  # here: the child has the longer way (the shapes, then `after_check`)
+        summary = summarise(loaded)
     except Exception:
         if child is not None and (problems := child.result().problems):
             raise DataError(problems) from None  # bad data explains the failure: report the data
@@ -181,13 +182,17 @@ def load_checked(
         outcome = child.result()
         if outcome.problems:
             raise DataError(outcome.problems)
+        if after_check is not None:
+            step = time.perf_counter()
+            after = after_check(loaded)
+            seconds["after check"] = time.perf_counter() - step
     seconds.update(outcome.seconds)
     seconds["after load"] = time.perf_counter() - started
     return Checked(
         loaded=loaded,
         summary=summary,
         made=made,
-        after_check=outcome.made,
+        after_check=after if child is not None else outcome.made,
         seconds=seconds,
         analysed=analysis,
         as_of=on,
@@ -284,7 +289,7 @@ def build_checked(
         if say:
             say("rendering the report and the HTML view, and serialising the analyses")
         # Large maps: the views are rendered by a forked child while this process serialises the
-        # analyses (the data graphs are serialised by the checker: see load_checked).
+        # analyses (and then the data graphs: see load_checked).
         child = forked.start(lambda: view_files(loaded, analysis, results)) if views and large else None
         files = view_files(loaded, analysis, results) if views and not child else {}
         json_file, serialised = analysis_files(analysis, results)

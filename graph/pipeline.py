@@ -9,9 +9,9 @@ report; on bad data nothing is written. `ensure_built` finds the built dataset f
 
 On large maps, when a build makes its outputs, the check (ids, references, SHACL shapes) runs in a
 forked child process while the parent projects and analyses the same in-memory store, so the work
-uses both cores; once the check found no problem the parent serialises the data graphs
-(`after_check`), so the map is restricted to its day once, in the parent. Whatever was made from data
-that turns out to be invalid is thrown away: problems are always reported first.
+uses both cores, and the map is restricted to its day once, in the parent. Whatever was made from data
+that turns out to be invalid is thrown away (`build` writes into a scratch folder that only a valid map
+puts in place): problems are always reported first.
 
 Imports: `check`, `model`, `analysis`, `render`, `source`, `runtime`.
 """
@@ -22,7 +22,7 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Generic, TypeVar
 
@@ -44,7 +44,6 @@ if TYPE_CHECKING:
     from .model.projection import Projection
 
 T = TypeVar("T")
-U = TypeVar("U")
 
 DATASET_FILES = {"trig": "stackmap.trig", "nquads": "stackmap.nq"}
 ANALYSIS_FILE = "analysis.json"
@@ -55,17 +54,16 @@ TIMELINE_TRIPLES = 60_000  # maps up to this size get the timeline of the view a
 
 
 @dataclass(frozen=True)
-class Checked(Generic[T, U]):
+class Checked(Generic[T]):
     """A valid data folder loaded into its store, with its summary, what was made of its analyses
-    (`make`) and of the checked data alone (`after_check`), and the seconds of each step; the
-    projection and the analyses are computed when first read."""
+    (`make`), and the seconds of each step; the projection and the analyses are computed when first
+    read."""
 
     loaded: LoadedMap
     summary: Summary
     made: T | None = None
-    after_check: U | None = None
-    # Seconds of each step: load, check, analyse, make, after check; "after load" is the wall time from
-    # the end of the load to the end of all of them (less than their sum when the check ran beside).
+    # Seconds of each step: load, check, analyse, make; "after load" is the wall time from the end of
+    # the load to the end of all of them (less than their sum when the check ran beside).
     seconds: dict[str, float] = field(default_factory=dict)
     analysed: Analysis | None = field(default=None, repr=False)  # when `make` needed them already
     as_of: Day | None = None  # the day the map stands on
@@ -87,32 +85,18 @@ class Checked(Generic[T, U]):
 
 
 @dataclass(frozen=True)
-class _Outcome(Generic[U]):
-    """What the checker found, and made when the data was valid."""
+class _Outcome:
+    """What the checker found, and its seconds."""
 
     problems: list[Problem]
-    made: U | None
     seconds: dict[str, float]
 
 
-def _check(
-    loaded: LoadedMap,
-    on: Day,
-    processes: int | None = None,
-    after: Callable[[LoadedMap], U] | None = None,
-) -> _Outcome[U]:
-    """The folder's problems and, when it has none, `after(loaded)` on the map as of the day `on`;
-    the seconds of each."""
+def _check(loaded: LoadedMap, processes: int | None = None) -> _Outcome:
+    """The folder's problems, and the seconds the check took."""
     started = time.perf_counter()
     problems = find_problems(loaded, processes=processes)
-    seconds = {"check": time.perf_counter() - started}
-    made = None
-    if after is not None and not problems:
-        started = time.perf_counter()
-        _restrict(loaded, on)
-        made = after(loaded)
-        seconds["after check"] = time.perf_counter() - started
-    return _Outcome(problems, made, seconds)
+    return _Outcome(problems, {"check": time.perf_counter() - started})
 
 
 @gc_paused()  # millions of long-lived objects: the collector's scans would find nothing to free
@@ -120,27 +104,23 @@ def load_checked(
     data_dir: Path,
     progress: Callable[[str], None] | None = None,
     make: Callable[[LoadedMap, Analysis], T] | None = None,
-    after_check: Callable[[LoadedMap], U] | None = None,
     shapes: bool = True,
     as_of: Day | None = None,
-) -> Checked[T, U]:
-    """Load data_dir and check it; with `make` or `after_check`, analyse it and call
-    `make(loaded, analysis)`; `after_check(loaded)` runs once the check found no problem (neither may
-    change the store). On large maps the check runs in a forked child beside the analyses and `make`,
-    a problem it finds discards what they made, and `after_check` runs here once the child is done.
-    Without `shapes` the SHACL shapes are
+) -> Checked[T]:
+    """Load data_dir and check it; with `make`, analyse it and call `make(loaded, analysis)` (which
+    may not change the store). On large maps the check runs in a forked child beside the analyses and
+    `make`, and a problem it finds discards what they made. Without `shapes` the SHACL shapes are
     skipped (a quick check for queries that do not read the analyses). Once checked, the map is
     restricted to the facts that hold on `as_of` (default: today; `all` keeps every fact with its
-    dates; see `model.as_of`). Raise DataError
-    with every problem when the data is not valid, and ProjectionError when valid data cannot be
-    projected."""
+    dates; see `model.as_of`). Raise DataError with every problem when the data is not valid, and
+    ProjectionError when valid data cannot be projected."""
     on = as_of or dt.date.today()
     started = time.perf_counter()
     loaded = read_folder(Path(data_dir), progress)
     seconds = {"load": time.perf_counter() - started}
     if not loaded.files:
         raise DataError([NO_DATA_FILES])
-    if make is None and after_check is None:  # nothing to make: the analyses wait until they are asked for
+    if make is None:  # nothing to make: the analyses wait until they are asked for
         problems = find_problems(loaded, shapes, progress=progress)
         if problems:
             raise DataError(problems)
@@ -149,17 +129,16 @@ def load_checked(
         return Checked(loaded=loaded, summary=summarise(loaded), seconds=seconds, progress=progress, as_of=on)
     started = time.perf_counter()
     large = loaded.triples >= LARGE_MAP and not loaded.problems
-    child = forked.start(lambda: _check(loaded, on, processes=1)) if large else None
+    child = forked.start(lambda: _check(loaded, processes=1)) if large else None
     if child is None:
         if progress and large:
             progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
-        outcome = _check(loaded, on, after=after_check)
+        outcome = _check(loaded)
         if outcome.problems:
             raise DataError(outcome.problems)
     elif progress:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
     _restrict(loaded, on)  # the child checks the whole map, as loaded
-    made = after = None
     try:
         step = time.perf_counter()
         from .analysis.results import analyse
@@ -167,10 +146,9 @@ def load_checked(
 
         analysis = analyse(project(loaded.store, progress), progress=progress)
         seconds["analyse"] = time.perf_counter() - step
-        if make is not None:
-            step = time.perf_counter()
-            made = make(loaded, analysis)
-            seconds["make"] = time.perf_counter() - step
+        step = time.perf_counter()
+        made = make(loaded, analysis)
+        seconds["make"] = time.perf_counter() - step
         summary = summarise(loaded)
     except Exception:
         if child is not None and (problems := child.result().problems):
@@ -182,21 +160,9 @@ def load_checked(
         outcome = child.result()
         if outcome.problems:
             raise DataError(outcome.problems)
-        if after_check is not None:
-            step = time.perf_counter()
-            after = after_check(loaded)
-            seconds["after check"] = time.perf_counter() - step
     seconds.update(outcome.seconds)
     seconds["after load"] = time.perf_counter() - started
-    return Checked(
-        loaded=loaded,
-        summary=summary,
-        made=made,
-        after_check=after if child is not None else outcome.made,
-        seconds=seconds,
-        analysed=analysis,
-        as_of=on,
-    )
+    return Checked(loaded=loaded, summary=summary, made=made, seconds=seconds, analysed=analysis, as_of=on)
 
 
 def _restrict(loaded: LoadedMap, on: Day) -> None:
@@ -282,27 +248,27 @@ def build_checked(
     when one was given (a build of today's map names no date, so it stays the same from day to day)."""
     from .model.projection import LARGE_GRAPH
 
-    def make(loaded: LoadedMap, analysis: Analysis) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    def make(loaded: LoadedMap, analysis: Analysis, scratch: Path) -> dict[str, atomic.Content]:
         large = analysis.projection.graph.number_of_nodes() >= LARGE_GRAPH
         say = progress if large else None  # small maps render in well under a second: no progress lines
         results = results_of(loaded, analysis, as_of)
         if say:
-            say("rendering the report and the HTML view, and serialising the analyses")
+            say("rendering the report and the HTML view, and serialising the analyses and the data")
         # Large maps: the views are rendered by a forked child while this process serialises the
-        # analyses (and then the data graphs: see load_checked).
+        # analyses and the data graphs.
         child = forked.start(lambda: view_files(loaded, analysis, results)) if views and large else None
-        files = view_files(loaded, analysis, results) if views and not child else {}
+        files: dict[str, atomic.Content] = {**view_files(loaded, analysis, results)} if views and not child else {}
         json_file, serialised = analysis_files(analysis, results)
         files.update(json_file)
+        files.update(dataset_parts(serialised, write_data_graphs(loaded, scratch)))
         if child:
             files.update(child.result())
-        return files, serialised
+        return files
 
     with atomic.scratch_dir(Path(out_dir)) as scratch:
-        checked = load_checked(data_dir, progress, make, lambda loaded: write_data_graphs(loaded, scratch), as_of=as_of)
-        assert checked.made is not None and checked.after_check is not None
-        made, analysis_part = checked.made
-        parts: dict[str, atomic.Content] = {**made, **dataset_parts(analysis_part, checked.after_check)}
+        checked = load_checked(data_dir, progress, partial(make, scratch=scratch), as_of=as_of)
+        assert checked.made is not None
+        parts = checked.made
         atomic.update_folder(Path(out_dir), dict(sorted(parts.items())))
     written = sorted(Path(out_dir) / name for name in parts)
     return BuildResult(summary=checked.summary, written=written), checked

@@ -53,23 +53,13 @@ def test_bad_data_raises_every_problem(case: str, mode: str, tmp_path: Path) -> 
     assert [p.format() for p in error.value.problems] == expected
 
 
-def test_after_check_runs_here_on_the_store_as_loaded(mode: str, shipped) -> None:
-    """`after_check` sees the store as loaded (the analyses add nothing to it); on large maps too it
-    runs in this process, once the child has checked, so the map is restricted to its day only here."""
+def test_make_runs_here_on_the_store_as_loaded(mode: str, shipped) -> None:
+    """`make` runs in this process on large maps too, on the store as loaded (restricted to its day:
+    with `all`, every quad); the analyses add nothing to it."""
     checked = pipeline.load_checked(
-        shipped_data_dir(), after_check=lambda loaded: (os.getpid(), len(loaded.store)), as_of=ALL
+        shipped_data_dir(), make=lambda loaded, analysis: (os.getpid(), len(loaded.store)), as_of=ALL
     )
-    pid, quads = checked.after_check
-    assert pid == os.getpid()
-    assert quads == len(shipped.store)
-    assert set(checked.seconds) == {"load", "check", "after check", "analyse", "after load"}
-
-
-def test_after_check_never_runs_on_bad_data(mode: str, tmp_path: Path) -> None:
-    marker = tmp_path / "ran"
-    with pytest.raises(DataError):
-        pipeline.load_checked(bad_case_folder("unknown-source", tmp_path / "bad"), after_check=marker.touch)
-    assert not marker.exists()
+    assert checked.made == (os.getpid(), len(shipped.store))
 
 
 def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) -> None:
@@ -77,9 +67,9 @@ def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) ->
     checked_in: list[int] = []
     real = pipeline._check
 
-    def spy(loaded, processes=None, after=None):
+    def spy(loaded, processes=None):
         checked_in.append(os.getpid())
-        return real(loaded, processes, after)
+        return real(loaded, processes)
 
     monkeypatch.setattr(pipeline, "_check", spy)
     with pytest.raises(DataError):

@@ -4,12 +4,12 @@ For each size it generates a market once (kept under --work and reused), then ru
 fresh interpreter per repetition, as `build` runs it, and times each stage: load (read the YAML into the
 store), check (ids, references and the SHACL shapes), analyse (project and every analysis), export
 (the analysis graph, TriG, N-Quads and analysis.json; nothing is written), the wall time of the last
-three (on large maps the check runs in a forked child beside the other two, and the parent serialises
-the data graphs once the check found no problem; export is the time of all it serialised), HTML, report and one
-named query. It prints Markdown tables of the median wall time of every stage, the peak memory of the
-whole process tree up to the end of the export (summed proportional set sizes, sampled from /proc in
-one more run, since sampling slows the processes it reads),
-the time of `stackmap check` and `stackmap build` as commands (interpreter start included), whether
+three (on large maps the check runs in a forked child beside the other two; export is the time of all
+that is serialised), HTML, report and one named query. It prints Markdown tables of the median wall
+time of every stage, the peak memory of the whole process tree up to the end of the export (summed
+proportional set sizes, sampled from /proc in one more run, since sampling slows the processes it
+reads), the time of `stackmap check` and `stackmap build` as commands (interpreter start included), the time of
+`stackmap build --as-of 2023-06-30` against `stackmap build` (the two commands run in turn), whether
 the build's files are byte for byte those of the reference (`benchmarks/digest.py`), the cost per
 1,000 vendors at each size, the goals beside the measured figures and, beside them, the baseline:
 plain rdflib parsing the same data as N-Quads and pyshacl validating it with stackmap's shapes.

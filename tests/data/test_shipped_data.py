@@ -25,6 +25,22 @@ def test_shipped_data_checks_clean() -> None:
     assert problems == []
 
 
+def test_every_shipped_offering_is_released(shipped) -> None:
+    """Every offering has a `released` date (its launch, or where no source gives one the earliest dated
+    evidence of it in service, as data/AUDIT.md says), so the map of any day knows when it entered;
+    the A100 and the H100 by Nvidia's own announcements."""
+    undated = _ids(
+        shipped, "SELECT ?o WHERE { ?o a sm:Offering . FILTER NOT EXISTS { ?o <https://schema.org/startDate> ?d } }"
+    )
+    assert undated == []
+    dates = run_query(
+        shipped.store,
+        PREFIXES + "SELECT ?d WHERE { VALUES ?o { stack:nvidia-a100 stack:nvidia-h100 } "
+        "?o <https://schema.org/startDate> ?d } ORDER BY ?d",
+    )
+    assert [str(row[0].value) for row in dates.rows] == ["2020-05-14", "2022-03-22"]
+
+
 def test_tsmc_fabs_nvidias_gpus(shipped) -> None:
     """TSMC (one of its processes, or TSMC itself) fabs the A100 and the H100, and the GPUs after them,
     the China-only H20 among them (Reuters names TSMC, not the process)."""

@@ -107,7 +107,7 @@ def test_vendor_card_of_tsmc(shipped_analysis) -> None:
     ]  # fmt: skip
     assert {d["supplier_vendor"] for d in card["depends_on"]} == {"asml"}
     assert {"nvidia", "amd", "google"} <= {d["consumer_vendor"] for d in card["depended_on_by"]}
-    assert card["chokepoint"]["rank"] == 2 and card["reach"]["apps"] == 52
+    assert card["chokepoint"]["rank"] == 2 and card["reach"]["apps"] == 56
     assert all(s["url"].startswith("https://") for s in card["sources"]) and card["sources"]
 
 
@@ -125,10 +125,10 @@ def test_analysis_json_is_stable_and_complete(shipped_analysis) -> None:
         "layer_leaders",
     }
     leaders = {x["layer"]: [(y["vendor"], y["reach"]) for y in x["leaders"]] for x in data["layer_leaders"]}
-    assert leaders["compute-hardware"][:3] == [("nvidia", 50), ("amazon", 42), ("amd", 31)]
-    assert leaders["foundry"][0] == ("tsmc", 52)
-    assert leaders["lithography-equipment"] == [("asml", 52), ("canon", 0), ("nikon", 0)]
-    assert data["summary"] == {"nodes": 615, "edges": 1335, "vendors": 195, "apps": 58}
+    assert leaders["compute-hardware"][:3] == [("nvidia", 54), ("amazon", 46), ("amd", 34)]
+    assert leaders["foundry"][0] == ("tsmc", 56)
+    assert leaders["lithography-equipment"] == [("asml", 56), ("canon", 0), ("nikon", 0)]
+    assert data["summary"] == {"nodes": 624, "edges": 1393, "vendors": 201, "apps": 63}
     assert data["chokepoints"]["ranking"][0]["vendor"] == "openai"
     assert to_json(shipped_analysis) == to_json(shipped_analysis)
 

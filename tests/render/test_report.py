@@ -184,7 +184,7 @@ def test_chokepoint_numbers_equal_analysis_json(tables, analysis_json: dict, shi
         (str(x["rank"]), p.vendors[x["vendor"]].label, of(x["apps_cut_off"], n_apps), pct(x["capacity_lost"]))
         for x in expected
     ]
-    assert rows[0]["Apps that fail"] == "15 of 58" and (rows[0]["Vendor"], rows[1]["Vendor"]) == ("OpenAI", "TSMC")
+    assert rows[0]["Apps that fail"] == "16 of 63" and (rows[0]["Vendor"], rows[1]["Vendor"]) == ("OpenAI", "TSMC")
     pairs = table(tables, "Vendors", "Apps that fail")
     assert [(r["Vendors"], r["Apps that fail"]) for r in pairs] == [
         (" + ".join(p.vendors[v].label for v in x["vendors"]), of(len(x["apps"]), n_apps))

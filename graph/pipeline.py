@@ -257,7 +257,7 @@ def build_checked(
         # Large maps: the views are rendered by a forked child while this process serialises the
         # analyses and the data graphs.
         child = forked.start(lambda: view_files(loaded, analysis, results)) if views and large else None
-        files: dict[str, atomic.Content] = {**view_files(loaded, analysis, results)} if views and not child else {}
+        files: dict[str, atomic.Content] = dict(view_files(loaded, analysis, results)) if views and not child else {}
         json_file, serialised = analysis_files(analysis, results)
         files.update(json_file)
         files.update(dataset_parts(serialised, write_data_graphs(loaded, scratch)))

@@ -19,32 +19,31 @@ from ..source.ontology import Vocabulary
 from ..source.problems import Problem
 
 _QUERY = """
-SELECT ?st ?market ?p ?vendor ?o ?layer ?omarket WHERE {
+SELECT ?st ?consumer ?market ?p ?vendor ?o ?layer ?omarket WHERE {
     ?st a sm:Dependency ; rdf:subject ?consumer ; rdf:predicate ?p ; rdf:object ?vendor .
     ?vendor a sm:Vendor .
     ?o sm:offeredBy ?vendor ; sm:layer ?layer .
     OPTIONAL { ?consumer sm:market ?market }
     OPTIONAL { ?o sm:market ?omarket }
     FILTER NOT EXISTS { ?st sm:anyOffering true }
-    FILTER (?o != ?consumer)
 }"""
 
 
 def expansion_warnings(store: ox.Store, files: list[FileFacts], vocabulary: Vocabulary) -> list[Problem]:
     """A warning for every dependency that names a vendor standing for two or more offerings."""
     rows = store.query(_QUERY, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
-    found: dict[tuple[str, str | None, str, str], list[tuple[str, str, str | None]]] = defaultdict(list)
+    found: dict[tuple[str, str, str | None, str, str], list[tuple[str, str, str | None]]] = defaultdict(list)
     layer_ids = {layer.iri: lid for lid, layer in vocabulary.layers.items()}
-    for st, market, p, vendor, o, layer, omarket in rows:
-        key = (st.value, market.value if market else None, p.value, vendor.value)
+    for st, consumer, market, p, vendor, o, layer, omarket in rows:
+        key = (st.value, consumer.value, market.value if market else None, p.value, vendor.value)
         found[key].append(
             (vocab.local_id(o.value) or o.value, layer_ids.get(layer.value, ""), omarket and omarket.value)
         )
     owner = {k[0]: f for f in files for k in f.lines if len(k) == 1}
     warnings = []
-    for (st, market, p, vendor), offerings in sorted(found.items()):
+    for (st, consumer, market, p, vendor), offerings in sorted(found.items()):
         relation = vocabulary.relations[vocabulary.keys_by_iri[p]]
-        chosen = fitting(sorted(offerings), set(relation.supplier_layers), market)
+        chosen = fitting(sorted(offerings), set(relation.supplier_layers), market, vocab.local_id(consumer) or consumer)
         facts = owner.get(st)
         if len(chosen) < 2 or facts is None:
             continue

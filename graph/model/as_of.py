@@ -115,6 +115,11 @@ def _not_in_force(on: dt.date) -> str:
     }}"""
 
 
+def _iris(iris: list[str]) -> str:
+    """IRIs as the terms of a SPARQL VALUES block."""
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
 def _orphaned(offered: list[tuple], gone: set[str]) -> set[str]:
     """The vendors all of whose offerings are gone, given every (vendor, offering) pair."""
     kept: dict[str, bool] = {}
@@ -129,7 +134,7 @@ def _dependent(store: ox.Store, gone: set[str]) -> set[str]:
     asks only about the members it has just added)."""
     if not gone:
         return set()
-    values = " ".join(f"<{iri}>" for iri in sorted(gone))
+    values = _iris(sorted(gone))
     rows = _values(
         store,
         f"""SELECT DISTINCT ?x WHERE {{
@@ -145,7 +150,8 @@ def _remove(store: ox.Store, gone: set[str]) -> int:
     """Remove the triples that a gone statement qualified, every quad about a gone subject, and the
     triples that name one as their object; the number of quads removed. Each pattern's quads are
     removed as soon as they are read, so a quad is found (and counted) once."""
-    nodes = [ox.NamedNode(iri) for iri in sorted(gone)]
+    ordered = sorted(gone)
+    nodes = [ox.NamedNode(iri) for iri in ordered]
     removed = 0
 
     def drop(quads: list[ox.Quad]) -> None:
@@ -154,7 +160,7 @@ def _remove(store: ox.Store, gone: set[str]) -> int:
         for quad in quads:
             store.remove(quad)
 
-    values = " ".join(f"<{iri}>" for iri in sorted(gone))
+    values = _iris(ordered)
     qualified = store.query(  # first what a gone statement qualified, while its own quads say what it was
         f"SELECT ?s ?p ?o WHERE {{ VALUES ?x {{ {values} }} ?x rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o }}",
         prefixes=vocab.PREFIXES,

@@ -216,9 +216,7 @@ def _add_dependencies(
     for (node, key), refs in sorted(by_node_kind.items()):
         fits = set(vocabulary.relations[key].supplier_layers)
         for ref, weight in zip(refs, _weights(refs), strict=True):
-            suppliers = [
-                s for s in _suppliers(graph, vendors, ref.supplier, fits, graph.nodes[node]["market"]) if s != node
-            ]
+            suppliers = _suppliers(graph, vendors, ref.supplier, fits, node)
             for supplier in suppliers:
                 relations = edges.setdefault((node, supplier), {})
                 before = relations.get(key)
@@ -233,18 +231,17 @@ def _add_dependencies(
     graph.add_edges_from((u, v, {"relations": dict(sorted(r.items()))}) for (u, v), r in edges.items())
 
 
-def _suppliers(
-    graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: set[str], market: str | None
-) -> list[str]:
-    """The nodes a reference stands for: the offering itself, or a vendor's fitting offerings for a
-    consumer of `market` (`source.expansion`)."""
+def _suppliers(graph: nx.DiGraph, vendors: dict[str, Vendor], name: str, fits: set[str], consumer: str) -> list[str]:
+    """The nodes a reference of `consumer` stands for: the offering itself, or a vendor's fitting
+    offerings for that consumer (`source.expansion`)."""
     if name not in vendors:
         return [name]
     vendor = vendors[name]
     if not vendor.offerings:
         return [name]
     nodes = graph.nodes
-    return fitting([(o, nodes[o]["layer"], nodes[o]["market"]) for o in vendor.offerings], fits, market)
+    offerings = [(o, nodes[o]["layer"], nodes[o]["market"]) for o in vendor.offerings]
+    return fitting(offerings, fits, nodes[consumer]["market"], consumer)
 
 
 def _refuse_cycles(graph: nx.DiGraph) -> None:

@@ -19,10 +19,13 @@ from collections.abc import Sequence
 
 
 def fitting(
-    offerings: Sequence[tuple[str, str, str | None]], supplier_layers: set[str], market: str | None
+    offerings: Sequence[tuple[str, str, str | None]],
+    supplier_layers: set[str],
+    market: str | None,
+    consumer: str | None = None,
 ) -> list[str]:
     """The ids of the offerings (id, layer, market) a vendor named in a dependency stands for, for a
-    consumer of `market`, in the order given.
+    consumer (the offering `consumer`, never one of them) of `market`, in the order given.
 
     >>> openai = [("gpt-3", "closed-foundation-models", None), ("dall-e", "closed-foundation-models",
     ...           "image-generation"), ("chatgpt", "end-to-end-apps", None)]
@@ -32,7 +35,9 @@ def fitting(
     ['gpt-3', 'dall-e']
     >>> fitting([("chatgpt", "end-to-end-apps", None)], {"closed-foundation-models"}, None)
     []
+    >>> fitting(openai, {"closed-foundation-models"}, "image-generation", consumer="dall-e")
+    ['gpt-3']
     """
-    fit = [(o, m) for o, layer, m in offerings if layer in supplier_layers]
+    fit = [(o, m) for o, layer, m in offerings if layer in supplier_layers and o != consumer]
     same = [o for o, m in fit if m is None or m == market]
     return same if market is not None and same else [o for o, _ in fit]

@@ -1,5 +1,6 @@
 """The doctested examples in the docstrings: each analysis module's example on the tiny stack of
-`graph.model.sample`, and the Python API's example in `graph/__init__.py`."""
+`graph.model.sample`, the Python API's example in `graph/__init__.py`, and the examples of what a
+vendor reference stands for (`source.expansion`) and of dates (`model.as_of`)."""
 
 from __future__ import annotations
 
@@ -24,7 +25,11 @@ ANALYSES = [
 ]
 
 
-@pytest.mark.parametrize("module", [f"graph.analysis.{name}" for name in ANALYSES] + ["graph.model.sample", "graph"])
+@pytest.mark.parametrize(
+    "module",
+    [f"graph.analysis.{name}" for name in ANALYSES]
+    + ["graph.model.sample", "graph", "graph.source.expansion", "graph.model.as_of"],
+)
 def test_the_docstring_examples_hold(module: str) -> None:
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0, f"{module} has no example"

@@ -92,10 +92,10 @@ class _Outcome:
     seconds: dict[str, float]
 
 
-def _check(loaded: LoadedMap, processes: int | None = None) -> _Outcome:
+def _check(loaded: LoadedMap, threads: int | None = None) -> _Outcome:
     """The folder's problems, and the seconds the check took."""
     started = time.perf_counter()
-    problems = find_problems(loaded, processes=processes)
+    problems = find_problems(loaded, threads=threads)
     return _Outcome(problems, {"check": time.perf_counter() - started})
 
 
@@ -129,7 +129,7 @@ def load_checked(
         return Checked(loaded=loaded, summary=summarise(loaded), seconds=seconds, progress=progress, as_of=on)
     started = time.perf_counter()
     large = loaded.triples >= LARGE_MAP and not loaded.problems
-    child = forked.start(lambda: _check(loaded, processes=1)) if large else None
+    child = forked.start(lambda: _check(loaded, threads=1)) if large else None
     if child is None:
         if progress and large:
             progress(f"validating {loaded.triples:,} triples against the SHACL shapes")

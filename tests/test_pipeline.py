@@ -67,9 +67,9 @@ def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) ->
     checked_in: list[int] = []
     real = pipeline._check
 
-    def spy(loaded, processes=None):
+    def spy(loaded, threads=None):
         checked_in.append(os.getpid())
-        return real(loaded, processes)
+        return real(loaded, threads)
 
     monkeypatch.setattr(pipeline, "_check", spy)
     with pytest.raises(DataError):

@@ -89,11 +89,11 @@ def pyshacl_results(quads: Iterable[ox.Quad]) -> list[RawResult]:
 
 
 def oxigraph_results(
-    store: ox.Store, progress: Callable[[str], None] | None = None, processes: int = 1
+    store: ox.Store, progress: Callable[[str], None] | None = None, threads: int = 1
 ) -> list[RawResult]:
     """Validation results of the shapes compiled to SPARQL, run on store (ontology and data), in
-    one process or split over two."""
-    return run_checks(store, compile_shapes(ontology.shapes_file()), progress, processes)
+    one thread or split over two."""
+    return run_checks(store, compile_shapes(ontology.shapes_file()), progress, threads)
 
 
 def to_problems(
@@ -164,23 +164,18 @@ def to_problems(
     return ordered(problems)
 
 
-def validate(
+def raw_results(
     files: list[FileFacts],
     store: ox.Store,
-    ignore_values: Set[str] = frozenset(),
     engine: str = "oxigraph",
     progress: Callable[[str], None] | None = None,
-    processes: int = 1,
-    detailed: Callable[[FileFacts], FileFacts] | None = None,
-) -> list[Problem]:
-    """SHACL problems of the data files (whose quads are in store), found by the `oxigraph` engine
-    (shapes compiled to SPARQL, over `processes` processes) or by `pyshacl` (the reference);
-    `detailed` as in `to_problems`."""
+    threads: int = 1,
+) -> list[RawResult]:
+    """The validation results of the data files (whose quads are in store), found by the `oxigraph`
+    engine (shapes compiled to SPARQL, over `threads` threads) or by `pyshacl` (the reference)."""
     if engine == "pyshacl":
         graphs = [ox.NamedNode(f.graph) for f in files]
-        results = pyshacl_results(q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
-    elif engine == "oxigraph":
-        results = oxigraph_results(store, progress, processes)
-    else:
-        raise ValueError(f"unknown SHACL engine '{engine}': use oxigraph or pyshacl")
-    return to_problems(results, files, ignore_values, detailed)
+        return pyshacl_results(q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+    if engine == "oxigraph":
+        return oxigraph_results(store, progress, threads)
+    raise ValueError(f"unknown SHACL engine '{engine}': use oxigraph or pyshacl")

@@ -20,13 +20,13 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..runtime import forked
 from ..source import vocab
 
 SH = vocab.SH
@@ -468,22 +468,20 @@ def run_checks(
     store: ox.Store,
     checks: tuple[CompiledCheck, ...],
     progress: Callable[[str], None] | None = None,
-    processes: int = 1,
+    threads: int = 1,
 ) -> list[RawResult]:
     """The violations found by running every check on store (default graph = union of all graphs),
-    in the order of the checks. With `processes` 2 (large maps) and no other thread running, half of
-    the checks run in a forked child process that reads the same in-memory store; should it fail,
-    the parent runs them itself."""
+    in the order of the checks. With `threads` 2 (large maps), half of the checks run in a second
+    thread on the same store: Oxigraph evaluates a query without holding the GIL, so the two use both
+    cores and share the store, where a forked process would copy every page of it that it reads."""
     checks = with_known_classes(store, checks)
     numbers = list(range(len(checks)))
-    found: dict[int, list[RawResult]] = {}
-    child = None
-    if processes > 1 and len(checks) > 1:
-        mine, theirs = _halves(checks)
-        child = forked.start(lambda: _run_some(store, checks, theirs))
-    if child is not None:
-        found.update(_run_some(store, checks, mine, progress))
-        found.update(child.result())
-    else:
+    if threads < 2 or len(checks) < 2:
         found = _run_some(store, checks, numbers, progress)
+    else:
+        mine, theirs = _halves(checks)
+        with ThreadPoolExecutor(max_workers=1) as worker:
+            beside = worker.submit(_run_some, store, checks, theirs)
+            found = _run_some(store, checks, mine, progress)
+            found.update(beside.result())
     return [result for number in numbers for result in found[number]]

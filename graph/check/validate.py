@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -13,8 +14,8 @@ from ..source.loader import LoadedMap, read_folder, with_detail_lines
 from ..source.problems import DataError, Problem, ordered
 from .references import check_ids
 
-LARGE_MAP = 200_000  # data triples from which validating reports progress and uses PROCESSES
-PROCESSES = 2  # processes the SHACL queries of a large map are split over
+LARGE_MAP = 200_000  # data triples from which validating reports progress and uses THREADS
+THREADS = 2  # threads the SHACL queries of a large map are split over
 NO_DATA_FILES = Problem(".", 0, "no data files (.yaml, .yml or .ttl) in the folder: add one")
 
 
@@ -70,28 +71,30 @@ def find_problems(
     shapes: bool = True,
     engine: str = "oxigraph",
     progress: Callable[[str], None] | None = None,
-    processes: int | None = None,
+    threads: int | None = None,
 ) -> list[Problem]:
     """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
-    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl) over `processes`
-    processes (default: PROCESSES on large maps, else 1); `progress` hears of the shapes on large maps."""
+    `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl) over `threads`
+    threads (default: THREADS on large maps, else 1); `progress` hears of the shapes on large maps."""
     problems = list(loaded.problems)
-    id_problems, bad_refs = check_ids(loaded.files)
-    problems += id_problems
     if not shapes:
-        return ordered(problems)
-    from .shacl import validate as shacl_validate
+        return ordered(problems + check_ids(loaded.files)[0])
+    from .shacl import raw_results, to_problems
 
     large = loaded.triples >= LARGE_MAP
     if progress and large:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
     else:
         progress = None
-    if processes is None:  # large maps: the shapes' queries split over two processes (the store is shared by fork)
-        processes = PROCESSES if large else 1
+    if threads is None:  # large maps: the shapes' queries split over two threads sharing the store
+        threads = THREADS if large else 1
+    # Oxigraph runs the shapes' queries without holding the GIL: the ids are checked meanwhile.
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        shapes_found = worker.submit(raw_results, loaded.files, loaded.store, engine, progress, threads)
+        id_problems, bad_refs = check_ids(loaded.files)
+        results = shapes_found.result()
     detailed = partial(with_detail_lines, loaded)
-    problems += shacl_validate(loaded.files, loaded.store, bad_refs, engine, progress, processes, detailed)
-    return ordered(problems)
+    return ordered(problems + id_problems + to_problems(results, loaded.files, bad_refs, detailed))
 
 
 def check(

@@ -1,4 +1,4 @@
-"""The SHACL queries split over two processes (as on large maps) give exactly what one process gives,
+"""The SHACL queries split over two threads (as on large maps) give exactly what one thread gives,
 and their class tests, written with the classes the store knows, give what the path gives."""
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import pytest
 from conftest import BAD_DATA, bad_case_folder
 from graph.check import validate
 from graph.check.shacl_compiler import _halves, _run_some, compile_shapes, run_checks, with_known_classes
-from graph.runtime import forked
 from graph.source import loader, ontology
 from graph.source.loader import read_folder
 
@@ -28,24 +27,43 @@ def test_halves_cover_every_check_once_and_keep_shared_prechecks_together() -> N
         assert len(owners) == 1
 
 
-def test_split_results_equal_one_process_on_every_bad_case(tmp_path: Path) -> None:
+def test_split_results_equal_one_thread_on_every_bad_case(tmp_path: Path) -> None:
     """Same raw results, in the same order, for every bad-data case (some of them many)."""
     checks = compile_shapes(ontology.shapes_file())
     found = 0
     for case in CASES:
         store = read_folder(bad_case_folder(case, tmp_path / case)).store
         one = run_checks(store, checks)
-        assert run_checks(store, checks, processes=2) == one, case
-        _, theirs = _halves(checks)
-        child = forked.start(lambda store=store, theirs=theirs: _run_some(store, checks, theirs))
-        assert child is not None and child.result() == _run_some(store, checks, theirs), case
+        assert run_checks(store, checks, threads=2) == one, case
         found += len(one)
     assert found > 0
 
 
+def test_the_second_half_runs_in_another_thread(monkeypatch, tmp_path: Path) -> None:
+    """With two threads, one half of the checks is run by a worker thread, the other by the caller."""
+    import threading
+
+    from graph.check import shacl_compiler
+
+    ran_in: list[tuple[str, int]] = []
+    real = shacl_compiler._run_some
+
+    def spy(store, checks, numbers, progress=None):
+        ran_in.append((threading.current_thread().name, len(numbers)))
+        return real(store, checks, numbers, progress)
+
+    monkeypatch.setattr(shacl_compiler, "_run_some", spy)
+    checks = compile_shapes(ontology.shapes_file())
+    store = read_folder(bad_case_folder(CASES[0], tmp_path / "case")).store
+    run_checks(store, checks, threads=2)
+    halves = _halves(checks)
+    assert sorted(n for _, n in ran_in) == sorted(len(h) for h in halves)
+    assert len({name for name, _ in ran_in}) == 2 and threading.current_thread().name in {n for n, _ in ran_in}
+
+
 @pytest.mark.parametrize("case", CASES[:4])
 def test_large_map_path_gives_the_exact_messages(case: str, tmp_path: Path, monkeypatch) -> None:
-    """find_problems as on a large map (split over two processes) still gives the expected lines."""
+    """find_problems as on a large map (split over two threads) still gives the expected lines."""
     monkeypatch.setattr(validate, "LARGE_MAP", 0)
     _, problems = validate.check(bad_case_folder(case, tmp_path / case))
     expected = (BAD_DATA / case / "expected.txt").read_text(encoding="utf-8").splitlines()

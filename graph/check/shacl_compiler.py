@@ -473,7 +473,8 @@ def run_checks(
     """The violations found by running every check on store (default graph = union of all graphs),
     in the order of the checks. With `threads` 2 (large maps), half of the checks run in a second
     thread on the same store: Oxigraph evaluates a query without holding the GIL, so the two use both
-    cores and share the store, where a forked process would copy every page of it that it reads."""
+    cores and share the store (a forked process ends up with its own copy of the store's pages it
+    reads, since Oxigraph's reads write to them: 1.2 GB at 100,000 vendors)."""
     checks = with_known_classes(store, checks)
     numbers = list(range(len(checks)))
     if threads < 2 or len(checks) < 2:

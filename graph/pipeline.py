@@ -7,11 +7,12 @@ dataset (with the analysis results in their own named graph), `analysis.json`, t
 report; on bad data nothing is written. `ensure_built` finds the built dataset for `serve` and
 `push`, building it when it is missing or older than the data.
 
-On large maps, when a build makes its outputs, the check (ids, references, SHACL shapes) runs in a
-forked child process while the parent projects and analyses the same in-memory store, so the work
-uses both cores, and the map is restricted to its day once, in the parent. Whatever was made from data
-that turns out to be invalid is thrown away (`build` writes into a scratch folder that only a valid map
-puts in place): problems are always reported first.
+When a build makes its outputs, the check (ids, references, SHACL shapes) runs in a thread while
+this one restricts the map to its day, projects and analyses it: the check's queries are opened on
+the map as loaded before anything is removed, and Oxigraph lets a query read the store as it was when
+the query was opened (and evaluates it without holding Python's lock), so the work uses both cores on
+one store. Whatever was made from data that turns out to be invalid is thrown away (`build` writes
+into a scratch folder that only a valid map puts in place): problems are always reported first.
 
 Imports: `check`, `model`, `analysis`, `render`, `source`, `runtime`.
 """
@@ -19,8 +20,10 @@ Imports: `check`, `model`, `analysis`, `render`, `source`, `runtime`.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 from pathlib import Path
@@ -32,7 +35,7 @@ from .analysis.rdf import ANALYSIS_GRAPH
 from .check.validate import LARGE_MAP, NO_DATA_FILES, Summary, find_problems, summarise
 from .model.as_of import Day, day_text
 from .render import export
-from .runtime import atomic, forked
+from .runtime import atomic
 from .runtime.gc_pause import gc_paused
 from .source import vocab
 from .source.loader import LoadedMap, read_folder
@@ -92,10 +95,10 @@ class _Outcome:
     seconds: dict[str, float]
 
 
-def _check(loaded: LoadedMap, threads: int | None = None) -> _Outcome:
-    """The folder's problems, and the seconds the check took."""
+def _check(loaded: LoadedMap, threads: int | None = None, opened: threading.Event | None = None) -> _Outcome:
+    """The folder's problems, and the seconds the check took; `opened` as `find_problems` sets it."""
     started = time.perf_counter()
-    problems = find_problems(loaded, threads=threads)
+    problems = find_problems(loaded, threads=threads, opened=opened)
     return _Outcome(problems, {"check": time.perf_counter() - started})
 
 
@@ -108,9 +111,10 @@ def load_checked(
     as_of: Day | None = None,
 ) -> Checked[T]:
     """Load data_dir and check it; with `make`, analyse it and call `make(loaded, analysis)` (which
-    may not change the store). On large maps the check runs in a forked child beside the analyses and
-    `make`, and a problem it finds discards what they made. Without `shapes` the SHACL shapes are
-    skipped (a quick check for queries that do not read the analyses). Once checked, the map is
+    may not change the store). The check runs in a thread beside the restriction, the analyses and
+    `make`, reading the map as loaded, and a problem it finds discards what they made. Without
+    `shapes` the SHACL shapes are skipped (a quick check for queries that do not read the analyses).
+    Once checked, the map is
     restricted to the facts that hold on `as_of` (default: today; `all` keeps every fact with its
     dates; see `model.as_of`). Raise DataError with every problem when the data is not valid, and
     ProjectionError when valid data cannot be projected."""
@@ -127,39 +131,39 @@ def load_checked(
         seconds["check"] = time.perf_counter() - started - seconds["load"]
         _restrict(loaded, on)
         return Checked(loaded=loaded, summary=summarise(loaded), seconds=seconds, progress=progress, as_of=on)
+    if loaded.problems:  # files that could not be read: nothing is analysed
+        raise DataError(find_problems(loaded, progress=progress))
     started = time.perf_counter()
-    large = loaded.triples >= LARGE_MAP and not loaded.problems
-    child = forked.start(lambda: _check(loaded, threads=1)) if large else None
-    if child is None:
-        if progress and large:
-            progress(f"validating {loaded.triples:,} triples against the SHACL shapes")
-        outcome = _check(loaded)
-        if outcome.problems:
-            raise DataError(outcome.problems)
-    elif progress:
+    if progress and loaded.triples >= LARGE_MAP:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
-    _restrict(loaded, on)  # the child checks the whole map, as loaded
-    try:
-        step = time.perf_counter()
-        from .analysis.results import analyse
-        from .model.projection import project
+    opened = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as checker:
+        checking = checker.submit(_check, loaded, 1, opened)
+        while not opened.wait(0.05):  # the check's queries are being opened on the map as loaded
+            if checking.done():
+                checking.result()  # the check failed before it had opened them: its error
+                break
+        try:
+            _restrict(loaded, on)  # the check goes on reading the whole map, as it was when opened
+            step = time.perf_counter()
+            from .analysis.results import analyse
+            from .model.projection import project
 
-        analysis = analyse(project(loaded.store, progress), progress=progress)
-        seconds["analyse"] = time.perf_counter() - step
-        step = time.perf_counter()
-        made = make(loaded, analysis)
-        seconds["make"] = time.perf_counter() - step
-        summary = summarise(loaded)
-    except Exception:
-        if child is not None and (problems := child.result().problems):
-            raise DataError(problems) from None  # bad data explains the failure: report the data
-        raise
-    if child is not None:
-        if progress:
-            progress("waiting for the checking process to finish")
-        outcome = child.result()
-        if outcome.problems:
-            raise DataError(outcome.problems)
+            analysis = analyse(project(loaded.store, progress), progress=progress)
+            seconds["analyse"] = time.perf_counter() - step
+            step = time.perf_counter()
+            made = make(loaded, analysis)
+            seconds["make"] = time.perf_counter() - step
+            summary = summarise(loaded)
+        except Exception:
+            if problems := checking.result().problems:
+                raise DataError(problems) from None  # bad data explains the failure: report the data
+            raise
+        if progress and not checking.done():
+            progress("waiting for the check to finish")
+        outcome = checking.result()
+    if outcome.problems:
+        raise DataError(outcome.problems)
     seconds.update(outcome.seconds)
     seconds["after load"] = time.perf_counter() - started
     return Checked(loaded=loaded, summary=summary, made=made, seconds=seconds, analysed=analysis, as_of=on)
@@ -254,15 +258,10 @@ def build_checked(
         results = results_of(loaded, analysis, as_of)
         if say:
             say("rendering the report and the HTML view, and serialising the analyses and the data")
-        # Large maps: the views are rendered by a forked child while this process serialises the
-        # analyses and the data graphs.
-        child = forked.start(lambda: view_files(loaded, analysis, results)) if views and large else None
-        files: dict[str, atomic.Content] = dict(view_files(loaded, analysis, results)) if views and not child else {}
+        files: dict[str, atomic.Content] = dict(view_files(loaded, analysis, results)) if views else {}
         json_file, serialised = analysis_files(analysis, results)
         files.update(json_file)
         files.update(dataset_parts(serialised, write_data_graphs(loaded, scratch)))
-        if child:
-            files.update(child.result())
         return files
 
     with atomic.scratch_dir(Path(out_dir)) as scratch:

@@ -1,4 +1,4 @@
-"""load_checked: the check beside the analyses (as on large maps) gives what checking first gives."""
+"""load_checked: the check beside the analyses gives what checking first gives."""
 
 from __future__ import annotations
 
@@ -16,14 +16,7 @@ from graph.source.paths import shipped_data_dir
 from graph.source.problems import DataError
 
 
-@pytest.fixture(params=["checked first", "checked beside"])
-def mode(request, monkeypatch) -> str:
-    if request.param == "checked beside":
-        monkeypatch.setattr(pipeline, "LARGE_MAP", 0)  # the shipped map is small: take the large-map path
-    return request.param
-
-
-def test_valid_data_gives_the_analyses_and_summary_of_checking_first(mode: str, shipped, shipped_analysis) -> None:
+def test_valid_data_gives_the_analyses_and_summary_of_checking_first(shipped, shipped_analysis) -> None:
     # `shipped` holds every fact with its dates (`all`); today's map lacks the facts that have ended
     checked = pipeline.load_checked(
         shipped_data_dir(), make=lambda loaded, analysis: (os.getpid(), to_dict(analysis)), as_of=ALL
@@ -34,7 +27,7 @@ def test_valid_data_gives_the_analyses_and_summary_of_checking_first(mode: str, 
     assert set(checked.seconds) == {"load", "check", "analyse", "make", "after load"}
 
 
-def test_what_was_made_from_bad_data_never_leaves(mode: str, tmp_path: Path) -> None:
+def test_what_was_made_from_bad_data_never_leaves(tmp_path: Path) -> None:
     """Even when the analyses and `make` succeed on invalid data, the problems are raised."""
     made = []
     with pytest.raises(DataError) as error:
@@ -45,7 +38,7 @@ def test_what_was_made_from_bad_data_never_leaves(mode: str, tmp_path: Path) -> 
 @pytest.mark.parametrize(
     "case", ["dependency-cycle", "unknown-reference", "shares-over-one", "turtle-shacl", "yaml-syntax"]
 )
-def test_bad_data_raises_every_problem(case: str, mode: str, tmp_path: Path) -> None:
+def test_bad_data_raises_every_problem(case: str, tmp_path: Path) -> None:
     """The problems are exactly those `stackmap check` reports, even when the analyses fail on them."""
     expected = (BAD_DATA / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     with pytest.raises(DataError) as error:
@@ -53,7 +46,7 @@ def test_bad_data_raises_every_problem(case: str, mode: str, tmp_path: Path) -> 
     assert [p.format() for p in error.value.problems] == expected
 
 
-def test_make_runs_here_on_the_store_as_loaded(mode: str, shipped) -> None:
+def test_make_runs_here_on_the_store_as_loaded(shipped) -> None:
     """`make` runs in this process on large maps too, on the store as loaded (restricted to its day:
     with `all`, every quad); the analyses add nothing to it."""
     checked = pipeline.load_checked(
@@ -62,19 +55,39 @@ def test_make_runs_here_on_the_store_as_loaded(mode: str, shipped) -> None:
     assert checked.made == (os.getpid(), len(shipped.store))
 
 
-def test_the_check_runs_in_a_child_on_large_maps(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(pipeline, "LARGE_MAP", 0)
-    checked_in: list[int] = []
+def test_the_check_runs_in_another_thread_beside_the_analyses(monkeypatch, shipped) -> None:
+    import threading
+
+    checked_in: list[str] = []
     real = pipeline._check
 
-    def spy(loaded, threads=None):
-        checked_in.append(os.getpid())
-        return real(loaded, threads)
+    def spy(loaded, threads=None, opened=None):
+        checked_in.append(threading.current_thread().name)
+        return real(loaded, threads, opened)
 
     monkeypatch.setattr(pipeline, "_check", spy)
-    with pytest.raises(DataError):
-        pipeline.load_checked(bad_case_folder("unknown-reference", tmp_path / "bad"))
-    assert checked_in == []  # the parent never checked: the child's answer came back
+    pipeline.load_checked(shipped_data_dir(), make=lambda *_: None, as_of=ALL)
+    assert len(checked_in) == 1 and checked_in[0] != threading.current_thread().name
+
+
+def test_a_fact_the_day_leaves_out_is_still_checked(tmp_path: Path) -> None:
+    """The check reads the map as loaded while this thread restricts it to its day: shares over 1 on
+    dependencies that ended in 2020 are reported by a build of 2025, though the map of 2025 lacks them."""
+    import datetime as dt
+
+    folder = bad_case_folder("shares-over-one", tmp_path / "bad")
+    newco = folder / "vendors" / "newco.yaml"
+    newco.write_text(newco.read_text(encoding="utf-8").replace("}", ", until: 2020-01-01}"), encoding="utf-8")
+    day = dt.date(2025, 1, 1)
+    with pytest.raises(DataError) as error:
+        pipeline.load_checked(folder, make=lambda *_: None, as_of=day)
+    assert [p.format() for p in error.value.problems] == [
+        "vendors/newco.yaml:6: newco: the shares of `uses_model` add up to 1.3, more than 1: "
+        "lower them so they total at most 1"
+    ]
+    loaded = pipeline.read_folder(folder)
+    pipeline._restrict(loaded, day)
+    assert validate.find_problems(loaded) == []  # the map of that day alone has nothing to report
 
 
 def test_build_as_on_a_large_map_writes_the_same_bytes(monkeypatch, tmp_path: Path) -> None:

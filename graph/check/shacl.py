@@ -10,6 +10,7 @@ key when it is known.
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Iterable, Set
 
 import pyoxigraph as ox
@@ -89,11 +90,14 @@ def pyshacl_results(quads: Iterable[ox.Quad]) -> list[RawResult]:
 
 
 def oxigraph_results(
-    store: ox.Store, progress: Callable[[str], None] | None = None, threads: int = 1
+    store: ox.Store,
+    progress: Callable[[str], None] | None = None,
+    threads: int = 1,
+    opened: threading.Event | None = None,
 ) -> list[RawResult]:
     """Validation results of the shapes compiled to SPARQL, run on store (ontology and data), in
-    one thread or split over two."""
-    return run_checks(store, compile_shapes(ontology.shapes_file()), progress, threads)
+    one thread or split over two; `opened` is set once they no longer need the store unchanged."""
+    return run_checks(store, compile_shapes(ontology.shapes_file()), progress, threads, opened)
 
 
 def to_problems(
@@ -170,12 +174,18 @@ def raw_results(
     engine: str = "oxigraph",
     progress: Callable[[str], None] | None = None,
     threads: int = 1,
+    opened: threading.Event | None = None,
 ) -> list[RawResult]:
     """The validation results of the data files (whose quads are in store), found by the `oxigraph`
-    engine (shapes compiled to SPARQL, over `threads` threads) or by `pyshacl` (the reference)."""
+    engine (shapes compiled to SPARQL, over `threads` threads) or by `pyshacl` (the reference).
+    `opened`, when given, is set as soon as the store may change without changing the results: once
+    every query is opened (Oxigraph), or once the quads are copied (pyshacl)."""
     if engine == "pyshacl":
         graphs = [ox.NamedNode(f.graph) for f in files]
-        return pyshacl_results(q for g in graphs for q in store.quads_for_pattern(None, None, None, g))
+        quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
+        if opened:
+            opened.set()
+        return pyshacl_results(quads)
     if engine == "oxigraph":
-        return oxigraph_results(store, progress, threads)
+        return oxigraph_results(store, progress, threads, opened)
     raise ValueError(f"unknown SHACL engine '{engine}': use oxigraph or pyshacl")

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -377,31 +378,45 @@ def _has_cycle(store: ox.Store, predicates: tuple[str, ...]) -> bool:
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")
 
 
-def _run_some(
-    store: ox.Store,
-    checks: tuple[CompiledCheck, ...],
-    numbers: list[int],
-    progress: Callable[[str], None] | None = None,
-) -> dict[int, list[RawResult]]:
-    """The violations found by the checks at `numbers` (indices into checks), by check."""
-    found: dict[int, list[RawResult]] = {}
+Opened = list[tuple[int, "ox.QuerySolutions | None"]]
+"""Checks by number, each with its query opened, or None when it can find nothing."""
+
+
+def _open(store: ox.Store, checks: tuple[CompiledCheck, ...], numbers: list[int]) -> Opened:
+    """The checks at `numbers` (indices into checks), each with its query opened on the store as it is
+    now, or None when its precheck or cycle test shows it can find nothing. An opened query reads the
+    store as it was when it was opened, however long it is then read (Oxigraph's repeatable read); it
+    must be read in the thread that opened it."""
     cycles: dict[tuple[str, ...], bool] = {}
     possible: dict[str, bool] = {}  # precheck -> its answer (several shapes share one)
-    for done, number in enumerate(numbers, start=1):
-        if progress and done % 20 == 0:
-            progress(f"checked {done} of {len(numbers)} shape constraints")
+    opened: Opened = []
+    for number in numbers:
         check = checks[number]
-        results = found[number] = []
         if check.cycle_predicates not in cycles:
             cycles[check.cycle_predicates] = bool(check.cycle_predicates) and _has_cycle(store, check.cycle_predicates)
-        if check.precheck:
-            if check.precheck not in possible:
-                possible[check.precheck] = bool(store.query(check.precheck, use_default_graph_as_union=True))
-            if not possible[check.precheck]:
-                continue
-        if check.cycle_predicates and not cycles[check.cycle_predicates]:
-            continue  # no cycle among these edges: the path query (slow on large maps) finds nothing
-        solutions = store.query(check.query, use_default_graph_as_union=True)
+        if check.precheck and check.precheck not in possible:
+            possible[check.precheck] = bool(store.query(check.precheck, use_default_graph_as_union=True))
+        if (check.precheck and not possible[check.precheck]) or (
+            check.cycle_predicates and not cycles[check.cycle_predicates]
+        ):  # no cycle among these edges: the path query (slow on large maps) finds nothing
+            opened.append((number, None))
+        else:
+            opened.append((number, store.query(check.query, use_default_graph_as_union=True)))
+    return opened
+
+
+def _read(
+    checks: tuple[CompiledCheck, ...], opened: Opened, progress: Callable[[str], None] | None = None
+) -> dict[int, list[RawResult]]:
+    """The violations the opened checks find, by check number."""
+    found: dict[int, list[RawResult]] = {}
+    for done, (number, solutions) in enumerate(opened, start=1):
+        if progress and done % 20 == 0:
+            progress(f"checked {done} of {len(opened)} shape constraints")
+        check = checks[number]
+        results = found[number] = []
+        if solutions is None:
+            continue
         names = [v.value for v in solutions.variables]
         for solution in solutions:
             row = {n: t for n, t in zip(names, solution, strict=True) if t is not None}
@@ -469,20 +484,37 @@ def run_checks(
     checks: tuple[CompiledCheck, ...],
     progress: Callable[[str], None] | None = None,
     threads: int = 1,
+    opened: threading.Event | None = None,
 ) -> list[RawResult]:
     """The violations found by running every check on store (default graph = union of all graphs),
     in the order of the checks. With `threads` 2 (large maps), half of the checks run in a second
     thread on the same store: Oxigraph evaluates a query without holding the GIL, so the two use both
     cores and share the store (a forked process ends up with its own copy of the store's pages it
-    reads, since Oxigraph's reads write to them: 1.2 GB at 100,000 vendors)."""
+    reads, since Oxigraph's reads write to them: 1.2 GB at 100,000 vendors). `opened` is set once
+    every query is opened: from then on the store may change without changing what they find."""
     checks = with_known_classes(store, checks)
     numbers = list(range(len(checks)))
-    if threads < 2 or len(checks) < 2:
-        found = _run_some(store, checks, numbers, progress)
+    parts = [numbers] if threads < 2 or len(checks) < 2 else list(_halves(checks))
+    all_open = threading.Barrier(len(parts), action=opened.set if opened else None)
+
+    def run(part: list[int], say: Callable[[str], None] | None) -> dict[int, list[RawResult]]:
+        try:
+            mine = _open(store, checks, part)
+        except BaseException:
+            all_open.abort()  # the other part stops waiting for this one
+            raise
+        all_open.wait()
+        return _read(checks, mine, say)
+
+    if len(parts) == 1:
+        found = run(numbers, progress)
     else:
-        mine, theirs = _halves(checks)
         with ThreadPoolExecutor(max_workers=1) as worker:
-            beside = worker.submit(_run_some, store, checks, theirs)
-            found = _run_some(store, checks, mine, progress)
+            beside = worker.submit(run, parts[1], None)
+            try:
+                found = run(parts[0], progress)
+            except threading.BrokenBarrierError:
+                beside.result()  # the error that stopped the other part
+                raise
             found.update(beside.result())
     return [result for number in numbers for result in found[number]]

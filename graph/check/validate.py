@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -72,12 +73,17 @@ def find_problems(
     engine: str = "oxigraph",
     progress: Callable[[str], None] | None = None,
     threads: int | None = None,
+    opened: threading.Event | None = None,
 ) -> list[Problem]:
     """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
     `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl) over `threads`
-    threads (default: THREADS on large maps, else 1); `progress` hears of the shapes on large maps."""
+    threads (default: THREADS on large maps, else 1); `progress` hears of the shapes on large maps.
+    `opened`, when given, is set as soon as the store may change without changing the problems found
+    (the ids and references are checked on the files' own facts)."""
     problems = list(loaded.problems)
     if not shapes:
+        if opened:
+            opened.set()
         return ordered(problems + check_ids(loaded.files)[0])
     from .shacl import raw_results, to_problems
 
@@ -90,7 +96,7 @@ def find_problems(
         threads = THREADS if large else 1
     # Oxigraph runs the shapes' queries without holding the GIL: the ids are checked meanwhile.
     with ThreadPoolExecutor(max_workers=1) as worker:
-        shapes_found = worker.submit(raw_results, loaded.files, loaded.store, engine, progress, threads)
+        shapes_found = worker.submit(raw_results, loaded.files, loaded.store, engine, progress, threads, opened)
         id_problems, bad_refs = check_ids(loaded.files)
         results = shapes_found.result()
     detailed = partial(with_detail_lines, loaded)

@@ -4,13 +4,14 @@ and their class tests, written with the classes the store knows, give what the p
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
 from conftest import BAD_DATA, bad_case_folder
 from graph.check import validate
-from graph.check.shacl_compiler import _halves, _run_some, compile_shapes, run_checks, with_known_classes
+from graph.check.shacl_compiler import _halves, _open, _read, compile_shapes, run_checks, with_known_classes
 from graph.source import loader, ontology
 from graph.source.loader import read_folder
 
@@ -46,19 +47,41 @@ def test_the_second_half_runs_in_another_thread(monkeypatch, tmp_path: Path) -> 
     from graph.check import shacl_compiler
 
     ran_in: list[tuple[str, int]] = []
-    real = shacl_compiler._run_some
+    real = shacl_compiler._open
 
-    def spy(store, checks, numbers, progress=None):
+    def spy(store, checks, numbers):
         ran_in.append((threading.current_thread().name, len(numbers)))
-        return real(store, checks, numbers, progress)
+        return real(store, checks, numbers)
 
-    monkeypatch.setattr(shacl_compiler, "_run_some", spy)
+    monkeypatch.setattr(shacl_compiler, "_open", spy)
     checks = compile_shapes(ontology.shapes_file())
     store = read_folder(bad_case_folder(CASES[0], tmp_path / "case")).store
     run_checks(store, checks, threads=2)
     halves = _halves(checks)
     assert sorted(n for _, n in ran_in) == sorted(len(h) for h in halves)
     assert len({name for name, _ in ran_in}) == 2 and threading.current_thread().name in {n for n, _ in ran_in}
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_checks_find_what_the_store_held_when_they_were_opened(threads: int, tmp_path: Path) -> None:
+    """Once `opened` is set, emptying the store changes nothing the checks find: each query reads
+    the store as it was when it was opened (what lets `build` restrict the map to its day while the
+    check of the whole map is still running)."""
+    import threading
+
+    checks = compile_shapes(ontology.shapes_file())
+    case = "dependency-cycle"  # its cycle test and its query are both opened before the store is emptied
+    store = read_folder(bad_case_folder(case, tmp_path / case)).store
+    expected = run_checks(store, checks)
+    assert expected
+    opened = threading.Event()
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        found = worker.submit(run_checks, store, checks, None, threads, opened)
+        assert opened.wait(60)
+        store.clear()
+        assert len(store) == 0
+        assert found.result() == expected
+    assert run_checks(store, checks) == []  # opened now, the checks find nothing in the emptied store
 
 
 @pytest.mark.parametrize("case", CASES[:4])
@@ -108,7 +131,7 @@ def test_class_tests_with_the_known_classes_find_what_the_path_finds(tmp_path: P
                 expected = bool(store.query(a.precheck, use_default_graph_as_union=True))
                 assert bool(store.query(b.precheck, use_default_graph_as_union=True)) == expected, (case, a.precheck)
         numbers = list(range(len(checks)))
-        plain = _run_some(store, checks, numbers)
-        assert _run_some(store, known, numbers) == plain, case
+        plain = _read(checks, _open(store, checks, numbers))
+        assert _read(known, _open(store, known, numbers)) == plain, case
         found += sum(len(r) for r in plain.values())
     assert found >= 30

@@ -191,32 +191,28 @@ class BuildResult:
     written: list[Path]
 
 
-def write_data_graphs(loaded: LoadedMap, folder: Path) -> dict[str, Path]:
-    """Serialise the store's graphs as loaded (the data files', before the analysis graph is added)
-    into folder: per dataset format the file holding them, TriG without its prefix lines. The N-Quads
-    go to disk graph by graph and the TriG is made from that file, so little is held in memory."""
-    paths = {fmt: folder / f"data.{export.EXTENSIONS[fmt]}" for fmt in DATASET_FILES}
-    with open(paths["nquads"], "wb") as out:
+def write_dataset(loaded: LoadedMap, analysis_nquads: bytes, folder: Path) -> dict[str, Path]:
+    """Write the dataset files into folder, by file name: the analysis graph (its name sorts before
+    those of the data files' graphs) and then the store's graphs as loaded, as N-Quads, graph by graph,
+    and the TriG made from that file as it is read, so little is held in memory."""
+    assert f"<{ANALYSIS_GRAPH}>" < f"<{vocab.FILE}"  # graphs are serialised in the order of their names
+    paths = {name: folder / name for name in DATASET_FILES.values()}
+    nquads, trig = paths[DATASET_FILES["nquads"]], paths[DATASET_FILES["trig"]]
+    with open(nquads, "wb") as out:
+        out.write(analysis_nquads)
         export.write_nquads(loaded.store, out)
-    paths["trig"].write_bytes(export.trig_body(export.trig_from_nquads(paths["nquads"])))
+    export.write_trig_from_nquads(nquads, trig)
     return paths
 
 
-def analysis_files(analysis: Analysis, results: dict) -> tuple[dict[str, bytes], dict[str, bytes]]:
-    """`analysis.json` by file name, and the analysis graph alone in each dataset format."""
+def analysis_files(analysis: Analysis, results: dict) -> tuple[dict[str, bytes], bytes]:
+    """`analysis.json` by file name, and the analysis graph alone as N-Quads."""
     from .analysis.rdf import add_analysis
     from .analysis.results import results_json
 
     store = ox.Store()
     add_analysis(store, analysis)
-    return {ANALYSIS_FILE: results_json(results)}, export.serialize_many(store, DATASET_FILES)
-
-
-def dataset_parts(analysis: dict[str, bytes], data: dict[str, Path]) -> dict[str, list[atomic.Part]]:
-    """The dataset files by name, as parts: the analysis graph (its name sorts before those of the
-    data files' graphs) and then the data graphs, which read as one serialisation of the dataset."""
-    assert f"<{ANALYSIS_GRAPH}>" < f"<{vocab.FILE}"  # graphs are serialised in the order of their names
-    return {name: [analysis[fmt], data[fmt]] for fmt, name in DATASET_FILES.items()}
+    return {ANALYSIS_FILE: results_json(results)}, export.nquads(store)
 
 
 def view_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes]:
@@ -259,9 +255,9 @@ def build_checked(
         if say:
             say("rendering the report and the HTML view, and serialising the analyses and the data")
         files: dict[str, atomic.Content] = dict(view_files(loaded, analysis, results)) if views else {}
-        json_file, serialised = analysis_files(analysis, results)
+        json_file, analysis_nquads = analysis_files(analysis, results)
         files.update(json_file)
-        files.update(dataset_parts(serialised, write_data_graphs(loaded, scratch)))
+        files.update(write_dataset(loaded, analysis_nquads, scratch))  # moved into place, not copied
         return files
 
     with atomic.scratch_dir(Path(out_dir)) as scratch:

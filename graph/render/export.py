@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from functools import cache
 from pathlib import Path
 from typing import BinaryIO
 
@@ -64,10 +63,11 @@ def write_nquads(store: ox.Store, out: BinaryIO) -> None:
         out.write(b"\n".join(lines))
 
 
-def trig_from_nquads(path: Path) -> bytes:
-    """The TriG serialize_many gives for the quads of a file that `write_nquads` wrote (read as it goes)."""
-    quads = ox.parse(path=path, format=ox.RdfFormat.N_QUADS)
-    return ox.serialize(quads, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+def write_trig_from_nquads(source: Path, target: Path) -> None:
+    """Write to target the TriG serialize_many gives for the quads of a file that `write_nquads` wrote
+    (read and written as it goes)."""
+    quads = ox.parse(path=source, format=ox.RdfFormat.N_QUADS)
+    ox.serialize(quads, target, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
 
 
 def _sorted_triples(store: ox.Store) -> bytes:
@@ -101,25 +101,3 @@ def serialize_many(quads: Iterable[ox.Quad] | ox.Store, fmts: Iterable[str]) -> 
             triples = ox.parse(_sorted_triples(store), format=ox.RdfFormat.N_TRIPLES)
             out[fmt] = ox.serialize(triples, format=rdf_format, prefixes=vocab.PREFIXES)
     return out
-
-
-@cache
-def trig_header() -> bytes:
-    """The prefix lines every TriG serialisation of serialize_many starts with (Oxigraph writes them
-    before the first triple)."""
-    x = ox.NamedNode("urn:x")
-    text = ox.serialize([ox.Quad(x, x, x, x)], format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
-    return text[: text.index(b"\n", text.rindex(b"@prefix")) + 1]
-
-
-def trig_body(trig: bytes) -> bytes:
-    """A TriG serialisation of serialize_many without its prefix lines: the blocks of its named
-    graphs, which may follow another such serialisation whose graphs sort before them (the two then
-    read as one serialisation of both). ValueError when it has triples in the default graph."""
-    if not trig:
-        return trig
-    header = trig_header()
-    body = trig[len(header) :]
-    if not trig.startswith(header) or not body[: body.find(b"\n")].endswith(b" {"):  # "<graph> {"
-        raise ValueError("the TriG has triples in the default graph, or is not from serialize_many")
-    return body

@@ -19,8 +19,7 @@ import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
-Part = bytes | Path  # bytes to write, or a file whose content is copied in
-Content = bytes | Sequence[Part]
+Content = bytes | Path  # bytes to write, or a finished file that is moved in whole
 
 _SCRATCH = ".stackmap-"  # scratch folders are named .FOLDER.stackmap-PID-XXXX beside FOLDER
 _RENAME_EXCHANGE = 2
@@ -43,9 +42,10 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def update_folder(folder: Path, files: Mapping[str, Content], remove: Sequence[str] = ()) -> None:
-    """Give folder the `files` (path relative to it -> bytes, or parts written one after the other;
-    a Path part is copied by the kernel) and delete the `remove` paths, keeping everything else it
-    holds, in one step: on any error the folder is as it was and no scratch file is left."""
+    """Give folder the `files` (path relative to it -> bytes, or a finished file, which is hard-linked
+    in where it can be and copied where not: the caller may remove it afterwards) and delete the
+    `remove` paths, keeping everything else it holds, in one step: on any error the folder is as it
+    was and no scratch file is left."""
     folder = Path(os.path.realpath(folder))
     folder.parent.mkdir(parents=True, exist_ok=True)
     with folder_lock(folder), scratch_dir(folder) as scratch:
@@ -125,25 +125,15 @@ def _link_tree(source: Path, target: Path, skip: set[str], prefix: str = "") -> 
 
 def _write(path: Path, content: Content) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    with os.fdopen(fd, "wb") as handle:
-        for part in [content] if isinstance(content, bytes) else content:
-            if isinstance(part, Path):
-                handle.flush()
-                _copy_in(part, handle.fileno())
-            else:
-                handle.write(part)
-
-
-def _copy_in(source: Path, fd: int) -> None:
-    """Append the content of source to the open file fd."""
-    with open(source, "rb") as handle:
-        size, offset = os.fstat(handle.fileno()).st_size, 0
-        while offset < size:
-            sent = os.sendfile(fd, handle.fileno(), offset, size - offset)
-            if sent == 0:
-                raise OSError(f"{source} shrank while it was copied")
-            offset += sent
+    if isinstance(content, bytes):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        return
+    try:
+        os.link(content, path)  # no copy of files that may hold gigabytes
+    except OSError:  # another file system, or one without hard links
+        shutil.copyfile(content, path)
 
 
 def _usual_mode(fd: int) -> None:

@@ -34,7 +34,7 @@ def test_nothing_is_touched_when_one_file_fails(tmp_path: Path) -> None:
     out = tmp_path / "out"
     update_folder(out, {"a.txt": b"before\n"})
     with pytest.raises(FileNotFoundError):
-        update_folder(out, {"a.txt": b"after\n", "b.txt": [b"x", tmp_path / "missing"]})
+        update_folder(out, {"a.txt": b"after\n", "b.txt": tmp_path / "missing"})
     assert _tree(out) == {"a.txt": b"before\n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
@@ -79,15 +79,29 @@ def test_two_runs_into_one_folder_take_turns(tmp_path: Path) -> None:
     assert finished == [1] and _tree(out) == {"a.txt": b"second"}
 
 
-def test_parts_are_written_in_order_and_files_copied_in(tmp_path: Path) -> None:
-    """A file given as parts holds them one after the other; a Path part is the content of that file
-    (copied in full, also past the first megabytes)."""
+def test_a_finished_file_is_linked_in_and_copied_across_file_systems(tmp_path: Path, monkeypatch) -> None:
+    """A file given as a path becomes the folder's file without a copy (the same inode); where no hard
+    link can be made, it is copied in full, also past the first megabytes."""
+    import os
+
     source = tmp_path / "source.bin"
     big = bytes(range(256)) * 20_000  # 5,120,000 bytes
     source.write_bytes(big)
-    update_folder(tmp_path / "out", {"joined.bin": [b"head|", source, b"|tail", source]})
-    assert (tmp_path / "out" / "joined.bin").read_bytes() == b"head|" + big + b"|tail" + big
-    assert source.read_bytes() == big  # the source is left as it was
+    update_folder(tmp_path / "out", {"moved.bin": source})
+    assert (tmp_path / "out" / "moved.bin").stat().st_ino == source.stat().st_ino
+    source.unlink()  # the caller may remove it
+    assert (tmp_path / "out" / "moved.bin").read_bytes() == big
+
+    source.write_bytes(big[::-1])
+
+    def no_link(*_):
+        raise OSError(18, "Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    update_folder(tmp_path / "out", {"copied.bin": source})
+    assert (tmp_path / "out" / "copied.bin").read_bytes() == big[::-1]
+    assert (tmp_path / "out" / "copied.bin").stat().st_ino != source.stat().st_ino
+    assert (tmp_path / "out" / "moved.bin").read_bytes() == big  # kept, linked from the last folder
 
 
 def test_write_file_replaces_one_file_whole(tmp_path: Path) -> None:

@@ -3,9 +3,8 @@
 For each size it generates a market once (kept under --work and reused), then runs the pipeline in a
 fresh interpreter per repetition, as `build` runs it, and times each stage: load (read the YAML into the
 store), check (ids, references and the SHACL shapes), analyse (project and every analysis), export
-(the analysis graph, TriG, N-Quads and analysis.json; nothing is written), the wall time of the last
-three (on large maps the check runs in a forked child beside the other two; export is the time of all
-that is serialised), HTML, report and one named query. It prints Markdown tables of the median wall
+(the analysis graph, TriG, N-Quads and analysis.json, written into a scratch folder), the wall time
+of the last three (the check runs in a thread beside the other two), HTML, report and one named query. It prints Markdown tables of the median wall
 time of every stage, the peak memory of the whole process tree up to the end of the export (summed
 proportional set sizes, sampled from /proc in one more run, since sampling slows the processes it
 reads), the time of `stackmap check` and `stackmap build` as commands (interpreter start included), the time of
@@ -78,9 +77,9 @@ AS_OF_PROBE = dt.date(2023, 6, 30)  # a day in the middle of the generated marke
 
 
 def _measure(data: Path, query: str, all_queries: bool) -> dict:
-    """Run every stage once on the market in data, as `build` runs them: per stage its seconds. On a
-    large market the check runs in a forked child beside the analyses and the export; "check",
-    "analyse" and "export" are then their own times, "check ‖ analyse+export" the wall time of all three.
+    """Run every stage once on the market in data, as `build` runs them: per stage its seconds. The
+    check runs in a thread beside the analyses and the export; "check", "analyse" and "export" are
+    their own times, "check ‖ analyse+export" the wall time of all three.
     `pipeline_end` is the time.time() at which they ended (for the memory sampled from outside)."""
     import tempfile
 

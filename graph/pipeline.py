@@ -20,7 +20,6 @@ Imports: `check`, `model`, `analysis`, `render`, `source`, `runtime`.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import pyoxigraph as ox
 
 from .analysis.rdf import ANALYSIS_GRAPH
+from .check.shacl_compiler import Beside
 from .check.validate import LARGE_MAP, NO_DATA_FILES, Summary, find_problems, summarise
 from .model.as_of import Day, day_text
 from .render import export
@@ -95,10 +95,10 @@ class _Outcome:
     seconds: dict[str, float]
 
 
-def _check(loaded: LoadedMap, threads: int | None = None, opened: threading.Event | None = None) -> _Outcome:
-    """The folder's problems, and the seconds the check took; `opened` as `find_problems` sets it."""
+def _check(loaded: LoadedMap, threads: int | None = None, beside: Beside | None = None) -> _Outcome:
+    """The folder's problems, and the seconds the check took; `beside` as `find_problems` takes it."""
     started = time.perf_counter()
-    problems = find_problems(loaded, threads=threads, opened=opened)
+    problems = find_problems(loaded, threads=threads, beside=beside)
     return _Outcome(problems, {"check": time.perf_counter() - started})
 
 
@@ -114,10 +114,9 @@ def load_checked(
     may not change the store). The check runs in a thread beside the restriction, the analyses and
     `make`, reading the map as loaded, and a problem it finds discards what they made. Without
     `shapes` the SHACL shapes are skipped (a quick check for queries that do not read the analyses).
-    Once checked, the map is
-    restricted to the facts that hold on `as_of` (default: today; `all` keeps every fact with its
-    dates; see `model.as_of`). Raise DataError with every problem when the data is not valid, and
-    ProjectionError when valid data cannot be projected."""
+    Once checked, the map is restricted to the facts that hold on `as_of` (default: today; `all`
+    keeps every fact with its dates; see `model.as_of`). Raise DataError with every problem when the
+    data is not valid, and ProjectionError when valid data cannot be projected."""
     on = as_of or dt.date.today()
     started = time.perf_counter()
     loaded = read_folder(Path(data_dir), progress)
@@ -136,10 +135,10 @@ def load_checked(
     started = time.perf_counter()
     if progress and loaded.triples >= LARGE_MAP:
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
-    opened = threading.Event()
+    beside = Beside()
     with ThreadPoolExecutor(max_workers=1) as checker:
-        checking = checker.submit(_check, loaded, 1, opened)
-        while not opened.wait(0.05):  # the check's queries are being opened on the map as loaded
+        checking = checker.submit(_check, loaded, 1, beside)
+        while not beside.opened.wait(0.05):  # the check's queries are being opened on the map as loaded
             if checking.done():
                 checking.result()  # the check failed before it had opened them: its error
                 break
@@ -158,6 +157,9 @@ def load_checked(
         except Exception:
             if problems := checking.result().problems:
                 raise DataError(problems) from None  # bad data explains the failure: report the data
+            raise
+        except BaseException:  # interrupted: the check stops before its next query, not at its end
+            beside.stop.set()
             raise
         if progress and not checking.done():
             progress("waiting for the check to finish")

@@ -61,13 +61,45 @@ def test_the_check_runs_in_another_thread_beside_the_analyses(monkeypatch, shipp
     checked_in: list[str] = []
     real = pipeline._check
 
-    def spy(loaded, threads=None, opened=None):
+    def spy(loaded, threads=None, beside=None):
         checked_in.append(threading.current_thread().name)
-        return real(loaded, threads, opened)
+        return real(loaded, threads, beside)
 
     monkeypatch.setattr(pipeline, "_check", spy)
     pipeline.load_checked(shipped_data_dir(), make=lambda *_: None, as_of=ALL)
     assert len(checked_in) == 1 and checked_in[0] != threading.current_thread().name
+
+
+def test_an_interrupted_build_stops_its_check(monkeypatch) -> None:
+    """Ctrl-C during the analyses stops the check before its next query instead of waiting for its end."""
+    from graph.analysis import results
+    from graph.check import shacl_compiler
+
+    real_read = shacl_compiler._read
+
+    def read(checks, opened, progress=None, beside=None):
+        assert beside is not None and beside.stop.wait(60)  # reads only once the build is interrupted
+        return real_read(checks, opened, progress, beside)
+
+    def interrupted(*_, **__):
+        raise KeyboardInterrupt
+
+    ended: list[str] = []
+    real_check = pipeline._check
+
+    def check(loaded, threads=None, beside=None):
+        try:
+            return real_check(loaded, threads, beside)
+        except shacl_compiler.CheckStopped:
+            ended.append("stopped")
+            raise
+
+    monkeypatch.setattr(shacl_compiler, "_read", read)
+    monkeypatch.setattr(results, "analyse", interrupted)
+    monkeypatch.setattr(pipeline, "_check", check)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.load_checked(shipped_data_dir(), make=lambda *_: None, as_of=ALL)
+    assert ended == ["stopped"]
 
 
 def test_a_fact_the_day_leaves_out_is_still_checked(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ key when it is known.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Callable, Iterable, Set
 
 import pyoxigraph as ox
@@ -18,7 +17,7 @@ import pyoxigraph as ox
 from ..source import ontology, vocab
 from ..source.facts import FileFacts
 from ..source.problems import Problem, ordered
-from .shacl_compiler import RawResult, compile_shapes, run_checks
+from .shacl_compiler import Beside, RawResult, compile_shapes, run_checks
 
 _IRI_RE = re.compile(r"https?://[^\s,;()]+[^\s,;().]")
 
@@ -93,11 +92,11 @@ def oxigraph_results(
     store: ox.Store,
     progress: Callable[[str], None] | None = None,
     threads: int = 1,
-    opened: threading.Event | None = None,
+    beside: Beside | None = None,
 ) -> list[RawResult]:
     """Validation results of the shapes compiled to SPARQL, run on store (ontology and data), in
-    one thread or split over two; `opened` is set once they no longer need the store unchanged."""
-    return run_checks(store, compile_shapes(ontology.shapes_file()), progress, threads, opened)
+    one thread or split over two; `beside` as `run_checks` takes it."""
+    return run_checks(store, compile_shapes(ontology.shapes_file()), progress, threads, beside)
 
 
 def to_problems(
@@ -174,18 +173,18 @@ def raw_results(
     engine: str = "oxigraph",
     progress: Callable[[str], None] | None = None,
     threads: int = 1,
-    opened: threading.Event | None = None,
+    beside: Beside | None = None,
 ) -> list[RawResult]:
     """The validation results of the data files (whose quads are in store), found by the `oxigraph`
     engine (shapes compiled to SPARQL, over `threads` threads) or by `pyshacl` (the reference).
-    `opened`, when given, is set as soon as the store may change without changing the results: once
-    every query is opened (Oxigraph), or once the quads are copied (pyshacl)."""
+    `beside.opened`, when given, is set as soon as the store may change without changing the
+    results: once every query is opened (Oxigraph), or once the quads are copied (pyshacl)."""
     if engine == "pyshacl":
         graphs = [ox.NamedNode(f.graph) for f in files]
         quads = [q for g in graphs for q in store.quads_for_pattern(None, None, None, g)]
-        if opened:
-            opened.set()
+        if beside:
+            beside.opened.set()
         return pyshacl_results(quads)
     if engine == "oxigraph":
-        return oxigraph_results(store, progress, threads, opened)
+        return oxigraph_results(store, progress, threads, beside)
     raise ValueError(f"unknown SHACL engine '{engine}': use oxigraph or pyshacl")

@@ -22,7 +22,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -382,7 +382,29 @@ Opened = list[tuple[int, "ox.QuerySolutions | None"]]
 """Checks by number, each with its query opened, or None when it can find nothing."""
 
 
-def _open(store: ox.Store, checks: tuple[CompiledCheck, ...], numbers: list[int]) -> Opened:
+class CheckStopped(Exception):
+    """The check was told to stop (`Beside.stop`) before it had finished."""
+
+
+@dataclass(frozen=True)
+class Beside:
+    """How a check running beside other work signals it: `opened` is set once every query is opened
+    (from then on the store may change without changing what they find); setting `stop` makes the
+    check raise CheckStopped instead of opening or reading its next query (a query cannot be
+    interrupted)."""
+
+    opened: threading.Event = field(default_factory=threading.Event)
+    stop: threading.Event = field(default_factory=threading.Event)
+
+    def check_stop(self) -> None:
+        """Raise CheckStopped when the check was told to stop."""
+        if self.stop.is_set():
+            raise CheckStopped
+
+
+def _open(
+    store: ox.Store, checks: tuple[CompiledCheck, ...], numbers: list[int], beside: Beside | None = None
+) -> Opened:
     """The checks at `numbers` (indices into checks), each with its query opened on the store as it is
     now, or None when its precheck or cycle test shows it can find nothing. An opened query reads the
     store as it was when it was opened, however long it is then read (Oxigraph's repeatable read); it
@@ -391,6 +413,8 @@ def _open(store: ox.Store, checks: tuple[CompiledCheck, ...], numbers: list[int]
     possible: dict[str, bool] = {}  # precheck -> its answer (several shapes share one)
     opened: Opened = []
     for number in numbers:
+        if beside and beside.stop.is_set():
+            break  # `run_checks` raises CheckStopped once the queries opened so far are dropped
         check = checks[number]
         if check.cycle_predicates not in cycles:
             cycles[check.cycle_predicates] = bool(check.cycle_predicates) and _has_cycle(store, check.cycle_predicates)
@@ -406,11 +430,16 @@ def _open(store: ox.Store, checks: tuple[CompiledCheck, ...], numbers: list[int]
 
 
 def _read(
-    checks: tuple[CompiledCheck, ...], opened: Opened, progress: Callable[[str], None] | None = None
+    checks: tuple[CompiledCheck, ...],
+    opened: Opened,
+    progress: Callable[[str], None] | None = None,
+    beside: Beside | None = None,
 ) -> dict[int, list[RawResult]]:
-    """The violations the opened checks find, by check number."""
+    """The violations the opened checks find, by check number (those read before `beside.stop`)."""
     found: dict[int, list[RawResult]] = {}
     for done, (number, solutions) in enumerate(opened, start=1):
+        if beside and beside.stop.is_set():
+            break
         if progress and done % 20 == 0:
             progress(f"checked {done} of {len(opened)} shape constraints")
         check = checks[number]
@@ -484,37 +513,41 @@ def run_checks(
     checks: tuple[CompiledCheck, ...],
     progress: Callable[[str], None] | None = None,
     threads: int = 1,
-    opened: threading.Event | None = None,
+    beside: Beside | None = None,
 ) -> list[RawResult]:
     """The violations found by running every check on store (default graph = union of all graphs),
     in the order of the checks. With `threads` 2 (large maps), half of the checks run in a second
     thread on the same store: Oxigraph evaluates a query without holding the GIL, so the two use both
     cores and share the store (a forked process ends up with its own copy of the store's pages it
-    reads, since Oxigraph's reads write to them: 1.2 GB at 100,000 vendors). `opened` is set once
-    every query is opened: from then on the store may change without changing what they find."""
+    reads, since Oxigraph's reads write to them: 1.2 GB at 100,000 vendors). `beside` hears when
+    every query is opened, and may stop the check."""
     checks = with_known_classes(store, checks)
     numbers = list(range(len(checks)))
     parts = [numbers] if threads < 2 or len(checks) < 2 else list(_halves(checks))
-    all_open = threading.Barrier(len(parts), action=opened.set if opened else None)
+    all_open = threading.Barrier(len(parts), action=beside.opened.set if beside else None)
 
     def run(part: list[int], say: Callable[[str], None] | None) -> dict[int, list[RawResult]]:
         try:
-            mine = _open(store, checks, part)
+            mine = _open(store, checks, part, beside)
         except BaseException:
             all_open.abort()  # the other part stops waiting for this one
             raise
         all_open.wait()
-        return _read(checks, mine, say)
+        found = _read(checks, mine, say, beside)
+        mine.clear()  # an opened query may only be dropped by the thread that opened it
+        if beside:
+            beside.check_stop()
+        return found
 
     if len(parts) == 1:
         found = run(numbers, progress)
     else:
         with ThreadPoolExecutor(max_workers=1) as worker:
-            beside = worker.submit(run, parts[1], None)
+            other = worker.submit(run, parts[1], None)
             try:
                 found = run(parts[0], progress)
             except threading.BrokenBarrierError:
-                beside.result()  # the error that stopped the other part
+                other.result()  # the error that stopped the other part
                 raise
-            found.update(beside.result())
+            found.update(other.result())
     return [result for number in numbers for result in found[number]]

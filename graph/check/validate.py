@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from ..source import vocab
 from ..source.loader import LoadedMap, read_folder, with_detail_lines
 from ..source.problems import DataError, Problem, ordered
 from .references import check_ids
+from .shacl_compiler import Beside
 
 LARGE_MAP = 200_000  # data triples from which validating reports progress and uses THREADS
 THREADS = 2  # threads the SHACL queries of a large map are split over
@@ -73,17 +73,17 @@ def find_problems(
     engine: str = "oxigraph",
     progress: Callable[[str], None] | None = None,
     threads: int | None = None,
-    opened: threading.Event | None = None,
+    beside: Beside | None = None,
 ) -> list[Problem]:
     """Every problem of a loaded folder: syntax and structure, ids and references, and (unless
     `shapes` is False) the SHACL shapes, evaluated by `engine` (oxigraph or pyshacl) over `threads`
     threads (default: THREADS on large maps, else 1); `progress` hears of the shapes on large maps.
-    `opened`, when given, is set as soon as the store may change without changing the problems found
-    (the ids and references are checked on the files' own facts)."""
+    `beside.opened`, when given, is set as soon as the store may change without changing the problems
+    found (the ids and references are checked on the files' own facts); `beside.stop` stops the shapes."""
     problems = list(loaded.problems)
     if not shapes:
-        if opened:
-            opened.set()
+        if beside:
+            beside.opened.set()
         return ordered(problems + check_ids(loaded.files)[0])
     from .shacl import raw_results, to_problems
 
@@ -96,7 +96,7 @@ def find_problems(
         threads = THREADS if large else 1
     # Oxigraph runs the shapes' queries without holding the GIL: the ids are checked meanwhile.
     with ThreadPoolExecutor(max_workers=1) as worker:
-        shapes_found = worker.submit(raw_results, loaded.files, loaded.store, engine, progress, threads, opened)
+        shapes_found = worker.submit(raw_results, loaded.files, loaded.store, engine, progress, threads, beside)
         id_problems, bad_refs = check_ids(loaded.files)
         results = shapes_found.result()
     detailed = partial(with_detail_lines, loaded)

@@ -11,7 +11,16 @@ import pytest
 
 from conftest import BAD_DATA, bad_case_folder
 from graph.check import validate
-from graph.check.shacl_compiler import _halves, _open, _read, compile_shapes, run_checks, with_known_classes
+from graph.check.shacl_compiler import (
+    Beside,
+    CheckStopped,
+    _halves,
+    _open,
+    _read,
+    compile_shapes,
+    run_checks,
+    with_known_classes,
+)
 from graph.source import loader, ontology
 from graph.source.loader import read_folder
 
@@ -49,9 +58,9 @@ def test_the_second_half_runs_in_another_thread(monkeypatch, tmp_path: Path) -> 
     ran_in: list[tuple[str, int]] = []
     real = shacl_compiler._open
 
-    def spy(store, checks, numbers):
+    def spy(store, checks, numbers, beside=None):
         ran_in.append((threading.current_thread().name, len(numbers)))
-        return real(store, checks, numbers)
+        return real(store, checks, numbers, beside)
 
     monkeypatch.setattr(shacl_compiler, "_open", spy)
     checks = compile_shapes(ontology.shapes_file())
@@ -64,24 +73,45 @@ def test_the_second_half_runs_in_another_thread(monkeypatch, tmp_path: Path) -> 
 
 @pytest.mark.parametrize("threads", [1, 2])
 def test_checks_find_what_the_store_held_when_they_were_opened(threads: int, tmp_path: Path) -> None:
-    """Once `opened` is set, emptying the store changes nothing the checks find: each query reads
+    """Once `beside.opened` is set, emptying the store changes nothing the checks find: each query reads
     the store as it was when it was opened (what lets `build` restrict the map to its day while the
     check of the whole map is still running)."""
-    import threading
-
     checks = compile_shapes(ontology.shapes_file())
     case = "dependency-cycle"  # its cycle test and its query are both opened before the store is emptied
     store = read_folder(bad_case_folder(case, tmp_path / case)).store
     expected = run_checks(store, checks)
     assert expected
-    opened = threading.Event()
+    beside = Beside()
     with ThreadPoolExecutor(max_workers=1) as worker:
-        found = worker.submit(run_checks, store, checks, None, threads, opened)
-        assert opened.wait(60)
+        found = worker.submit(run_checks, store, checks, None, threads, beside)
+        assert beside.opened.wait(60)
         store.clear()
         assert len(store) == 0
         assert found.result() == expected
     assert run_checks(store, checks) == []  # opened now, the checks find nothing in the emptied store
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_a_stopped_check_raises_before_its_next_query(threads: int, monkeypatch, tmp_path: Path) -> None:
+    """Told to stop while its queries are open, the check reads no further query, drops them in its own
+    thread (no warning of a query dropped elsewhere) and says it stopped."""
+    from graph.check import shacl_compiler
+
+    checks = compile_shapes(ontology.shapes_file())
+    store = read_folder(bad_case_folder("dependency-cycle", tmp_path / "case")).store
+    beside = Beside()
+    real = shacl_compiler._read
+    reads: list[int] = []
+
+    def read(checks, opened, progress=None, beside=None):
+        beside.stop.set()  # as the analysing thread does when it is interrupted
+        reads.append(len(opened))
+        return real(checks, opened, progress, beside)
+
+    monkeypatch.setattr(shacl_compiler, "_read", read)
+    with pytest.raises(CheckStopped):
+        run_checks(store, checks, threads=threads, beside=beside)
+    assert beside.opened.is_set() and len(reads) == threads
 
 
 @pytest.mark.parametrize("case", CASES[:4])

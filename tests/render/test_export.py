@@ -129,5 +129,3 @@ def test_the_trig_written_from_nquads_is_the_trig_of_the_quads(shipped, tmp_path
     assert (tmp_path / "data.trig").read_bytes() == whole["trig"]
     openers = [line for line in whole["trig"].splitlines() if line.endswith(b" {")]  # one block per graph
     assert len(openers) == len(list(shipped.store.named_graphs())) > 20
-
-

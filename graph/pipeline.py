@@ -138,11 +138,11 @@ def load_checked(
     beside = Beside()
     with ThreadPoolExecutor(max_workers=1) as checker:
         checking = checker.submit(_check, loaded, 1, beside)
-        while not beside.opened.wait(0.05):  # the check's queries are being opened on the map as loaded
-            if checking.done():
-                checking.result()  # the check failed before it had opened them: its error
-                break
         try:
+            while not beside.opened.wait(0.05):  # the check's queries are being opened on the map as loaded
+                if checking.done():
+                    checking.result()  # the check failed before it had opened them: its error
+                    break
             _restrict(loaded, on)  # the check goes on reading the whole map, as it was when opened
             step = time.perf_counter()
             from .analysis.results import analyse

@@ -1,9 +1,9 @@
 """Peak memory of a process and its descendants, sampled from /proc (Linux).
 
 Forked children (the limited runs of queries, for instance) share the parent's pages copy-on-write,
-so adding up resident sets would count the shared pages once per process. The proportional set size (Pss) of each process
-splits every shared page between the processes that map it: summed over the tree, it is the memory
-the tree really uses.
+so adding up resident sets would count the shared pages once per process. The proportional set size
+(Pss) of each process splits every shared page between the processes that map it: summed over the
+tree, it is the memory the tree really uses.
 """
 
 from __future__ import annotations

@@ -1,17 +1,18 @@
 """`python -m benchmarks.run [--sizes 1000,10000,100000,300000] [--work DIR] [--repeat 3]`: the speed table.
 
 For each size it generates a market once (kept under --work and reused), then runs the pipeline in a
-fresh interpreter per repetition, as `build` runs it, and times each stage: load (read the YAML into the
-store), check (ids, references and the SHACL shapes), analyse (project and every analysis), export
-(the analysis graph, TriG, N-Quads and analysis.json, written into a scratch folder), the wall time
-of the last three (the check runs in a thread beside the other two), HTML, report and one named query. It prints Markdown tables of the median wall
-time of every stage, the peak memory of the whole process tree up to the end of the export (summed
-proportional set sizes, sampled from /proc in one more run, since sampling slows the processes it
-reads), the time of `stackmap check` and `stackmap build` as commands (interpreter start included), the time of
-`stackmap build --as-of 2023-06-30` against `stackmap build` (the two commands run in turn), whether
-the build's files are byte for byte those of the reference (`benchmarks/digest.py`), the cost per
-1,000 vendors at each size, the goals beside the measured figures and, beside them, the baseline:
-plain rdflib parsing the same data as N-Quads and pyshacl validating it with stackmap's shapes.
+fresh interpreter per repetition, as `build` runs it, and times each stage: load (read the YAML into
+the store), check (ids, references and the SHACL shapes), analyse (project and every analysis),
+export (the analysis graph, TriG, N-Quads and analysis.json, written into a scratch folder), the
+wall time of the last three (the check runs in a thread beside the other two), HTML, report and one
+named query. It prints Markdown tables of the median wall time of every stage, the peak memory of
+the whole process tree up to the end of the export (summed proportional set sizes, sampled from
+/proc in one more run, since sampling slows the processes it reads), the time of `stackmap check`
+and `stackmap build` as commands (interpreter start included), the time of `stackmap build --as-of
+2023-06-30` against `stackmap build` (the two commands run in turn), whether the build's files are
+byte for byte those of the reference (`benchmarks/digest.py`), the cost per 1,000 vendors at each
+size, the goals beside the measured figures and, beside them, the baseline: plain rdflib parsing the
+same data as N-Quads and pyshacl validating it with stackmap's shapes.
 Nothing here is a test.
 """
 

@@ -1,11 +1,12 @@
 """Write output all-or-nothing.
 
 `update_folder` changes a whole folder in one step: the new state is made in a scratch folder beside
-it (the files kept are hard links, the new ones written in full), which then trades places with the
-folder in one rename (Linux's RENAME_EXCHANGE), so a crash at any point leaves the old folder or
-the new one, never a mix. A lock on the parent folder keeps two runs from interleaving, and scratch
-folders that killed runs left behind are removed by the next run. `write_file` writes one file
-through a temporary name and a rename.
+it (the files kept are hard links, the new ones written in full, or linked in when the caller has
+finished them elsewhere), which then trades places with the folder in one rename (Linux's
+RENAME_EXCHANGE), so a crash at any point leaves the old folder or the new one, never a mix. A lock
+on the parent folder keeps two runs from interleaving, and scratch folders that killed runs left
+behind are removed by the next run. `write_file` writes one file through a temporary name and a
+rename.
 """
 
 from __future__ import annotations

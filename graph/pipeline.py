@@ -31,8 +31,7 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 import pyoxigraph as ox
 
 from .analysis.rdf import ANALYSIS_GRAPH
-from .check.shacl_compiler import Beside
-from .check.validate import LARGE_MAP, NO_DATA_FILES, Summary, find_problems, summarise
+from .check.validate import LARGE_MAP, NO_DATA_FILES, Beside, Summary, find_problems, summarise
 from .model.as_of import Day, day_text
 from .render import export
 from .runtime import atomic
@@ -96,9 +95,14 @@ class _Outcome:
 
 
 def _check(loaded: LoadedMap, threads: int | None = None, beside: Beside | None = None) -> _Outcome:
-    """The folder's problems, and the seconds the check took; `beside` as `find_problems` takes it."""
+    """The folder's problems, and the seconds the check took; `beside` as `find_problems` takes it,
+    its `opened` set also when the check fails (the error is then raised by its result)."""
     started = time.perf_counter()
-    problems = find_problems(loaded, threads=threads, beside=beside)
+    try:
+        problems = find_problems(loaded, threads=threads, beside=beside)
+    finally:
+        if beside:
+            beside.opened.set()
     return _Outcome(problems, {"check": time.perf_counter() - started})
 
 
@@ -139,10 +143,7 @@ def load_checked(
     with ThreadPoolExecutor(max_workers=1) as checker:
         checking = checker.submit(_check, loaded, 1, beside)
         try:
-            while not beside.opened.wait(0.05):  # the check's queries are being opened on the map as loaded
-                if checking.done():
-                    checking.result()  # the check failed before it had opened them: its error
-                    break
+            beside.opened.wait()  # the check's queries are opened on the map as loaded
             _restrict(loaded, on)  # the check goes on reading the whole map, as it was when opened
             step = time.perf_counter()
             from .analysis.results import analyse

@@ -20,6 +20,7 @@ Imports: `check`, `model`, `analysis`, `render`, `source`, `runtime`.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -94,12 +95,14 @@ class _Outcome:
     seconds: dict[str, float]
 
 
-def _check(loaded: LoadedMap, threads: int | None = None, beside: Beside | None = None) -> _Outcome:
+def _check(loaded: LoadedMap, beside: Beside | None = None) -> _Outcome:
     """The folder's problems, and the seconds the check took; `beside` as `find_problems` takes it,
-    its `opened` set also when the check fails (the error is then raised by its result)."""
+    its `opened` set also when the check fails (the error is then raised by its result). On large
+    maps the shapes' queries are opened and read in two threads: while they are opened the analyses
+    wait, so the second core shortens the wait."""
     started = time.perf_counter()
     try:
-        problems = find_problems(loaded, threads=threads, beside=beside)
+        problems = find_problems(loaded, beside=beside)
     finally:
         if beside:
             beside.opened.set()
@@ -141,7 +144,7 @@ def load_checked(
         progress(f"validating {loaded.triples:,} triples against the SHACL shapes, beside the analyses")
     beside = Beside()
     with ThreadPoolExecutor(max_workers=1) as checker:
-        checking = checker.submit(_check, loaded, 1, beside)
+        checking = checker.submit(_check, loaded, beside)
         try:
             beside.opened.wait()  # the check's queries are opened on the map as loaded
             _restrict(loaded, on)  # the check goes on reading the whole map, as it was when opened
@@ -196,15 +199,12 @@ class BuildResult:
 
 def write_dataset(loaded: LoadedMap, analysis_nquads: bytes, folder: Path) -> dict[str, Path]:
     """Write the dataset files into folder, by file name: the analysis graph (its name sorts before
-    those of the data files' graphs) and then the store's graphs as loaded, as N-Quads, graph by graph,
-    and the TriG made from that file as it is read, so little is held in memory."""
+    those of the data files' graphs) and then the store's graphs as loaded, graph by graph, as N-Quads
+    and, in the same pass, as TriG (a thread writes the N-Quads meanwhile), so little is held in memory."""
     assert f"<{ANALYSIS_GRAPH}>" < f"<{vocab.FILE}"  # graphs are serialised in the order of their names
     paths = {name: folder / name for name in DATASET_FILES.values()}
-    nquads, trig = paths[DATASET_FILES["nquads"]], paths[DATASET_FILES["trig"]]
-    with open(nquads, "wb") as out:
-        out.write(analysis_nquads)
-        export.write_nquads(loaded.store, out)
-    export.write_trig_from_nquads(nquads, trig)
+    chunks = itertools.chain([analysis_nquads], export.nquads_chunks(loaded.store))
+    export.write_nquads_and_trig(chunks, paths[DATASET_FILES["nquads"]], paths[DATASET_FILES["trig"]])
     return paths
 
 

@@ -61,9 +61,9 @@ def test_the_check_runs_in_another_thread_beside_the_analyses(monkeypatch, shipp
     checked_in: list[str] = []
     real = pipeline._check
 
-    def spy(loaded, threads=None, beside=None):
+    def spy(loaded, beside=None):
         checked_in.append(threading.current_thread().name)
-        return real(loaded, threads, beside)
+        return real(loaded, beside)
 
     monkeypatch.setattr(pipeline, "_check", spy)
     pipeline.load_checked(shipped_data_dir(), make=lambda *_: None, as_of=ALL)
@@ -87,9 +87,9 @@ def test_an_interrupted_build_stops_its_check(monkeypatch) -> None:
     ended: list[str] = []
     real_check = pipeline._check
 
-    def check(loaded, threads=None, beside=None):
+    def check(loaded, beside=None):
         try:
-            return real_check(loaded, threads, beside)
+            return real_check(loaded, beside)
         except shacl_compiler.CheckStopped:
             ended.append("stopped")
             raise
@@ -123,13 +123,14 @@ def test_a_fact_the_day_leaves_out_is_still_checked(tmp_path: Path) -> None:
 
 
 def test_build_as_on_a_large_map_writes_the_same_bytes(monkeypatch, tmp_path: Path) -> None:
-    """`build` with every large-map path taken (the check beside the analyses, the views rendered by a
-    child) writes byte for byte what the plain build writes."""
+    """`build` with the paths of large maps taken (the check's queries opened and read in two threads
+    beside the analyses) writes byte for byte what the plain build writes."""
     from graph.model import projection
     from graph.pipeline import build
 
     plain = build(shipped_data_dir(), tmp_path / "plain")
     monkeypatch.setattr(pipeline, "LARGE_MAP", 0)
+    monkeypatch.setattr(validate, "LARGE_MAP", 0)
     monkeypatch.setattr(projection, "LARGE_GRAPH", 0)
     large = build(shipped_data_dir(), tmp_path / "large")
     names = [p.relative_to(tmp_path / "plain") for p in plain.written]

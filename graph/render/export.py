@@ -9,7 +9,9 @@ terms do and keeps millions of quads out of Python objects.
 from __future__ import annotations
 
 import io
+from collections import deque
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import BinaryIO
 
@@ -52,22 +54,59 @@ def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
     return out.getvalue()
 
 
-def write_nquads(store: ox.Store, out: BinaryIO) -> None:
-    """Write the store's quads to out as sorted N-Quads (the bytes of `nquads`), graph by graph, so
-    only one graph's lines are held at a time."""
+def nquads_chunks(store: ox.Store) -> Iterator[bytes]:
+    """The store's quads as sorted N-Quads (the bytes of `nquads`), a chunk per graph."""
     for graph, lines in _graph_lines(store):
         if not isinstance(graph, ox.DefaultGraph):
             name = b" " + str(graph).encode("utf-8") + b" ."
             lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
         lines.append(b"")
-        out.write(b"\n".join(lines))
+        yield b"\n".join(lines)
 
 
-def write_trig_from_nquads(source: Path, target: Path) -> None:
-    """Write to target the TriG serialize_many gives for the quads of a file that `write_nquads` wrote
-    (read and written as it goes)."""
-    quads = ox.parse(path=source, format=ox.RdfFormat.N_QUADS)
-    ox.serialize(quads, target, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+def write_nquads(store: ox.Store, out: BinaryIO) -> None:
+    """Write the store's quads to out as sorted N-Quads (the bytes of `nquads`), graph by graph, so
+    only one graph's lines are held at a time."""
+    for chunk in nquads_chunks(store):
+        out.write(chunk)
+
+
+def write_nquads_and_trig(chunks: Iterable[bytes], nquads: Path, trig: Path) -> None:
+    """Write the N-Quads chunks, in order, to the file nquads, and the TriG `serialize_many` gives for
+    their quads to the file trig, in one pass: a thread writes the N-Quads while this one turns the
+    same chunks into TriG, so waiting for the disk overlaps the serialising. About _WRITE_AHEAD bytes
+    are held at a time."""
+    with open(nquads, "wb") as out, open(trig, "wb") as trig_out, ThreadPoolExecutor(max_workers=1) as writer:
+        writing: deque[Future] = deque()
+
+        def quads() -> Iterator[ox.Quad]:
+            for batch in _batches(chunks):
+                writing.append(writer.submit(out.write, batch))
+                while len(writing) > _WRITE_AHEAD // _BATCH_BYTES:
+                    writing.popleft().result()
+                yield from ox.parse(batch, format=ox.RdfFormat.N_QUADS)
+
+        ox.serialize(quads(), trig_out, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+        while writing:
+            writing.popleft().result()
+
+
+_BATCH_BYTES = 1 << 20  # N-Quads handed to the writing thread at a time
+_WRITE_AHEAD = 16 << 20  # bytes handed over and not yet written, at most (about)
+
+
+def _batches(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """The chunks joined into batches of at least _BATCH_BYTES (the last may be smaller)."""
+    batch: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        batch.append(chunk)
+        size += len(chunk)
+        if size >= _BATCH_BYTES:
+            yield b"".join(batch)
+            batch, size = [], 0
+    if batch:
+        yield b"".join(batch)
 
 
 def _sorted_triples(store: ox.Store) -> bytes:

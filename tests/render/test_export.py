@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import subprocess
 import sys
@@ -119,13 +120,25 @@ def test_unknown_format():
         export.serialize([], "rdfxml")
 
 
-def test_the_trig_written_from_nquads_is_the_trig_of_the_quads(shipped, tmp_path: Path):
-    """The TriG written from an N-Quads file as it is read is what serialize_many gives for the same
-    quads: the dataset files of `build` are written this way."""
+@pytest.mark.parametrize("batch", [None, 200])
+def test_nquads_and_trig_written_together_are_those_of_the_quads(shipped, tmp_path: Path, monkeypatch, batch):
+    """The N-Quads and TriG written in one pass from the graphs' chunks (a thread writing the N-Quads)
+    are what serialize_many gives for the same quads, also when the chunks go to the writing thread in
+    many small batches, a few at a time: the dataset files of `build` are written this way."""
+    if batch:
+        monkeypatch.setattr(export, "_BATCH_BYTES", batch)
+        monkeypatch.setattr(export, "_WRITE_AHEAD", 3 * batch)
     whole = export.serialize_many(shipped.store, ["trig", "nquads"])
-    nquads = tmp_path / "data.nq"
-    nquads.write_bytes(whole["nquads"])
-    export.write_trig_from_nquads(nquads, tmp_path / "data.trig")
-    assert (tmp_path / "data.trig").read_bytes() == whole["trig"]
+    nquads, trig = tmp_path / "data.nq", tmp_path / "data.trig"
+    export.write_nquads_and_trig(export.nquads_chunks(shipped.store), nquads, trig)
+    assert nquads.read_bytes() == whole["nquads"]
+    assert trig.read_bytes() == whole["trig"]
     openers = [line for line in whole["trig"].splitlines() if line.endswith(b" {")]  # one block per graph
     assert len(openers) == len(list(shipped.store.named_graphs())) > 20
+
+
+def test_a_failed_write_of_the_nquads_is_raised(mini, tmp_path: Path):
+    """When the thread cannot write the N-Quads (here: a full device), its error is raised."""
+    with pytest.raises(OSError) as raised:
+        export.write_nquads_and_trig(export.nquads_chunks(mini.store), Path("/dev/full"), tmp_path / "data.trig")
+    assert raised.value.errno == errno.ENOSPC

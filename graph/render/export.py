@@ -103,7 +103,7 @@ def _batches(chunks: Iterable[bytes]) -> Iterator[bytes]:
         batch.append(chunk)
         size += len(chunk)
         if size >= _BATCH_BYTES:
-            yield b"".join(batch)
+            yield batch[0] if len(batch) == 1 else b"".join(batch)  # a large chunk is not copied
             batch, size = [], 0
     if batch:
         yield b"".join(batch)

@@ -137,8 +137,13 @@ def test_nquads_and_trig_written_together_are_those_of_the_quads(shipped, tmp_pa
     assert len(openers) == len(list(shipped.store.named_graphs())) > 20
 
 
-def test_a_failed_write_of_the_nquads_is_raised(mini, tmp_path: Path):
-    """When the thread cannot write the N-Quads (here: a full device), its error is raised."""
+@pytest.mark.parametrize("batch", [None, 200])
+def test_a_failed_write_of_the_nquads_is_raised(mini, tmp_path: Path, monkeypatch, batch):
+    """When the thread cannot write the N-Quads (here: a full device), its error is raised, also when
+    it fails while the TriG is being serialised (small batches)."""
+    if batch:
+        monkeypatch.setattr(export, "_BATCH_BYTES", batch)
+        monkeypatch.setattr(export, "_WRITE_AHEAD", 3 * batch)
     with pytest.raises(OSError) as raised:
         export.write_nquads_and_trig(export.nquads_chunks(mini.store), Path("/dev/full"), tmp_path / "data.trig")
     assert raised.value.errno == errno.ENOSPC

@@ -64,12 +64,15 @@ def pyshacl_results(quads: Iterable[ox.Quad]) -> list[RawResult]:
     from pyshacl import validate as pyshacl_validate
     from rdflib import RDF, BNode, Graph, Namespace
 
+    from .prepared_sparql import queries_prepared_once
+
     sh = Namespace(vocab.SH)
     data = to_rdflib_graph([*ontology.ontology_quads(), *quads])
     shapes = Graph().parse(ontology.shapes_file(), format="turtle")
-    conforms, results, _ = pyshacl_validate(
-        data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
-    )
+    with queries_prepared_once():  # the same results, each SPARQL constraint parsed once
+        conforms, results, _ = pyshacl_validate(
+            data, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True, inplace=True
+        )
     if conforms:
         return []
     out = []

@@ -1,8 +1,9 @@
 """A SHACL engine for stackmap's shapes that compiles each shape to SPARQL and runs it on Oxigraph.
 
 The shapes in ontology/shapes.ttl stay the definition of valid data; this module only evaluates them
-faster than pyshacl (which runs its SPARQL on rdflib: seconds on the shipped map, a minute at 100k
-vendors). It supports the part of SHACL the shapes use, and refuses anything else at compile time:
+faster than pyshacl (which runs its SPARQL on rdflib: about 13 s on the shipped map, with each query
+text prepared once, where this engine takes a fraction of a second). It supports the part of SHACL
+the shapes use, and refuses anything else at compile time:
 
 - targets: sh:targetClass (instances of the class and of its sub-classes);
 - property shapes whose sh:path is an IRI, an sh:inversePath or an sh:alternativePath of IRIs;

@@ -80,8 +80,8 @@ class Engines:
 
     Virtuoso plans a query from random samples of its indexes, taken once per server: on about one
     start in twelve (measured over 49 starts) it plans `chokepoint-candidates` to read every layer
-    statement first and run the rest once per statement, which takes minutes where the other plans
-    take 0.5 s, and asking again on that server gets the same plan. `ask` then starts a new Virtuoso,
+    statement first and run the rest once per statement, which runs for over a minute where the other
+    plans take 0.5 s, and asking again on that server gets the same plan. `ask` then starts a new Virtuoso,
     pushes the map again and asks once more, up to VIRTUOSO_STARTS servers in all: a query too slow on
     every plan still fails, and wrong rows fail at once."""
 
@@ -96,9 +96,13 @@ class Engines:
         self.stop_virtuoso()
         self._virtuoso = virtuoso(self.folders.mktemp("virtuoso"))
         server = self._virtuoso.__enter__()
-        credentials = {http_client.USER_VAR: server.user, http_client.PASSWORD_VAR: server.password}
-        pushed = _push(server.store, self.built, credentials)
-        assert pushed.returncode == 0, pushed.stderr
+        try:
+            credentials = {http_client.USER_VAR: server.user, http_client.PASSWORD_VAR: server.password}
+            pushed = _push(server.store, self.built, credentials)
+            assert pushed.returncode == 0, pushed.stderr
+        except BaseException:
+            self.stop_virtuoso()
+            raise
         self.urls["virtuoso"] = server.query
 
     def stop_virtuoso(self) -> None:

@@ -8,12 +8,10 @@ terms do and keeps millions of quads out of Python objects.
 
 from __future__ import annotations
 
-import io
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -49,9 +47,7 @@ def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode 
 
 def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
     """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
-    out = io.BytesIO()
-    write_nquads(_store(quads), out)
-    return out.getvalue()
+    return b"".join(nquads_chunks(_store(quads)))
 
 
 def nquads_chunks(store: ox.Store) -> Iterator[bytes]:
@@ -62,13 +58,6 @@ def nquads_chunks(store: ox.Store) -> Iterator[bytes]:
             lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
         lines.append(b"")
         yield b"\n".join(lines)
-
-
-def write_nquads(store: ox.Store, out: BinaryIO) -> None:
-    """Write the store's quads to out as sorted N-Quads (the bytes of `nquads`), graph by graph, so
-    only one graph's lines are held at a time."""
-    for chunk in nquads_chunks(store):
-        out.write(chunk)
 
 
 def write_nquads_and_trig(chunks: Iterable[bytes], nquads: Path, trig: Path) -> None:

@@ -74,6 +74,9 @@ def local_answers() -> dict[str, str]:
     return answers
 
 
+VIRTUOSO_STARTS = 3  # Virtuoso servers asked at most, per query (see Engines)
+
+
 class Engines:
     """An Oxigraph server and a Virtuoso, each holding the shipped map pushed by `stackmap push`, and
     the query URL of each by engine name (`urls`).
@@ -112,15 +115,13 @@ class Engines:
 
     def ask(self, cli, engine: str, *args: str):
         """`stackmap ARGS --endpoint URL` on one engine, on a new Virtuoso when it did not answer in time."""
-        for start in range(1, VIRTUOSO_STARTS + 1):
-            answer = cli(*args, "--endpoint", self.urls[engine])
-            if engine != "virtuoso" or "did not answer within" not in answer.err or start == VIRTUOSO_STARTS:
-                return answer
+        answer = cli(*args, "--endpoint", self.urls[engine])
+        for _ in range(VIRTUOSO_STARTS - 1):
+            if engine != "virtuoso" or "did not answer within" not in answer.err:
+                break
             self.start_virtuoso()
-        raise AssertionError("unreachable")
-
-
-VIRTUOSO_STARTS = 3
+            answer = cli(*args, "--endpoint", self.urls[engine])
+        return answer
 
 
 @pytest.fixture(scope="module")

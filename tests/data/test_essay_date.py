@@ -97,9 +97,9 @@ def test_the_concentration_of_each_layer_and_market_is_the_essay_eras(essay_map)
 def test_the_shipped_map_keeps_the_essays_headline_results(shipped_on_the_essays_day) -> None:
     """TSMC ranks first alone and cuts off every app, ASML follows, Nvidia is among the first five,
     10-20% of app revenue reaches the clouds, and the layers measured from share figures keep the essay
-    era's HHI. ASML no longer ties TSMC: Cloud TPU names TSMC without a process (`any`), which now
-    reaches the mature nodes made from Epoch AI's process sizes (TPU v2 and v3 were 16 nm chips), and
-    the map names no lithography supplier of those nodes (data/AUDIT.md, known missing)."""
+    era's HHI. ASML no longer ties TSMC: Cloud TPU, Inferentia and Trainium name TSMC without a process
+    (`any`), which now reaches the mature nodes made from Epoch AI's process sizes (12, 28, 40, 65 nm),
+    and the map names no lithography supplier of those nodes (data/AUDIT.md, known missing)."""
     analysis = shipped_on_the_essays_day.analysis
     ranking = analysis.chokepoints.ranking
     assert [c.vendor for c in ranking if c.rank == 1] == ["tsmc"]

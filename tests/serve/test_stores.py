@@ -9,7 +9,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import AbstractContextManager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -91,14 +91,13 @@ class Engines:
     def __init__(self, built: Path, folders: pytest.TempPathFactory, oxigraph_query: str) -> None:
         self.built, self.folders = built, folders
         self.urls = {"oxigraph": oxigraph_query}
-        self._virtuoso: AbstractContextManager[Virtuoso] | None = None
+        self._virtuoso = ExitStack()  # the running Virtuoso, stopped when closed
         self.start_virtuoso()
 
     def start_virtuoso(self) -> None:
         """Stop the running Virtuoso, if any; start a new one and push the shipped map into it."""
         self.stop_virtuoso()
-        self._virtuoso = virtuoso(self.folders.mktemp("virtuoso"))
-        server = self._virtuoso.__enter__()
+        server = self._virtuoso.enter_context(virtuoso(self.folders.mktemp("virtuoso")))
         try:
             credentials = {http_client.USER_VAR: server.user, http_client.PASSWORD_VAR: server.password}
             pushed = _push(server.store, self.built, credentials)
@@ -109,9 +108,7 @@ class Engines:
         self.urls["virtuoso"] = server.query
 
     def stop_virtuoso(self) -> None:
-        if self._virtuoso is not None:
-            self._virtuoso.__exit__(None, None, None)
-            self._virtuoso = None
+        self._virtuoso.close()
 
     def ask(self, cli, engine: str, *args: str):
         """`stackmap ARGS --endpoint URL` on one engine, on a new Virtuoso when it did not answer in time."""

@@ -3,8 +3,11 @@
 Compared, from the analyses of the two maps (each its own `--as-of` run):
 - what entered and left: vendors, offerings (the graph's offering nodes) and dependencies (edges,
   one per kind: consumer, kind, supplier);
-- chokepoint ranks that moved: every vendor whose rank, or number of apps cut off, differs (a vendor
-  absent on one date has no rank there), by its rank on the later date;
+- chokepoint ranks that moved: every vendor whose rank, number of apps cut off or capacity lost
+  differs (a vendor absent on one date has no rank there), by its rank on the later date; a vendor
+  whose loss cuts off no app and takes no capacity on either date is not a chokepoint on either, and
+  its rank number only counts the vendors above it: those are counted (`not_chokepoints`), not
+  listed;
 - concentration that moved: every layer or market whose HHI or band differs, or that has a value on
   one date only;
 - single points of failure: for each app on both dates, the vendors whose loss alone cuts it off
@@ -20,8 +23,10 @@ Example, on the tiny stack of `graph.model.sample` before and after ChipY leaves
     >>> change = diff(before, analyse(p))
     >>> change.left["vendors"], change.left["offerings"]
     (('chipy',), ('gpu-y',))
-    >>> [(m.vendor, m.rank_from, m.rank_to) for m in change.ranks][:2]
-    [('chipx', 4, 1), ('chipy', 5, None)]
+    >>> [(m.vendor, m.rank_from, m.rank_to) for m in change.ranks]
+    [('chipx', 4, 1), ('modelco', 3, 4), ('openco', 6, 5), ('chipy', 5, None)]
+    >>> change.ranks[0].capacity_from, change.ranks[0].capacity_to
+    (0.75, 1.0)
     >>> change.single_points["chat-app"]
     (('chipx',), ())
 """
@@ -35,13 +40,21 @@ from .results import Analysis
 
 @dataclass(frozen=True)
 class RankMove:
-    """A vendor whose chokepoint rank or apps cut off differ between the dates (None: not ranked)."""
+    """A vendor whose chokepoint rank, apps cut off or mean capacity lost differ between the dates
+    (None: not ranked then)."""
 
     vendor: str
     rank_from: int | None
     rank_to: int | None
     apps_from: int
     apps_to: int
+    capacity_from: float | None = None
+    capacity_to: float | None = None
+
+    @property
+    def harmless(self) -> bool:
+        """Whether the vendor's loss cuts off no app and takes no capacity on either date."""
+        return not (self.apps_from or self.apps_to or self.capacity_from or self.capacity_to)
 
 
 @dataclass(frozen=True)
@@ -62,13 +75,15 @@ class ConcentrationMove:
 class Diff:
     """The changes from one map to another; `entered` and `left` hold sorted ids per kind
     (vendors, offerings, and dependencies as "consumer kind supplier"); `single_points` maps each
-    app on both dates to the single points of failure it (gained, lost)."""
+    app on both dates to the single points of failure it (gained, lost); `not_chokepoints` counts
+    the vendors left out of `ranks` because their loss changes nothing on either date."""
 
     entered: dict[str, tuple[str, ...]]
     left: dict[str, tuple[str, ...]]
     ranks: tuple[RankMove, ...]
     concentration: tuple[ConcentrationMove, ...]
     single_points: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    not_chokepoints: int = 0
 
 
 def _contents(analysis: Analysis) -> dict[str, set[str]]:
@@ -96,7 +111,7 @@ def diff(before: Analysis, after: Analysis) -> Diff:
     left = {kind: tuple(sorted(was[kind] - now[kind])) for kind in was}
     ranks_from = {r.vendor: r for r in before.chokepoints.ranking}
     ranks_to = {r.vendor: r for r in after.chokepoints.ranking}
-    ranks = []
+    ranks, not_chokepoints = [], 0
     for vendor in sorted(ranks_from.keys() | ranks_to.keys()):
         a, b = ranks_from.get(vendor), ranks_to.get(vendor)
         move = RankMove(
@@ -105,8 +120,12 @@ def diff(before: Analysis, after: Analysis) -> Diff:
             b.rank if b else None,
             len(a.apps_cut_off) if a else 0,
             len(b.apps_cut_off) if b else 0,
+            a.capacity_lost if a else None,
+            b.capacity_lost if b else None,
         )
-        if (move.rank_from, move.apps_from) != (move.rank_to, move.apps_to):
+        if move.harmless:
+            not_chokepoints += 1
+        elif (move.rank_from, move.apps_from, move.capacity_from) != (move.rank_to, move.apps_to, move.capacity_to):
             ranks.append(move)
     unranked = float("inf")
     ranks.sort(key=lambda m: (m.rank_to or unranked, m.rank_from or unranked, m.vendor))
@@ -132,4 +151,4 @@ def diff(before: Analysis, after: Analysis) -> Diff:
         for app in sorted(points_from.keys() & points_to.keys())
         if points_to[app] != points_from[app]
     }
-    return Diff(entered, left, tuple(ranks), tuple(moves), single)
+    return Diff(entered, left, tuple(ranks), tuple(moves), single, not_chokepoints)

@@ -185,8 +185,25 @@ def diff_text(change: Diff, since: str, until: str) -> str:
             if side[kind]:
                 out.append(f"  {kind}: {_names(side[kind], 30)}\n")
     out.append("\nChokepoint ranks that moved:\n")
-    rows = [[m.vendor, _rank(m.rank_from), _rank(m.rank_to), str(m.apps_from), str(m.apps_to)] for m in change.ranks]
-    out.append(text_table(["vendor", "rank from", "rank to", "apps cut off from", "to"], rows) if rows else "  none\n")
+    rows = [
+        [
+            m.vendor,
+            _rank(m.rank_from),
+            _rank(m.rank_to),
+            str(m.apps_from),
+            str(m.apps_to),
+            _capacity(m.capacity_from),
+            _capacity(m.capacity_to),
+        ]
+        for m in change.ranks
+    ]
+    header = ["vendor", "rank from", "rank to", "apps cut off from", "to", "capacity lost from", "to"]
+    out.append(text_table(header, rows) if rows else "  none\n")
+    if change.not_chokepoints:
+        out.append(
+            f"  (and {change.not_chokepoints} vendors whose loss cuts off no app and takes no capacity"
+            " on either date, left out)\n"
+        )
     out.append("\nConcentration that moved (HHI and 2023 guideline band):\n")
     rows = [
         [
@@ -211,6 +228,10 @@ def diff_text(change: Diff, since: str, until: str) -> str:
 
 def _rank(rank: int | None) -> str:
     return "-" if rank is None else str(rank)
+
+
+def _capacity(lost: float | None) -> str:
+    return "-" if lost is None else _pct(lost)
 
 
 def _hhi(hhi: float | None, basis: str | None) -> str:

@@ -11,6 +11,8 @@ from .reach import Reach
 from .value_flow import ValueFlow
 from .whatif import WhatIf
 
+DETOURS_SHOWN = 30  # detours listed in the text of a what-if; the JSON has every one
+
 
 def _pct(x: float) -> str:
     return f"{100 * x:.1f}%"
@@ -75,6 +77,11 @@ def whatif_text(result: WhatIf, p: Projection) -> str:
         for app, cap in result.app_capacity.items()
     ]
     out.append(text_table(["app", "vendor", "state", "capacity"], rows))
+    out.append("\nDetours beneath the apps that work (a dependency that lost suppliers and works on others):\n")
+    rows = [[d.node, d.kind, _names(d.kept), _names(d.lost)] for d in result.detours[:DETOURS_SHOWN]]
+    out.append(text_table(["node", "dependency", "works on", "lost"], rows) if rows else "  none\n")
+    if len(result.detours) > DETOURS_SHOWN:
+        out.append(f"  +{len(result.detours) - DETOURS_SHOWN} more (--format json lists every one)\n")
     return "".join(out)
 
 

@@ -2,7 +2,9 @@
 
 Survival (graph/survival.py) says which nodes fail; capacity (graph/capacity.py) how much of each
 node's output remains. Reported: the removed nodes, the applications that fail, the failed nodes of
-each layer, every application's capacity and the mean capacity of each layer's nodes.
+each layer, every application's capacity, the mean capacity of each layer's nodes, and the detours
+beneath the applications that work (graph/detours.py: the dependencies that lost a supplier and
+work on another).
 
 Example, on the tiny stack of `graph.model.sample`:
 
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from ..model.projection import Projection
 from ..source.problems import did_you_mean
 from .capacity import capacities
+from .detours import Detour, detours
 from .survival import failed_nodes
 
 
@@ -36,6 +39,7 @@ class WhatIf:
     failed_by_layer: dict[str, tuple[str, ...]]
     app_capacity: dict[str, float]
     mean_capacity_by_layer: dict[str, float]
+    detours: tuple[Detour, ...] = ()
 
 
 def resolve_ids(projection: Projection, ids: Iterable[str]) -> list[str]:
@@ -90,4 +94,5 @@ def whatif(projection: Projection, ids: Iterable[str] = (), countries: Iterable[
         failed_by_layer={layer: tuple(sorted(by_layer[layer])) for layer in layers if layer in by_layer},
         app_capacity={a: capacity.get(index.number[a], 1.0) for a in projection.apps},
         mean_capacity_by_layer={layer: sum(totals[layer]) / len(totals[layer]) for layer in layers},
+        detours=detours(projection, failed),
     )

@@ -8,6 +8,7 @@ import pytest
 
 from graph.analysis.chokepoints import chokepoints
 from graph.analysis.concentration import BY_DEPENDENTS, BY_FIGURES, band, concentration, measure
+from graph.analysis.detours import Detour
 from graph.analysis.moat_matrix import moat_matrix
 from graph.analysis.reach import apps_depending_on, reach
 from graph.analysis.value_flow import MissingFigure, value_flow
@@ -185,15 +186,18 @@ def test_supplier_of_another_kind_does_not_substitute(and_or: Projection) -> Non
         "foundry": 1.0,
         "lithography-equipment": 1.0,
     }
+    assert w.detours == ()  # the model works on c2, but beneath an app that fails
 
 
 def test_alternatives_keep_a_node_alive_at_reduced_capacity(and_or: Projection) -> None:
-    """Without cloud2 the model still runs on c1 (OR) at half capacity; the app is untouched."""
+    """Without cloud2 the model still runs on c1 (OR) at half capacity; the app is untouched, and
+    the model's detour says how."""
     w = whatif(and_or, ["c2"])
     assert w.failed_apps == ()
     assert w.failed_by_layer == {"cloud-platforms": ("c2",)}
     assert w.mean_capacity_by_layer["closed-foundation-models"] == 0.5
     assert w.app_capacity == {"a1": 0.5}  # min(uses_model: 0.5, runs_on: 1)
+    assert w.detours == (Detour(node="m1", kind="runs_on", kept=("c1",), lost=("c2",)),)
 
 
 def test_country_removal_and_unknown_names(and_or: Projection) -> None:

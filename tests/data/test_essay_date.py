@@ -113,6 +113,31 @@ def test_the_shipped_map_keeps_the_essays_headline_results(shipped_on_the_essays
     assert {k: printed[k] for k in from_figures} == from_figures
 
 
+def test_the_apps_that_survive_asml_get_around_it_on_tsmc_nodes_without_asml(shipped_on_the_essays_day) -> None:
+    """Why ASML ranks second on the shipped map's essay day, as `stackmap whatif --remove asml` shows
+    it: the four apps that survive its loss rest on Cloud TPU, Inferentia and Trainium, whose
+    `fabbed_by: {id: tsmc, any: true}` works on the TSMC nodes that name no ASML tool once the
+    nodes on ASML have failed."""
+    from graph.analysis.whatif import whatif
+
+    p = shipped_on_the_essays_day.projection
+    result = whatif(p, ["asml"])
+    assert [a for a in p.apps if a not in result.failed_apps] == [
+        "character-ai-app",
+        "lensa",
+        "midjourney-app",
+        "runway-app",
+    ]
+    fabs = {d.node: d for d in result.detours if d.kind == "fabbed_by"}
+    assert sorted(fabs) == ["aws-inferentia", "aws-trainium", "google-tpu"]
+    asml = set(p.nodes_of("asml"))
+    for detour in fabs.values():
+        assert all(p.graph.nodes[n]["vendor"] == "tsmc" for n in detour.kept + detour.lost)
+        assert all(not asml & set(p.graph.successors(n)) for n in detour.kept)
+        assert set(detour.lost) <= set(result.failed_by_layer["foundry"])
+        assert "tsmc-16nm" in detour.lost and "tsmc-28nm" in detour.kept
+
+
 def test_facts_the_essay_describes_hold_on_its_date_and_later_deals_do_not(essay_map) -> None:
     """Claude (in closed testing then) and the Big 3's H100s are on the essay-date map; Amazon's
     investment in Anthropic (September 2023) is not, and appears on the map of a later day."""

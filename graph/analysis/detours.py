@@ -1,6 +1,6 @@
 """Detours: how the apps that survive a removal get around it.
 
-After a removal (survival, graph/survival.py), a dependency kind of a node is routed around when the
+After a removal (survival, graph/analysis/survival.py), a dependency kind of a node is routed around when the
 removal took out some of its suppliers and at least one other is still alive: the node keeps working
 on the others (the suppliers of one kind are alternatives). The detours that matter are those in the
 live supply of a working app: the nodes reached from a working app through live suppliers only. They
@@ -43,17 +43,21 @@ def detours(projection: Projection, failed: set[int]) -> tuple[Detour, ...]:
     found: list[Detour] = []
     while live:
         n = live.pop()
-        node = index.ids[n]
-        for kind, suppliers in _kinds(projection, node).items():
-            kept = sorted(s for s in suppliers if index.number[s] not in failed)
-            lost = sorted(s for s in suppliers if index.number[s] in failed)
-            if kept and lost:
-                found.append(Detour(node, kind, tuple(kept), tuple(lost)))
+        lost_some = False
         for kind in index.requires[n]:
             for s, _ in kind:
-                if s not in failed and s not in seen:
+                if s in failed:
+                    lost_some = True
+                elif s not in seen:
                     seen.add(s)
                     live.append(s)
+        if lost_some:  # only then is a kind routed around: name the kinds
+            node = index.ids[n]
+            for kind, suppliers in _kinds(projection, node).items():
+                kept = sorted(s for s in suppliers if index.number[s] not in failed)
+                lost = sorted(s for s in suppliers if index.number[s] in failed)
+                if kept and lost:
+                    found.append(Detour(node, kind, tuple(kept), tuple(lost)))
     order = {layer: info.order for layer, info in projection.layers.items()}
     return tuple(sorted(found, key=lambda d: (order[graph.nodes[d.node]["layer"]], d.node, d.kind)))
 

@@ -123,9 +123,11 @@ def diff(before: Analysis, after: Analysis) -> Diff:
             a.capacity_lost if a else None,
             b.capacity_lost if b else None,
         )
+        if (move.rank_from, move.apps_from, move.capacity_from) == (move.rank_to, move.apps_to, move.capacity_to):
+            continue
         if move.harmless:
             not_chokepoints += 1
-        elif (move.rank_from, move.apps_from, move.capacity_from) != (move.rank_to, move.apps_to, move.capacity_to):
+        else:
             ranks.append(move)
     unranked = float("inf")
     ranks.sort(key=lambda m: (m.rank_to or unranked, m.rank_from or unranked, m.vendor))

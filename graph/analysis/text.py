@@ -238,7 +238,11 @@ def _rank(rank: int | None) -> str:
 
 
 def _capacity(lost: float | None) -> str:
-    return "-" if lost is None else _pct(lost)
+    """A capacity lost as a percentage; a loss too small to show at one decimal is "<0.1%", not "0.0%"."""
+    if lost is None:
+        return "-"
+    shown = _pct(lost)
+    return "<0.1%" if lost > 0 and shown == "0.0%" else shown
 
 
 def _hhi(hhi: float | None, basis: str | None) -> str:

@@ -1,10 +1,10 @@
 """What-if: remove vendors, offerings or every vendor of a country, and report what fails.
 
-Survival (graph/survival.py) says which nodes fail; capacity (graph/capacity.py) how much of each
-node's output remains. Reported: the removed nodes, the applications that fail, the failed nodes of
-each layer, every application's capacity, the mean capacity of each layer's nodes, and the detours
-beneath the applications that work (graph/detours.py: the dependencies that lost a supplier and
-work on another).
+Survival (graph/analysis/survival.py) says which nodes fail; capacity (graph/analysis/capacity.py)
+how much of each node's output remains. Reported: the removed nodes, the applications that fail,
+the failed nodes of each layer, every application's capacity, the mean capacity of each layer's
+nodes, and the detours beneath the applications that work (graph/analysis/detours.py: the
+dependencies that lost a supplier and work on another).
 
 Example, on the tiny stack of `graph.model.sample`:
 

@@ -200,6 +200,20 @@ def test_alternatives_keep_a_node_alive_at_reduced_capacity(and_or: Projection) 
     assert w.detours == (Detour(node="m1", kind="runs_on", kept=("c1",), lost=("c2",)),)
 
 
+def test_the_text_of_a_whatif_lists_30_detours_and_counts_the_rest(and_or: Projection) -> None:
+    """Past DETOURS_SHOWN rows the text says how many more there are; the JSON has every one."""
+    from dataclasses import replace
+
+    from graph.analysis.text import DETOURS_SHOWN, whatif_text
+
+    w = whatif(and_or, ["c2"])
+    many = replace(w, detours=tuple(Detour(f"n{i:02}", "runs_on", ("c1",), ("c2",)) for i in range(DETOURS_SHOWN + 2)))
+    text = whatif_text(many, and_or)
+    assert "\nn29   runs_on     c1        c2\n" in text and "n30" not in text
+    assert text.endswith("  +2 more (--format json lists every one)\n")
+    assert whatif_text(w, and_or).endswith("m1    runs_on     c1        c2\n")
+
+
 def test_country_removal_and_unknown_names(and_or: Projection) -> None:
     assert whatif(and_or, countries=["nl"]).failed_apps == ("a1",)
     assert whatif(and_or, countries=["FR"]).removed == ("m1",)

@@ -13,6 +13,8 @@ wrongly removes an essay-era fact.
 from __future__ import annotations
 
 import datetime as dt
+import json
+from dataclasses import asdict
 
 import pytest
 
@@ -113,7 +115,7 @@ def test_the_shipped_map_keeps_the_essays_headline_results(shipped_on_the_essays
     assert {k: printed[k] for k in from_figures} == from_figures
 
 
-def test_the_apps_that_survive_asml_get_around_it_on_tsmc_nodes_without_asml(shipped_on_the_essays_day) -> None:
+def test_the_apps_that_survive_asml_get_around_it_on_tsmc_nodes_without_asml(shipped_on_the_essays_day, cli) -> None:
     """Why ASML ranks second on the shipped map's essay day, as `stackmap whatif --remove asml` shows
     it: the four apps that survive its loss rest on Cloud TPU, Inferentia and Trainium, whose
     `fabbed_by: {id: tsmc, any: true}` works on the TSMC nodes that name no ASML tool once the
@@ -136,6 +138,14 @@ def test_the_apps_that_survive_asml_get_around_it_on_tsmc_nodes_without_asml(shi
         assert all(not asml & set(p.graph.successors(n)) for n in detour.kept)
         assert set(detour.lost) <= set(result.failed_by_layer["foundry"])
         assert "tsmc-16nm" in detour.lost and "tsmc-28nm" in detour.kept
+    order = {layer: info.order for layer, info in p.layers.items()}
+    keys = [(order[p.graph.nodes[d.node]["layer"]], d.node, d.kind) for d in result.detours]
+    assert keys == sorted(set(keys))  # the highest layer first, then by node and kind, each once
+    shown = cli("whatif", "--remove", "asml", "--as-of", "2023-01-19")
+    section = shown.out.split("Detours beneath the apps that work")[1].splitlines()[3:]
+    assert [line.split()[:2] for line in section] == [[d.node, d.kind] for d in result.detours]
+    listed = json.loads(cli("whatif", "--remove", "asml", "--as-of", "2023-01-19", "--format", "json").out)
+    assert listed["detours"] == [{**asdict(d), "kept": list(d.kept), "lost": list(d.lost)} for d in result.detours]
 
 
 def test_facts_the_essay_describes_hold_on_its_date_and_later_deals_do_not(essay_map) -> None:

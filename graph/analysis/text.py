@@ -238,7 +238,11 @@ def _rank(rank: int | None) -> str:
 
 
 def _capacity(lost: float | None) -> str:
-    """A capacity lost as a percentage; a loss too small to show at one decimal is "<0.1%", not "0.0%"."""
+    """A capacity lost as a percentage; a loss too small to show at one decimal is "<0.1%", not "0.0%".
+
+    >>> _capacity(0.326419202), _capacity(1.89e-05), _capacity(0.0), _capacity(None)
+    ('32.6%', '<0.1%', '0.0%', '-')
+    """
     if lost is None:
         return "-"
     shown = _pct(lost)

@@ -223,7 +223,10 @@ COMMANDS = [
         run_whatif,
         "remove vendors, offerings or countries and show which apps fail",
         "examples:\n  stackmap whatif --remove nvidia\n  stackmap whatif --remove tsmc-n5 asml\n"
-        "  stackmap whatif --country TW --format json",
+        "  stackmap whatif --country TW --format json\n  stackmap whatif --remove asml --as-of 2023-01-19\n\n"
+        "Shown: the apps that fail, the failed nodes and mean capacity of each layer, every app's\n"
+        "capacity, and the detours beneath the apps that work (each dependency that lost suppliers\n"
+        "and works on others: why an app survives).",
         _whatif_options,
         dated=True,
     ),

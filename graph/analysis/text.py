@@ -53,6 +53,9 @@ def chokepoints_text(p: Projection, c: Chokepoints, reached: Reach, top: int) ->
     out.append(f"\nArticulation points (undirected view): {_names(c.articulation_points, 12) or 'none'}\n")
     top_between = list(c.betweenness.items())[:top]
     out.append("Highest betweenness: " + (", ".join(f"{n} {v:g}" for n, v in top_between) or "none") + "\n")
+    out.append(
+        "\nWhat fails without one vendor, and how the other apps get around it: stackmap whatif --remove VENDOR\n"
+    )
     return "".join(out)
 
 

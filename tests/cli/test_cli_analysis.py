@@ -38,6 +38,9 @@ def test_chokepoints_table(cli) -> None:
         ["3", "nvidia", "Nvidia", "3/7", "82.5%", "7"],
     ]
     assert "Critical pairs" in result.out and "Articulation points (undirected view): asml-euv," in result.out
+    assert result.out.endswith(
+        "\nWhat fails without one vendor, and how the other apps get around it: stackmap whatif --remove VENDOR\n"
+    )
 
 
 def test_chokepoints_json(cli) -> None:

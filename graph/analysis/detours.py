@@ -36,7 +36,8 @@ class Detour:
 
 def detours(projection: Projection, failed: set[int]) -> tuple[Detour, ...]:
     """Every detour in the live supply of the apps that work when the nodes `failed` (numbers, as
-    `survival.failed_nodes` gives them) have failed, the highest layer first, then by node and kind."""
+    `survival.failed_nodes` gives them) have failed: the lowest layer first (where the loss is met
+    before what rests on it), then by node and kind."""
     index, graph = projection.index, projection.graph
     live = [i for i, app in enumerate(index.is_app) if app and i not in failed]
     seen = set(live)
@@ -59,7 +60,7 @@ def detours(projection: Projection, failed: set[int]) -> tuple[Detour, ...]:
                 if kept and lost:
                     found.append(Detour(node, kind, tuple(kept), tuple(lost)))
     order = {layer: info.order for layer, info in projection.layers.items()}
-    return tuple(sorted(found, key=lambda d: (order[graph.nodes[d.node]["layer"]], d.node, d.kind)))
+    return tuple(sorted(found, key=lambda d: (-order[graph.nodes[d.node]["layer"]], d.node, d.kind)))
 
 
 def _kinds(projection: Projection, node: str) -> dict[str, list[str]]:

@@ -139,8 +139,8 @@ def test_the_apps_that_survive_asml_get_around_it_on_tsmc_nodes_without_asml(shi
         assert set(detour.lost) <= set(result.failed_by_layer["foundry"])
         assert "tsmc-16nm" in detour.lost and "tsmc-28nm" in detour.kept
     order = {layer: info.order for layer, info in p.layers.items()}
-    keys = [(order[p.graph.nodes[d.node]["layer"]], d.node, d.kind) for d in result.detours]
-    assert keys == sorted(set(keys))  # the highest layer first, then by node and kind, each once
+    keys = [(-order[p.graph.nodes[d.node]["layer"]], d.node, d.kind) for d in result.detours]
+    assert keys == sorted(set(keys))  # the lowest layer first, then by node and kind, each once
     shown = cli("whatif", "--remove", "asml", "--as-of", "2023-01-19")
     section = shown.out.split("Detours beneath the apps that work")[1].splitlines()[3:]
     assert [line.split()[:2] for line in section] == [[d.node, d.kind] for d in result.detours]

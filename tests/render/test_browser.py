@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page
 
 from conftest import FIXTURES, ROOT
 from graph.analysis.results import to_dict
+from graph.analysis.whatif import whatif
 from graph.pipeline import HTML_FILE, build, load_checked
 from graph.render.palette import CHOKEPOINT_COLOUR
 from graph.source.paths import shipped_data_dir
@@ -219,6 +220,12 @@ def test_whatif_marks_the_apps_that_fail_without_tsmc(open_page, essay_site, ess
     opened.page.select_option("#whatif-vendor", "nvidia")
     listed = opened.js("[...document.querySelectorAll('#whatif-apps li')].map(li => li.dataset.node)")
     assert sorted(listed) == next(c["apps"] for c in ranking if c["vendor"] == "nvidia")
+    detours = opened.js(
+        "[...document.querySelectorAll('#whatif-detours li')].map(li => [li.dataset.node, li.dataset.kind])"
+    )
+    expected = [[d.node, d.kind] for d in whatif(essay_analysis.projection, ["nvidia"]).detours]
+    assert detours == expected[:12] and expected  # the apps that work without Nvidia run on TPUs, AMD, ...
+    assert "How the other apps get around it" in opened.page.inner_text("#whatif-result")
 
 
 def test_whatif_removes_one_offering(open_page, essay_site, essay_analysis):

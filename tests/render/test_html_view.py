@@ -87,6 +87,21 @@ def test_whatif_table_matches_the_chokepoint_ranking(shipped_analysis, shipped_p
     assert "samsung-foundry" not in tsmc["nodes"]
 
 
+def test_whatif_detours_are_those_of_the_whatif_analysis(shipped_analysis, shipped_page):
+    """Each vendor's detours on the page (read off the cut sets) are those `stackmap whatif --remove`
+    finds by simulating the removal; ASML's include the chips that work on TSMC's mature nodes."""
+    from graph.analysis.whatif import whatif
+
+    data, _ = shipped_page
+    p = shipped_analysis.projection
+    assert len(data["whatif"]) > 10
+    for vendor, entry in data["whatif"].items():
+        expected = [[d.node, d.kind, list(d.kept), list(d.lost)] for d in whatif(p, [vendor]).detours]
+        assert entry["detours"] == expected, vendor
+    fabbed = {node: kept for node, kind, kept, _ in data["whatif"]["asml"]["detours"] if kind == "fabbed_by"}
+    assert "tsmc-28nm" in fabbed["google-tpu"]
+
+
 def test_chokepoints_marked_and_summarised(shipped_analysis, shipped_page):
     """TSMC's N5 process and CoWoS packaging, ASML's scanners and Nvidia's H100 are marked; an app is
     never marked; a vendor's marks are at most three, on its nodes of the highest reach; the summary

@@ -3,8 +3,10 @@ details, the what-if tables, the chokepoints marked and the summary. Nothing is 
 the layout; the rest is read off the projection and the analysis results (`analysis.to_dict`).
 
 - **What-if**: for every vendor, the nodes that fail when it alone is removed, read off the survival
-  cut sets (`single_removals.cut_sets`): n fails without v exactly when v is in cut(n); and for every
-  offering, the same from the node cut sets (`node_removals`), unless the view is aggregated.
+  cut sets (`single_removals.cut_sets`): n fails without v exactly when v is in cut(n), and, unless
+  the view is aggregated, the detours beneath the apps that still work (`analysis.detours`); and for
+  every offering, the nodes that fail from the node cut sets (`node_removals`), unless the view is
+  aggregated.
 - **Chokepoints**: of the top-ranked vendors that cut off another vendor's app, the nodes below the
   apps on the supply chain of an app they cut off (in an aggregated view, all of their nodes), the
   MARKS_PER_VENDOR of the highest reach.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 
+from ...analysis.detours import detours
 from ...analysis.node_removals import failing_without_each_node
 from ...model.projection import APPLICATIONS, Projection
 from ...runtime.gc_pause import gc_paused
@@ -241,30 +244,33 @@ def _vendors(projection: Projection, view: DrawnGraph, analysis: dict, texts: Te
 
 
 def _whatif(projection: Projection, cuts: list, view: DrawnGraph) -> dict[str, dict]:
-    """For every vendor: the drawn nodes that fail without it (its own excluded) and the apps that fail."""
+    """For every vendor that cuts off an app: the drawn nodes that fail without it (its own excluded),
+    the apps that fail and, unless the view is aggregated, the detours beneath the apps that work
+    ([node, kind, [kept], [lost]])."""
     index = projection.index
     vendors = list(projection.vendors)
     graph = projection.graph
     drawn = view.drawn
-    failing: dict[int, set[str]] = defaultdict(set)
+    failing: dict[int, set[int]] = defaultdict(set)
     apps: dict[int, int] = defaultdict(int)
-    owner = projection.owners
     for n, cut in enumerate(cuts):
         if cut is None:
             continue
-        node = index.ids[n]
-        is_app = graph.nodes[node]["top_layer"] == APPLICATIONS
+        is_app = graph.nodes[index.ids[n]]["top_layer"] == APPLICATIONS
         for v in cut:
             if is_app:
                 apps[v] += 1
-            if v != owner[n]:
-                failing[v].add(drawn[node])
+            failing[v].add(n)
     shown = {g["vendor"] for g in view.nodes.values()}
     result = {}
     for v, name in enumerate(vendors):
         if name in shown and apps.get(v):
             own = {drawn[n] for n in projection.nodes_of(name) if n in drawn}
-            result[name] = {"nodes": sorted(failing.get(v, set()) - own), "apps": apps[v]}
+            failed = {drawn[index.ids[n]] for n in failing[v]}
+            result[name] = {"nodes": sorted(failed - own), "apps": apps[v]}
+            if not view.aggregated:
+                ways = detours(projection, failing[v])
+                result[name]["detours"] = [[d.node, d.kind, list(d.kept), list(d.lost)] for d in ways]
     return result
 
 

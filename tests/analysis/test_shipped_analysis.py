@@ -128,7 +128,7 @@ def test_analysis_json_is_stable_and_complete(shipped_analysis) -> None:
     assert leaders["compute-hardware"][:3] == [("nvidia", 54), ("amazon", 46), ("amd", 34)]
     assert leaders["foundry"][0] == ("tsmc", 56)
     assert leaders["lithography-equipment"] == [("asml", 56), ("canon", 0), ("nikon", 0)]
-    assert data["summary"] == {"nodes": 624, "edges": 1394, "vendors": 201, "apps": 63}
+    assert data["summary"] == {"nodes": 624, "edges": 1387, "vendors": 201, "apps": 63}
     assert data["chokepoints"]["ranking"][0]["vendor"] == "openai"
     assert to_json(shipped_analysis) == to_json(shipped_analysis)
 

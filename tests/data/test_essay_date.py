@@ -99,9 +99,9 @@ def test_the_concentration_of_each_layer_and_market_is_the_essay_eras(essay_map)
 def test_the_shipped_map_keeps_the_essays_headline_results(shipped_on_the_essays_day) -> None:
     """TSMC ranks first alone and cuts off every app, ASML follows, Nvidia is among the first five,
     10-20% of app revenue reaches the clouds, and the layers measured from share figures keep the essay
-    era's HHI. ASML no longer ties TSMC: Cloud TPU, Inferentia and Trainium name TSMC without a process
-    (`any`), which now reaches the mature nodes made from Epoch AI's process sizes (12, 28, 40, 65 nm),
-    and the map names no lithography supplier of those nodes (data/AUDIT.md, known missing)."""
+    era's HHI. ASML no longer ties TSMC: Inferentia and Trainium name TSMC without a process (`any`),
+    which now reaches the mature nodes made from Epoch AI's process sizes (12, 28, 40, 65 nm), and the
+    map names no lithography supplier of those nodes (data/AUDIT.md, known missing)."""
     analysis = shipped_on_the_essays_day.analysis
     ranking = analysis.chokepoints.ranking
     assert [c.vendor for c in ranking if c.rank == 1] == ["tsmc"]
@@ -117,21 +117,20 @@ def test_the_shipped_map_keeps_the_essays_headline_results(shipped_on_the_essays
 
 def test_the_apps_that_survive_asml_get_around_it_on_tsmc_nodes_without_asml(shipped_on_the_essays_day, cli) -> None:
     """Why ASML ranks second on the shipped map's essay day, as `stackmap whatif --remove asml` shows
-    it: the four apps that survive its loss rest on Cloud TPU, Inferentia and Trainium, whose
-    `fabbed_by: {id: tsmc, any: true}` works on the TSMC nodes that name no ASML tool once the
-    nodes on ASML have failed."""
+    it: the two apps that survive its loss run on Stable Diffusion on AWS, whose Inferentia and
+    Trainium have `fabbed_by: {id: tsmc, any: true}`, which works on the TSMC nodes that name no ASML
+    tool once the nodes on ASML have failed. Cloud TPU names its nodes (16 nm and N7, both on ASML),
+    so it fails, and Midjourney and Character.AI with it."""
     from graph.analysis.whatif import whatif
 
     p = shipped_on_the_essays_day.projection
     result = whatif(p, ["asml"])
-    assert [a for a in p.apps if a not in result.failed_apps] == [
-        "character-ai-app",
-        "lensa",
-        "midjourney-app",
-        "runway-app",
-    ]
+    assert [a for a in p.apps if a not in result.failed_apps] == ["lensa", "runway-app"]
+    assert sorted(p.graph.successors("google-tpu")) == ["tsmc-16nm", "tsmc-n7"]
+    failed = {n for nodes in result.failed_by_layer.values() for n in nodes}
+    assert {"google-tpu", "google-cloud", "character-ai-app", "midjourney-app"} <= failed
     fabs = {d.node: d for d in result.detours if d.kind == "fabbed_by"}
-    assert sorted(fabs) == ["aws-inferentia", "aws-trainium", "google-tpu"]
+    assert sorted(fabs) == ["aws-inferentia", "aws-trainium"]
     asml = set(p.nodes_of("asml"))
     for detour in fabs.values():
         assert all(p.graph.nodes[n]["vendor"] == "tsmc" for n in detour.kept + detour.lost)

@@ -89,7 +89,8 @@ def test_whatif_table_matches_the_chokepoint_ranking(shipped_analysis, shipped_p
 
 def test_whatif_detours_are_those_of_the_whatif_analysis(shipped_analysis, shipped_page):
     """Each vendor's detours on the page (read off the cut sets) are those `stackmap whatif --remove`
-    finds by simulating the removal; ASML's include the chips that work on TSMC's mature nodes."""
+    finds by simulating the removal; ASML's include the chips that name no TSMC node and work on its
+    mature nodes."""
     from graph.analysis.whatif import whatif
 
     data, _ = shipped_page
@@ -99,7 +100,8 @@ def test_whatif_detours_are_those_of_the_whatif_analysis(shipped_analysis, shipp
         expected = [[d.node, d.kind, list(d.kept), list(d.lost)] for d in whatif(p, [vendor]).detours]
         assert entry["detours"] == expected, vendor
     fabbed = {node: kept for node, kind, kept, _ in data["whatif"]["asml"]["detours"] if kind == "fabbed_by"}
-    assert "tsmc-28nm" in fabbed["google-tpu"]
+    assert "tsmc-28nm" in fabbed["aws-trainium"]
+    assert "google-tpu" not in fabbed  # it names its nodes (16 nm and N7), both on ASML
 
 
 def test_chokepoints_marked_and_summarised(shipped_analysis, shipped_page):

@@ -1,6 +1,7 @@
 """stackmap: a knowledge graph of the generative-AI stack.
 
-The Python API is the route the `stackmap` command takes, for notebooks and scripts:
+The Python API is the route the `stackmap` command takes, for notebooks and scripts (the README's
+"Python API" shows this example, and a test holds the two the same):
 
     >>> import graph
     >>> stack = graph.load_map()                   # the shipped data as of today, loaded and checked
@@ -8,11 +9,13 @@ The Python API is the route the `stackmap` command takes, for notebooks and scri
     True
     >>> essay = graph.load_map(as_of="2023-01-19")  # ... or as it stood on a day (here the essay's)
     >>> ranked = essay.analysis.chokepoints        # each analysis runs when first read
-    >>> sorted(c.vendor for c in ranked.ranking if c.rank <= 2)
-    ['asml', 'tsmc']
+    >>> [(c.vendor, c.rank, len(c.apps_cut_off)) for c in ranked.ranking[:3]]
+    [('tsmc', 1, 7), ('asml', 2, 5), ('nvidia', 3, 3)]
     >>> result = graph.sparql(stack, "SELECT ?chip WHERE { ?chip sm:fabbedBy/sm:offeredBy stack:tsmc }")
     >>> "https://w3id.org/stackmap/id/nvidia-h100" in [row[0].value for row in result.rows]
     True
+    >>> graph.validate()                           # every problem of a data folder (default: the shipped one)
+    []
 
 Public names (importing `graph` loads none of the heavy libraries; each is imported when used):
 `load_map` (a data folder, default the shipped one, as a checked map: `.summary`, `.loaded.store`,

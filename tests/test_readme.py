@@ -44,3 +44,14 @@ def test_the_readme_test_command_is_the_one_ci_runs() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     command = ci.strip().splitlines()[-1]
     assert command.startswith("{ test -x /usr/bin/chromium") and f"\n{command}\n" in README
+
+
+def test_the_python_example_is_the_doctested_one() -> None:
+    """The README's Python API example is the doctest of `graph/__init__.py`, line for line, so it
+    shows only names that exist and results that the doctest run checks."""
+    import graph
+
+    block = re.search(r"^```pycon\n(>>> import graph\n.*?)^```", README, re.MULTILINE | re.DOTALL)
+    assert block is not None
+    example = next(p for p in graph.__doc__.split("\n\n") if p.startswith("    >>> import graph"))
+    assert block.group(1).splitlines() == [line.removeprefix("    ") for line in example.splitlines()]

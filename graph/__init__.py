@@ -4,17 +4,17 @@ The Python API is the route the `stackmap` command takes, for notebooks and scri
 "Python API" shows this example, and a test holds the two the same):
 
     >>> import graph
-    >>> stack = graph.load_map()                   # the shipped data as of today, loaded and checked
+    >>> stack = graph.load_map()  # the shipped data as of today, loaded and checked
     >>> stack.summary.vendors >= 29
     True
     >>> essay = graph.load_map(as_of="2023-01-19")  # ... or as it stood on a day (here the essay's)
-    >>> ranked = essay.analysis.chokepoints        # each analysis runs when first read
+    >>> ranked = essay.analysis.chokepoints  # each analysis runs when first read
     >>> [(c.vendor, c.rank, len(c.apps_cut_off)) for c in ranked.ranking[:3]]
     [('tsmc', 1, 7), ('asml', 2, 5), ('nvidia', 3, 3)]
     >>> result = graph.sparql(stack, "SELECT ?chip WHERE { ?chip sm:fabbedBy/sm:offeredBy stack:tsmc }")
     >>> "https://w3id.org/stackmap/id/nvidia-h100" in [row[0].value for row in result.rows]
     True
-    >>> graph.validate()                           # every problem of a data folder (default: the shipped one)
+    >>> graph.validate()  # every problem of a data folder (default: the shipped one)
     []
 
 Public names (importing `graph` loads none of the heavy libraries; each is imported when used):

@@ -10,7 +10,7 @@ The Python API is the route the `stackmap` command takes, for notebooks and scri
     >>> essay = graph.load_map(as_of="2023-01-19")  # ... or as it stood on a day (here the essay's)
     >>> ranked = essay.analysis.chokepoints  # each analysis runs when first read
     >>> [(c.vendor, c.rank, len(c.apps_cut_off)) for c in ranked.ranking[:3]]
-    [('tsmc', 1, 7), ('asml', 2, 5), ('nvidia', 3, 3)]
+    [('asml', 1, 7), ('tsmc', 1, 7), ('nvidia', 3, 5)]
     >>> result = graph.sparql(stack, "SELECT ?chip WHERE { ?chip sm:fabbedBy/sm:offeredBy stack:tsmc }")
     >>> "https://w3id.org/stackmap/id/nvidia-h100" in [row[0].value for row in result.rows]
     True

@@ -45,23 +45,28 @@ def test_nvidia_is_in_the_top_three_by_capacity_lost(shipped_analysis) -> None:
     nvidia = shipped_analysis.chokepoints.rank_of("nvidia")
     # Meta AI runs on Llama models trained on H100s only; Microsoft Copilot on OpenAI models trained on them;
     # Duolingo Max, Fin and Khanmigo on GPT-4, which Epoch AI's table has trained on A100s only; DeepSeek's
-    # app on DeepSeek-V3 (trained on H800s) and DeepSeek-R1, which Epoch's table builds on V3
+    # app on DeepSeek-V3 (trained on H800s) and DeepSeek-R1, which Epoch's table builds on V3; Lensa on
+    # Stable Diffusion (trained on A100s, its model card says); GrammarlyGO on GPT-3 (V100s, in Epoch's table)
     assert nvidia.rank == 5 and set(nvidia.apps_cut_off) == {
-        "deepseek-app", "duolingo-max", "intercom-fin", "khanmigo", "meta-ai-assistant", "microsoft-copilot",
+        "deepseek-app", "duolingo-max", "grammarlygo", "intercom-fin", "khanmigo", "lensa", "meta-ai-assistant",
+        "microsoft-copilot",
     }  # fmt: skip
 
 
 def test_removing_nvidia_leaves_the_tpu_path_alive(essay_analysis) -> None:
-    """On the essay's date, every app whose supply chain reaches Google's TPU survives without Nvidia,
-    at reduced capacity; the apps on Azure (Nvidia only) fail."""
+    """On the essay's date, the apps whose supply chain reaches Google's TPU survive without Nvidia, at
+    reduced capacity, unless a model beneath them was trained on Nvidia's chips (Stable Diffusion, on
+    A100s: Lensa and Runway); the apps on Azure (Nvidia only) fail."""
     p = essay_analysis.projection
     w = whatif(p, ["nvidia"])
     tpu_apps = {a for a in p.apps if "google-tpu" in _chain(p, a)}
     assert tpu_apps == {"character-ai-app", "lensa", "midjourney-app", "runway-app"}
-    assert tpu_apps.isdisjoint(w.failed_apps)
-    assert all(0 < w.app_capacity[a] < 1 for a in tpu_apps)
+    survivors = {a for a in tpu_apps if "stable-diffusion" not in _chain(p, a)}
+    assert survivors == {"character-ai-app", "midjourney-app"}
+    assert survivors.isdisjoint(w.failed_apps)
+    assert all(0 < w.app_capacity[a] < 1 for a in survivors)
     assert "google-tpu" not in w.failed_by_layer.get("compute-hardware", ())
-    assert set(w.failed_apps) == set(p.apps) - tpu_apps
+    assert set(w.failed_apps) == set(p.apps) - survivors
 
 
 def _chain(projection, app: str) -> set[str]:
@@ -128,7 +133,7 @@ def test_analysis_json_is_stable_and_complete(shipped_analysis) -> None:
     assert leaders["compute-hardware"][:3] == [("nvidia", 54), ("amazon", 46), ("amd", 34)]
     assert leaders["foundry"][0] == ("tsmc", 56)
     assert leaders["lithography-equipment"] == [("asml", 56), ("canon", 0), ("nikon", 0)]
-    assert data["summary"] == {"nodes": 624, "edges": 1387, "vendors": 201, "apps": 63}
+    assert data["summary"] == {"nodes": 624, "edges": 1390, "vendors": 201, "apps": 63}
     assert data["chokepoints"]["ranking"][0]["vendor"] == "openai"
     assert to_json(shipped_analysis) == to_json(shipped_analysis)
 

@@ -126,7 +126,8 @@ COMMANDS = [
         "  (frontier_ai_models.csv);\n"
         "- every accelerator, with its variants as one offering, `fabbed_by` its foundry's node for its process\n"
         "  size: the one of --data (`tsmc-n5` for 5 nm), else a node offering made once per foundry and size\n"
-        "  (`tsmc-12nm`, no release date: the table gives none); a chip without a size names the foundry (any);\n"
+        "  (`tsmc-12nm`, released with its first chip: the table dates no process); a chip without a size\n"
+        "  names the foundry (any);\n"
         "- GPU clusters that count as installed (status Existing, certainty Confirmed or Likely, not a possible\n"
         "  duplicate, dated, with H100 equivalents; planned, decommissioned and unlikely ones never do): each\n"
         '  owner gets an "<owner> AI clusters" offering (cloud-platforms) that `runs_on` its chips with shares\n'

@@ -329,6 +329,42 @@ def test_the_date_control_redraws_the_map_of_each_stop(open_page, essay_site):
     assert (opened.errors, opened.requests) == ([], [])
 
 
+def test_the_details_of_a_past_day_give_that_days_rank_and_ties(open_page, today_site):
+    """On the essay's day, ASML's details give its rank of that day (shared first with TSMC, every
+    app cut off, as the analysis of that day ranks it) apart from the map's own, and list only the ties
+    in force then: SMIC's 7nm-class node, on ASML's immersion scanners from 2023, is not among them;
+    moved back to the map's own day, the panel gives today's rank and lists it."""
+    import datetime as dt
+
+    from graph.pipeline import load_checked
+
+    essay = load_checked(shipped_data_dir(), as_of=dt.date(2023, 1, 19)).analysis
+    asml = essay.chokepoints.rank_of("asml")
+    assert (asml.rank, len(asml.apps_cut_off), len(essay.projection.apps)) == (1, 7, 7)
+    opened = open_page(today_site, "#asml@2023-01-19")
+    text = details_text(opened)
+    assert "RANK ON 2023-01-19 (THE ESSAY)\nChokepoint rank #1: without ASML, 7 of 7 apps fail and 100% of app" in text
+    assert "REACH AND RANK ON " in text
+    stop = opened.js("stackmap.data.timeline.find((t) => t.date === '2023-01-19').edges")
+    into = sorted(e for e in stop if e.split(" ")[1] in ("asml-euv", "asml-duv-immersion"))
+    listed = opened.js(
+        "[...document.querySelectorAll('#details-body div')].find((d) => d.querySelector('h3').textContent"
+        " === 'Depended on by').querySelectorAll('li').length"
+    )
+    assert listed == len(into) > 0 and not any(e.startswith("smic-n7 ") for e in into)
+    assert "SMIC" not in text
+    opened.page.fill("#as-of", str(len(opened.js("stackmap.data.timeline")) - 1))
+    opened.page.dispatch_event("#as-of", "input")
+    text = details_text(opened)
+    today = load_checked(shipped_data_dir()).analysis.chokepoints.rank_of("asml")
+    assert (
+        "RANK ON" not in text
+        and f"Chokepoint rank #{today.rank}: without ASML, {len(today.apps_cut_off)} of 63" in text
+    )
+    assert "SMIC N+2 (7nm-class)" in text
+    assert (opened.errors, opened.requests) == ([], [])
+
+
 def test_a_large_map_opens_on_what_the_apps_depend_on(open_page, today_site):
     """The shipped map opens compact: the apps and the nodes some app depends on, the rest hidden until
     asked for; searching for a hidden node shows them all and focuses it."""

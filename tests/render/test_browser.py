@@ -352,7 +352,11 @@ def test_the_details_of_a_past_day_give_that_days_rank_and_ties(open_page, today
         " === 'Depended on by').querySelectorAll('li').length"
     )
     assert listed == len(into) > 0 and not any(e.startswith("smic-n7 ") for e in into)
-    assert "SMIC" not in text
+    offered = opened.js(
+        "[...document.querySelectorAll('#details-body div')].find((d) => d.querySelector('h3').textContent"
+        ".startsWith('Offerings of ASML on')).innerText"
+    )
+    assert "SMIC" not in text and "EUV lithography systems" in offered and "High-NA" not in offered  # came in 2025
     opened.page.fill("#as-of", str(len(opened.js("stackmap.data.timeline")) - 1))
     opened.page.dispatch_event("#as-of", "input")
     text = details_text(opened)
@@ -363,6 +367,32 @@ def test_the_details_of_a_past_day_give_that_days_rank_and_ties(open_page, today
     )
     assert "SMIC N+2 (7nm-class)" in text
     assert (opened.errors, opened.requests) == ([], [])
+
+
+def test_past_day_details_for_vendors_ranked_low_absent_or_app_only(open_page, today_site):
+    """On a past day the panel ranks a vendor by that day's first ranked, cutting off no app included
+    (SK hynix on the essay's day, ranked by capacity lost); says a vendor was not yet on the map
+    (Anthropic at the end of 2021); gives no rank to an app-only vendor; names no equal split of a
+    supply, which is the map's own day's; and a what-if started on a past day brings the panel and
+    the link back to the map's own day."""
+    import datetime as dt
+
+    from graph.pipeline import load_checked
+
+    hynix = load_checked(shipped_data_dir(), as_of=dt.date(2023, 1, 19)).analysis.chokepoints.rank_of("sk-hynix")
+    opened = open_page(today_site, "#sk-hynix@2023-01-19")
+    rank = f"Chokepoint rank #{hynix.rank}: without SK hynix, 0 of 7 apps fail and {hynix.capacity_lost:.1%} of app"
+    assert hynix.rank <= 10 and not hynix.apps_cut_off and rank in details_text(opened)
+    opened.js("stackmap.focusVendor('prisma-labs')")
+    assert "\nRANK ON" not in details_text(opened) and "Not ranked as a chokepoint (only apps)" in details_text(opened)
+    opened.js("stackmap.focusVendor('google')")
+    assert "of this supply" not in details_text(opened)
+    opened.js("stackmap.setWhatIf('nvidia')")
+    assert "RANK ON" not in details_text(opened) and "of this supply" in details_text(opened)
+    assert opened.js("location.hash") == "#google"
+    early = open_page(today_site, "#anthropic@2021-12-31")
+    assert "RANK ON 2021\nNot on the map that day" in details_text(early)
+    assert (opened.errors, early.errors) == ([], [])
 
 
 def test_a_large_map_opens_on_what_the_apps_depend_on(open_page, today_site):

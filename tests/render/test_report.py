@@ -241,7 +241,7 @@ def test_source_numbers_equal_the_data(tables) -> None:
         (s.id, *(count(s.facts[k]) for k in kinds), count(s.total)) for s in support
     ]
     a16z = next(r for r in rows if r["Source"] == "a16z-2023-genai-platform")
-    assert (a16z["Moats"], a16z["Total"]) == ("17", "91")
+    assert (a16z["Moats"], a16z["Total"]) == ("17", "93")
     assert a16z["Title, publisher, date"] == (
         "[Who Owns the Generative AI Platform?](https://a16z.com/who-owns-the-generative-ai-platform/)"
         " (Andreessen Horowitz, 2023-01-19)"

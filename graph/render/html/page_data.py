@@ -125,8 +125,9 @@ def _compact(view: DrawnGraph, bands: list[Band]) -> dict | None:
 
 
 def _timeline(projection: Projection, stops: list[dict], view: DrawnGraph) -> list[dict]:
-    """The date control's stops: for each, the drawn nodes and edges in force then, its counts, and
-    its summary (chokepoints and layer concentration) in the shape of the page's own summary."""
+    """The date control's stops: for each, the drawn nodes and edges in force then, its counts, its
+    first ranked vendors ([vendor, rank, apps cut off, capacity lost]) and its summary (chokepoints and
+    layer concentration) in the shape of the page's own summary."""
     out = []
     for stop in stops:
         nodes = set(stop["nodes"])
@@ -141,6 +142,7 @@ def _timeline(projection: Projection, stops: list[dict], view: DrawnGraph) -> li
                 "nodes": sorted(n for n in view.nodes if n in nodes),
                 "edges": sorted(f"{u} {v}" for u, v in view.edges if (u, v) in pairs),
                 "counts": stop["counts"],
+                "ranked": [[c["vendor"], c["rank"], c["apps"], c["capacity_lost"]] for c in stop["chokepoints"]],
                 "summary": {
                     "chokepoints": chokepoints,
                     "concentration": _concentration(projection, {"concentration": layers}),

@@ -4,7 +4,7 @@ The interactive HTML view (the package `html`: `texts`, `drawn_graph`, `layout`,
 section, `summary`, `stack`, `value_flow`, `concentration`, `chokepoints`, `moats`, `sources`, and
 the writers `markdown` and `html`) with its figures and numbers (`report_figures`, `timeline_figure`, `report_numbers`)
 and the facts per source (`source_support`), the layer colours (`palette`), the dataset serialised
-(`export`), and opening a page in the browser (`browser`).
+(`export`, with `trig_converter` making the build's TriG in a converter process), and opening a page in the browser (`browser`).
 
 Imports: `analysis`, `model`, `source`, `runtime`.
 """

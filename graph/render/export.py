@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..source import vocab
+from . import trig_converter
 
 FORMATS: dict[str, ox.RdfFormat] = {
     "turtle": ox.RdfFormat.TURTLE,
@@ -34,7 +35,10 @@ def _store(quads: Iterable[ox.Quad] | ox.Store) -> ox.Store:
     return store
 
 
-def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]]:
+GraphLines = tuple[ox.NamedNode | ox.BlankNode | ox.DefaultGraph, list[bytes]]
+
+
+def graph_lines(store: ox.Store) -> Iterator[GraphLines]:
     """Each graph of the store (the default graph first, then by name) with its sorted N-Triples lines."""
     graphs: list = sorted(store.named_graphs(), key=str)
     graphs.insert(0, ox.DefaultGraph())
@@ -47,35 +51,41 @@ def _graph_lines(store: ox.Store) -> Iterator[tuple[ox.NamedNode | ox.BlankNode 
 
 def nquads(quads: Iterable[ox.Quad] | ox.Store) -> bytes:
     """The quads (a store or an iterable) as sorted N-Quads without duplicates."""
-    return b"".join(nquads_chunks(_store(quads)))
+    return b"".join(_quads_chunk(graph, lines) for graph, lines in graph_lines(_store(quads)))
 
 
-def nquads_chunks(store: ox.Store) -> Iterator[bytes]:
-    """The store's quads as sorted N-Quads (the bytes of `nquads`), a chunk per graph."""
-    for graph, lines in _graph_lines(store):
-        if not isinstance(graph, ox.DefaultGraph):
-            name = b" " + str(graph).encode("utf-8") + b" ."
-            lines = [line[:-2] + name for line in lines]  # "<s> <p> <o> ." -> "<s> <p> <o> <g> ."
-        lines.append(b"")
-        yield b"\n".join(lines)
+def _quads_chunk(graph: ox.NamedNode | ox.BlankNode | ox.DefaultGraph, lines: list[bytes]) -> bytes:
+    """One graph's sorted N-Triples lines as N-Quads ("<s> <p> <o> ." -> "<s> <p> <o> <g> .")."""
+    if not isinstance(graph, ox.DefaultGraph):
+        suffix = b" " + str(graph).encode("utf-8") + b" ."
+        lines = [line[:-2] + suffix for line in lines]
+    return b"\n".join(lines) + b"\n"
 
 
-def write_nquads_and_trig(chunks: Iterable[bytes], nquads: Path, trig: Path) -> None:
-    """Write the N-Quads chunks, in order, to the file nquads, and the TriG `serialize_many` gives for
-    their quads to the file trig, in one pass: a thread writes the N-Quads while this one turns the
-    same chunks into TriG, so waiting for the disk overlaps the serialising. About _WRITE_AHEAD bytes
-    are held at a time."""
-    with open(nquads, "wb") as out, open(trig, "wb") as trig_out, ThreadPoolExecutor(max_workers=1) as writer:
+def write_nquads_and_trig(graphs: Iterable[GraphLines], nquads: Path, trig: Path) -> None:
+    """Write the graphs (each with its sorted N-Triples lines, as `graph_lines` gives them), in order,
+    as N-Quads to the file nquads and as the TriG `serialize_many` gives for their quads to the file
+    trig, in one pass. The TriG is made by a converter process (`trig_converter`) that reads the
+    graphs as TriG blocks from a pipe: Oxigraph's own `oxigraph convert` when the `oxigraph` command
+    of pyoxigraph's version is installed, natively and off Python's objects, and pyoxigraph in a
+    Python process otherwise. It works on the other core while this thread sorts the next graphs; a
+    thread hands the N-Quads to the file and the blocks to the pipe. About _WRITE_AHEAD bytes are
+    held at a time."""
+    with (
+        open(nquads, "wb") as out,
+        trig_converter.converting(trig) as converter,
+        ThreadPoolExecutor(max_workers=1) as writer,
+    ):
         writing: deque[Future] = deque()
 
-        def quads() -> Iterator[ox.Quad]:
-            for batch in _batches(chunks):
-                writing.append(writer.submit(out.write, batch))
-                while len(writing) > _WRITE_AHEAD // _BATCH_BYTES:
-                    writing.popleft().result()
-                yield from ox.parse(batch, format=ox.RdfFormat.N_QUADS)
+        def put(quads: bytes, blocks: bytes) -> None:
+            out.write(quads)
+            converter.write(blocks)
 
-        ox.serialize(quads(), trig_out, format=ox.RdfFormat.TRIG, prefixes=vocab.PREFIXES)
+        for quads, blocks in _batches(_chunks(graphs)):
+            writing.append(writer.submit(put, quads, blocks))
+            while len(writing) > _WRITE_AHEAD // _BATCH_BYTES:
+                writing.popleft().result()
         while writing:
             writing.popleft().result()
 
@@ -84,23 +94,35 @@ _BATCH_BYTES = 1 << 20  # N-Quads handed to the writing thread at a time
 _WRITE_AHEAD = 16 << 20  # bytes handed over and not yet written, at most (about)
 
 
-def _batches(chunks: Iterable[bytes]) -> Iterator[bytes]:
-    """The chunks joined into batches of at least _BATCH_BYTES (the last may be smaller)."""
-    batch: list[bytes] = []
+def _chunks(graphs: Iterable[GraphLines]) -> Iterator[tuple[bytes, bytes]]:
+    """Each graph's lines as N-Quads and as a TriG block (the default graph's lines stand alone)."""
+    for graph, lines in graphs:
+        triples = b"\n".join(lines) + b"\n"
+        block = (
+            triples if isinstance(graph, ox.DefaultGraph) else str(graph).encode("utf-8") + b" {\n" + triples + b"}\n"
+        )
+        yield _quads_chunk(graph, lines), block
+
+
+def _batches(chunks: Iterable[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, bytes]]:
+    """The pairs of chunks joined into batches of at least _BATCH_BYTES of N-Quads (the last may be smaller)."""
+    quads: list[bytes] = []
+    blocks: list[bytes] = []
     size = 0
-    for chunk in chunks:
-        batch.append(chunk)
+    for chunk, block in chunks:
+        quads.append(chunk)
+        blocks.append(block)
         size += len(chunk)
         if size >= _BATCH_BYTES:
-            yield batch[0] if len(batch) == 1 else b"".join(batch)  # a large chunk is not copied
-            batch, size = [], 0
-    if batch:
-        yield b"".join(batch)
+            yield b"".join(quads), b"".join(blocks)
+            quads, blocks, size = [], [], 0
+    if quads:
+        yield b"".join(quads), b"".join(blocks)
 
 
 def _sorted_triples(store: ox.Store) -> bytes:
     """The union of the store's graphs as sorted N-Triples without duplicates."""
-    lines = sorted({line for _, graph_lines in _graph_lines(store) for line in graph_lines})
+    lines = sorted({line for _, lines_of_graph in graph_lines(store) for line in lines_of_graph})
     return b"\n".join([*lines, b""]) if lines else b""
 
 

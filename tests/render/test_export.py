@@ -6,6 +6,7 @@ import errno
 import os
 import subprocess
 import sys
+from importlib import metadata
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -15,7 +16,7 @@ from rdflib.compare import isomorphic
 
 from graph.check.shacl import to_rdflib_graph
 from graph.check.validate import load_valid
-from graph.render import export
+from graph.render import export, trig_converter
 from graph.source.ontology import ontology_quads
 from graph.source.paths import shipped_data_dir
 
@@ -120,21 +121,86 @@ def test_unknown_format():
         export.serialize([], "rdfxml")
 
 
+CONVERTERS = ["oxigraph", "python"]
+
+
+@pytest.fixture(params=CONVERTERS)
+def converter(request, monkeypatch) -> str:
+    """Each TriG converter in turn: Oxigraph's own command, and the Python one that stands in for it
+    where that command is missing or of another version than pyoxigraph."""
+    if request.param == "python":
+        monkeypatch.setattr(trig_converter, "oxigraph_command", lambda: None)
+    return request.param
+
+
+def test_the_converter_is_oxigraphs_own_command():
+    """Installed as the project says, the TriG is made by the `oxigraph` command of pyoxigraph's version."""
+    found = trig_converter.oxigraph_command()
+    assert found is not None and Path(found).name == "oxigraph"
+    assert metadata.version("oxigraph") == metadata.version("pyoxigraph") == ox.__version__
+    assert trig_converter.command(Path("x.trig"))[:2] == [found, "convert"]
+
+
 @pytest.mark.parametrize("batch", [None, 200])
-def test_nquads_and_trig_written_together_are_those_of_the_quads(shipped, tmp_path: Path, monkeypatch, batch):
-    """The N-Quads and TriG written in one pass from the graphs' chunks (a thread writing the N-Quads)
-    are what serialize_many gives for the same quads, also when the chunks go to the writing thread in
-    many small batches, a few at a time: the dataset files of `build` are written this way."""
+def test_nquads_and_trig_written_together_are_those_of_the_quads(
+    shipped, tmp_path: Path, monkeypatch, batch, converter
+):
+    """The N-Quads and TriG written in one pass from the graphs' sorted lines (a thread writing the
+    N-Quads and feeding the converter) are what serialize_many gives for the same quads, also when
+    the lines go to the writing thread in many small batches, a few at a time: the dataset files of
+    `build` are written this way."""
     if batch:
         monkeypatch.setattr(export, "_BATCH_BYTES", batch)
         monkeypatch.setattr(export, "_WRITE_AHEAD", 3 * batch)
     whole = export.serialize_many(shipped.store, ["trig", "nquads"])
     nquads, trig = tmp_path / "data.nq", tmp_path / "data.trig"
-    export.write_nquads_and_trig(export.nquads_chunks(shipped.store), nquads, trig)
+    export.write_nquads_and_trig(export.graph_lines(shipped.store), nquads, trig)
     assert nquads.read_bytes() == whole["nquads"]
     assert trig.read_bytes() == whole["trig"]
     openers = [line for line in whole["trig"].splitlines() if line.endswith(b" {")]  # one block per graph
     assert len(openers) == len(list(shipped.store.named_graphs())) > 20
+
+
+def test_every_kind_of_term_converts_as_pyoxigraph_serialises_it(tmp_path: Path, converter):
+    """Escaped, language-tagged and typed literals, blank nodes (a blank graph name too), prefixed and
+    unprefixed IRIs and the default graph come out of the converter as pyoxigraph's TriG writes them,
+    and parse back to the same quads."""
+    sm, g = "https://w3id.org/stackmap/ns/", ox.NamedNode("https://w3id.org/stackmap/file/vendors/x.yaml")
+    s, b = ox.NamedNode("https://w3id.org/stackmap/id/x"), ox.BlankNode("b0")
+    literals = [
+        ox.Literal('quote " backslash \\ newline \n tab \t return \r'),
+        ox.Literal("emoji \U0001f600 and \u00e9"),
+        ox.Literal("Bonjour", language="fr-CA"),
+        ox.Literal("42", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),
+        ox.Literal("0.25", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#decimal")),
+        ox.Literal("1.0E3", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#double")),
+        ox.Literal("true", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")),
+        ox.Literal("2024-03", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#gYearMonth")),
+        ox.Literal("x", datatype=ox.NamedNode("http://example.org/own#type")),
+        ox.Literal("3 000", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer")),  # not valid
+    ]
+    quads = [ox.Quad(s, ox.NamedNode(f"{sm}p{i}"), o, g) for i, o in enumerate(literals)]
+    quads += [
+        ox.Quad(s, ox.NamedNode(f"{sm}q"), b, g),
+        ox.Quad(b, ox.NamedNode("http://example.org/a%20b#c"), ox.NamedNode("http://example.org/x.y."), g),
+        ox.Quad(s, ox.NamedNode(f"{sm}r"), ox.NamedNode("https://w3id.org/stackmap/id/a.b"), ox.BlankNode("g1")),
+        ox.Quad(s, ox.NamedNode(f"{sm}r"), ox.Literal("in the default graph"), ox.DefaultGraph()),
+    ]
+    store = ox.Store()
+    store.extend(quads)
+    nquads, trig = tmp_path / "data.nq", tmp_path / "data.trig"
+    export.write_nquads_and_trig(export.graph_lines(store), nquads, trig)
+    assert trig.read_bytes() == export.serialize(store, "trig")
+    assert sorted(map(str, ox.parse(path=str(trig), format=ox.RdfFormat.TRIG))) == sorted(map(str, store))
+    assert nquads.read_bytes() == export.serialize(store, "nquads")
+
+
+def test_a_converter_that_fails_is_raised_with_what_it_said(tmp_path: Path, converter):
+    """A line the converter cannot read stops the write with its message, naming the file."""
+    lines = [(ox.NamedNode("https://w3id.org/stackmap/file/x.yaml"), [b"<https://a.example/s> <p> ."])]
+    with pytest.raises(RuntimeError, match=r"^writing data\.trig failed \(exit \d+\): .+") as raised:
+        export.write_nquads_and_trig(lines, tmp_path / "data.nq", tmp_path / "data.trig")
+    assert "no message" not in str(raised.value)
 
 
 @pytest.mark.parametrize("batch", [None, 200])
@@ -145,5 +211,5 @@ def test_a_failed_write_of_the_nquads_is_raised(mini, tmp_path: Path, monkeypatc
         monkeypatch.setattr(export, "_BATCH_BYTES", batch)
         monkeypatch.setattr(export, "_WRITE_AHEAD", 3 * batch)
     with pytest.raises(OSError) as raised:
-        export.write_nquads_and_trig(export.nquads_chunks(mini.store), Path("/dev/full"), tmp_path / "data.trig")
+        export.write_nquads_and_trig(export.graph_lines(mini.store), Path("/dev/full"), tmp_path / "data.trig")
     assert raised.value.errno == errno.ENOSPC

@@ -3,7 +3,9 @@
 Quads are sorted before writing (graph, subject, predicate, object), so the output never depends on
 the store's internal order. Turtle has no named graphs: it holds the union of all graphs. The sorting
 works on the store's own N-Triples text of each graph (a line per triple), which orders exactly as the
-terms do and keeps millions of quads out of Python objects.
+terms do and keeps millions of quads out of Python objects. The build's dataset files are written
+from those lines in one pass (`write_nquads_and_trig`): the N-Quads by a thread, the TriG by a
+converter process (`trig_converter`).
 """
 
 from __future__ import annotations

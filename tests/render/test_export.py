@@ -213,3 +213,12 @@ def test_a_failed_write_of_the_nquads_is_raised(mini, tmp_path: Path, monkeypatc
     with pytest.raises(OSError) as raised:
         export.write_nquads_and_trig(export.graph_lines(mini.store), Path("/dev/full"), tmp_path / "data.trig")
     assert raised.value.errno == errno.ENOSPC
+
+
+def test_an_error_while_converting_stops_the_converter(tmp_path: Path, converter):
+    """An error (or Ctrl-C) in the middle of a write stops the converter at once: it is not left
+    running, and the error is the one raised."""
+    with pytest.raises(KeyboardInterrupt), trig_converter.converting(tmp_path / "data.trig") as running:
+        running.write(b"<https://w3id.org/stackmap/file/x.yaml> {\n")
+        raise KeyboardInterrupt
+    assert running._process.returncode is not None

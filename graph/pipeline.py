@@ -197,26 +197,27 @@ class BuildResult:
     written: list[Path]
 
 
-def write_dataset(loaded: LoadedMap, analysis_store: ox.Store, folder: Path) -> dict[str, Path]:
+def write_dataset(loaded: LoadedMap, analysis_graph: list[export.GraphLines], folder: Path) -> dict[str, Path]:
     """Write the dataset files into folder, by file name: the analysis graph (its name sorts before
     those of the data files' graphs) and then the store's graphs, graph by graph, as N-Quads and, in
     the same pass, as TriG (made by a converter process from the same sorted lines), so little is
     held in memory."""
     assert f"<{ANALYSIS_GRAPH}>" < f"<{vocab.FILE}"  # graphs are serialised in the order of their names
     paths = {name: folder / name for name in DATASET_FILES.values()}
-    graphs = itertools.chain(export.graph_lines(analysis_store), export.graph_lines(loaded.store))
+    graphs = itertools.chain(analysis_graph, export.graph_lines(loaded.store))
     export.write_nquads_and_trig(graphs, paths[DATASET_FILES["nquads"]], paths[DATASET_FILES["trig"]])
     return paths
 
 
-def analysis_files(analysis: Analysis, results: dict) -> tuple[dict[str, bytes], ox.Store]:
-    """`analysis.json` by file name, and the analysis graph alone in a store."""
+def analysis_files(analysis: Analysis, results: dict) -> tuple[dict[str, bytes], list[export.GraphLines]]:
+    """`analysis.json` by file name, and the analysis graph alone as sorted lines (`export.graph_lines`:
+    the lines hold less memory than a store of them, while the data graphs are written)."""
     from .analysis.rdf import add_analysis
     from .analysis.results import results_json
 
     store = ox.Store()
     add_analysis(store, analysis)
-    return {ANALYSIS_FILE: results_json(results)}, store
+    return {ANALYSIS_FILE: results_json(results)}, list(export.graph_lines(store))
 
 
 def view_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes]:
@@ -259,9 +260,9 @@ def build_checked(
         if say:
             say("rendering the report and the HTML view, and serialising the analyses and the data")
         files: dict[str, atomic.Content] = dict(view_files(loaded, analysis, results)) if views else {}
-        json_file, analysis_store = analysis_files(analysis, results)
+        json_file, analysis_graph = analysis_files(analysis, results)
         files.update(json_file)
-        files.update(write_dataset(loaded, analysis_store, scratch))  # moved into place, not copied
+        files.update(write_dataset(loaded, analysis_graph, scratch))  # moved into place, not copied
         return files
 
     with atomic.scratch_dir(Path(out_dir)) as scratch:

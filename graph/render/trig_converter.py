@@ -74,8 +74,9 @@ class Converter:
     def failure(self) -> RuntimeError:
         """The error of a converter that stopped, with what it said."""
         self._errors.seek(0)
-        said = self._errors.read(4000).decode("utf-8", "replace").strip().splitlines()
-        said = said[0].removeprefix("Error: ") if said else "no message"  # its first line names the fault
+        lines = self._errors.read(4000).decode("utf-8", "replace").strip().splitlines()
+        said = "no message" if not lines else lines[-1] if lines[0].startswith("Traceback") else lines[0]
+        said = said.removeprefix("Error: ")  # the line that names the fault, as a traceback ends or `oxigraph` begins
         return RuntimeError(f"writing {self._trig.name} failed (exit {self._process.returncode}): {said}")
 
 

@@ -222,3 +222,13 @@ def test_an_error_while_converting_stops_the_converter(tmp_path: Path, converter
         running.write(b"<https://w3id.org/stackmap/file/x.yaml> {\n")
         raise KeyboardInterrupt
     assert running._process.returncode is not None
+
+
+def test_a_converter_that_cannot_write_its_file_says_so(mini, tmp_path: Path, converter):
+    """A TriG file the converter cannot create (here: in a folder that does not exist) stops the write
+    with the converter's one-line reason."""
+    with pytest.raises(RuntimeError, match=r"^writing data\.trig failed \(exit \d+\): \S") as raised:
+        export.write_nquads_and_trig(
+            export.graph_lines(mini.store), tmp_path / "data.nq", tmp_path / "no" / "data.trig"
+        )
+    assert "\n" not in str(raised.value) and "Traceback" not in str(raised.value)

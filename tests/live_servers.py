@@ -10,7 +10,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -94,11 +94,30 @@ class Virtuoso:
 
 
 @contextmanager
-def virtuoso(folder: Path) -> Iterator[Virtuoso]:
+def virtuoso(folder: Path, starts: int = 3) -> Iterator[Virtuoso]:
     """`virtuoso-t +foreground +configfile INI` on free ports of 127.0.0.1 with a new database in
-    folder; stopped (and its log kept in folder) afterwards."""
+    folder, once it has answered a query and an authenticated Graph Store request (a GET of a graph
+    it does not hold, which changes nothing); stopped (and its log kept in folder) afterwards. A
+    server that aborted itself on those first requests (`virtuoso_crashed`) is replaced by a new
+    one, in folder/restart-N, up to `starts` in all."""
     if not Path(VIRTUOSO).is_file():
         raise RuntimeError(f"{VIRTUOSO} is missing: apt-get install virtuoso-opensource (.ci/run does)")
+    for start in range(1, starts + 1):
+        with _virtuoso_process(folder if start == 1 else folder / f"restart-{start}") as server:
+            credentials = {http_client.USER_VAR: server.user, http_client.PASSWORD_VAR: server.password}
+            try:  # the Digest handshake stackmap's client makes; 404: it holds no such graph
+                http_client.request("GET", f"{server.store}?graph=urn:x-stackmap:warm-up", env=credentials, ok=(404,))
+            except http_client.RemoteError:
+                if not virtuoso_crashed(server) or start == starts:
+                    raise
+                continue
+            yield server
+            return
+
+
+@contextmanager
+def _virtuoso_process(folder: Path) -> Iterator[Virtuoso]:
+    """One Virtuoso process with a new database in folder, once it answers a query."""
     folder.mkdir(parents=True, exist_ok=True)
     http_port = free_port()
     sql_port = free_port()
@@ -124,24 +143,6 @@ def virtuoso_crashed(server: Virtuoso) -> bool:
     the end of its log, seen once in 2026 on the first authenticated PUT of a push), a fault of the
     server that another start of it does not repeat."""
     return server.process.poll() is not None
-
-
-@contextmanager
-def warmed_virtuoso(folder: Callable[[], Path], starts: int = 3) -> Iterator[Virtuoso]:
-    """`virtuoso` in a new folder, once it has answered an authenticated Graph Store request (a GET
-    of a graph it does not hold, which changes nothing); a server that aborted on it
-    (`virtuoso_crashed`) is replaced by a new one, up to `starts` in all."""
-    for start in range(1, starts + 1):
-        with virtuoso(folder()) as server:
-            credentials = {http_client.USER_VAR: server.user, http_client.PASSWORD_VAR: server.password}
-            try:  # the Digest handshake stackmap's client makes; 404: it holds no such graph
-                http_client.request("GET", f"{server.store}?graph=urn:x-stackmap:warm-up", env=credentials, ok=(404,))
-            except http_client.RemoteError:
-                if not virtuoso_crashed(server) or start == starts:
-                    raise
-                continue
-            yield server
-            return
 
 
 def oxigraph_binary() -> str:

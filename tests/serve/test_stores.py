@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from live_servers import Virtuoso, oxigraph, virtuoso, virtuoso_crashed, warmed_virtuoso
+from live_servers import Virtuoso, oxigraph, virtuoso, virtuoso_crashed
 
 from conftest import MINI
 from graph.cli import main
@@ -96,8 +96,8 @@ class Engines:
 
     def start_virtuoso(self) -> None:
         """Stop the running Virtuoso, if any; start a new one and push the shipped map into it. A
-        Virtuoso that aborts itself during the push (see `virtuoso_crashed`) is replaced, up to
-        VIRTUOSO_STARTS servers; a push that fails while Virtuoso runs fails at once."""
+        Virtuoso that aborts itself during the push after its first requests (`virtuoso_crashed`) is
+        replaced too, up to VIRTUOSO_STARTS servers; a push that fails while Virtuoso runs fails at once."""
         for start in range(1, VIRTUOSO_STARTS + 1):
             self.stop_virtuoso()
             server = self._virtuoso.enter_context(virtuoso(self.folders.mktemp("virtuoso")))
@@ -188,9 +188,8 @@ def test_booleans_read_the_same_from_every_store(cli, engines: Engines) -> None:
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
-    """A Virtuoso of its own for the push tests (they replace what it holds), one that has answered
-    an authenticated Graph Store request (`warmed_virtuoso`)."""
-    with warmed_virtuoso(lambda: tmp_path_factory.mktemp("virtuoso-push")) as server:
+    """A Virtuoso of its own for the push tests (they replace what it holds)."""
+    with virtuoso(tmp_path_factory.mktemp("virtuoso-push")) as server:
         yield server
 
 

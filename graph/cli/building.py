@@ -13,6 +13,7 @@ from .common import (
     add_out,
     data_dir,
     err,
+    hold,
     open_map,
     problem_count,
     progress_printer,
@@ -23,13 +24,13 @@ from .common import (
 
 def run_build(args: argparse.Namespace) -> int:
     from ..model.projection import ProjectionError
-    from ..pipeline import build
+    from ..pipeline import build_checked
     from ..source.problems import DataError
 
     directory = data_dir(args)
     out = Path(args.out)
     try:
-        result = build(directory, out, progress_printer(), as_of=args.as_of)
+        result, _ = hold(args, build_checked(directory, out, progress_printer(), as_of=args.as_of))
     except DataError as error:
         report_problems(directory, error.problems)
         raise Failure(problem_count(error.problems) + f"; {out} was not written") from None

@@ -6,7 +6,17 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import EXIT_FAILED, EXIT_OK, Command, UsageError, data_dir, err, progress_printer, report_problems
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    Command,
+    UsageError,
+    data_dir,
+    err,
+    hold,
+    progress_printer,
+    report_problems,
+)
 
 
 def _relpaths(directory: Path, files: list[str]) -> set[str]:
@@ -30,7 +40,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     directory = data_dir(args)
     only = _relpaths(directory, args.files) if args.files else None
-    loaded, problems = check(directory, progress_printer(), engine=args.engine, warnings=True)
+    loaded, problems = hold(args, check(directory, progress_printer(), engine=args.engine, warnings=True))
     if only is not None:
         problems = [p for p in problems if p.file in only]
     report_problems(directory, problems)

@@ -11,13 +11,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
     from ..model.projection import Projection
     from ..pipeline import Checked
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+T = TypeVar("T")
 
 
 class UsageError(Exception):
@@ -94,6 +95,13 @@ def problem_count(problems, shapes: bool = True) -> str:
     return f"{n} problem{'s' if n != 1 else ''} found, nothing done{hint}"
 
 
+def hold(args: argparse.Namespace, value: T) -> T:
+    """value, kept by the command's arguments until the command has ended: `main` then ends a
+    one-shot command's process at once, so what it loaded is never freed object by object."""
+    args.held = [*getattr(args, "held", []), value]
+    return value
+
+
 def open_map(args: argparse.Namespace, shapes: bool = True) -> Checked:
     """The checked map of the command's data folder as of --as-of (`pipeline.load_checked`, the route
     every command takes); its problems printed and Failure when the data is not valid."""
@@ -102,10 +110,11 @@ def open_map(args: argparse.Namespace, shapes: bool = True) -> Checked:
 
     directory = data_dir(args)
     try:
-        return load_checked(directory, progress_printer(), shapes=shapes, as_of=getattr(args, "as_of", None))
+        checked = load_checked(directory, progress_printer(), shapes=shapes, as_of=getattr(args, "as_of", None))
     except DataError as error:
         report_problems(directory, error.problems)
         raise Failure(problem_count(error.problems, shapes)) from None
+    return hold(args, checked)
 
 
 def projection_of(checked: Checked) -> Projection:

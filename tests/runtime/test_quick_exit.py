@@ -4,6 +4,7 @@ kept, what it loaded neither freed object by object nor scanned by the collector
 from __future__ import annotations
 
 import gc
+import os
 import subprocess
 import sys
 import weakref
@@ -14,35 +15,75 @@ import pytest
 from conftest import BAD_DATA, MINI, bad_case_folder
 from graph import cli, pipeline
 
-# Buffered output that only a flush writes: 100,000 characters to stdout, and a line to stderr.
+# Output that only the final flush writes: less than a buffer's worth on stdout, and stderr text
+# without a line end (stderr is line-buffered). The test's environment may ask for unbuffered
+# streams (PYTHONUNBUFFERED), which would write it at once: the children run without it.
 WRITER = """
 import sys
 from graph.runtime.quick_exit import exit_at_once
-sys.stdout.write("x" * 100_000)
-sys.stderr.write("said\\n")
+sys.stdout.write("x" * 5_000)
+sys.stderr.write("said")
+sys.stdin.read()  # until the test closes it
 exit_at_once({code})
 """
+BUFFERED = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+
+
+def _writer(code: int, stdout=subprocess.PIPE) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", WRITER.format(code=code)],
+        stdin=subprocess.PIPE,
+        stdout=stdout,
+        stderr=subprocess.PIPE,
+        env=BUFFERED,
+    )
 
 
 @pytest.mark.parametrize("code", [0, 3])
 def test_the_process_ends_with_its_code_and_every_buffered_byte(code: int) -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", WRITER.format(code=code)], capture_output=True, text=True, timeout=60, check=False
-    )
-    assert (done.returncode, len(done.stdout), done.stderr) == (code, 100_000, "said\n")
+    out, err = _writer(code).communicate(timeout=60)
+    assert (out, err) == (b"x" * 5_000, b"said")
+
+
+@pytest.mark.parametrize("code", [0, 3])
+def test_the_code_is_kept(code: int) -> None:
+    writer = _writer(code)
+    writer.communicate(timeout=60)
+    assert writer.returncode == code
 
 
 def test_a_reader_that_went_away_does_not_change_the_code() -> None:
-    """`stackmap query ... | head -1`: the rest of the output has nowhere to go, the code stays."""
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER.format(code=0).replace('"x" * 100_000', '"line\\n" * 200_000')],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-    )
-    assert writer.stdout is not None and writer.stdout.readline() == b"line\n"
-    writer.stdout.close()
+    """`stackmap query ... | head -1`: what is left in the buffer has nowhere to go, the code stays."""
+    writer = _writer(0)
+    assert writer.stdout is not None and writer.stdin is not None
+    writer.stdout.close()  # the reader goes away before the flush
+    writer.stdin.close()
     assert writer.wait(timeout=60) == 0
-    assert writer.stderr is not None and writer.stderr.read() == b"said\n"
+    assert writer.stderr is not None and writer.stderr.read() == b"said"
+
+
+def test_output_that_cannot_be_written_is_not_a_success() -> None:
+    """A full disk (/dev/full) loses the output: the code says so, and stderr says why."""
+    with open("/dev/full", "wb") as full:
+        writer = _writer(0, stdout=full)
+        _, err = writer.communicate(timeout=60)
+    assert writer.returncode == 120
+    assert err == b"saidstackmap: the output could not be written: [Errno 28] No space left on device\n"
+
+
+def test_a_closed_stream_changes_nothing() -> None:
+    """Started with stdout closed (`>&-`), a command that succeeded still ends with 0."""
+    done = subprocess.run(
+        [sys.executable, "-c", "from graph.runtime.quick_exit import exit_at_once; exit_at_once(0)"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=BUFFERED,
+        timeout=60,
+        check=False,
+        pass_fds=(),
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (done.returncode, done.stderr) == (0, b"")
 
 
 class Ended(Exception):
@@ -70,22 +111,60 @@ def _watching(monkeypatch, seen: dict, name: str) -> None:
     monkeypatch.setattr(pipeline, name, opened)
 
 
-@pytest.mark.parametrize(
-    ("argv", "opened"),
-    [
-        (["query", "vendors-by-layer", "--data", str(MINI)], "load_checked"),
-        (["build", "--data", str(MINI), "--out", "{out}"], "build_checked"),
-    ],
-)
-def test_the_console_command_ends_while_what_it_loaded_is_still_held(argv, opened, monkeypatch, tmp_path) -> None:
+def test_the_console_command_ends_while_what_it_loaded_is_still_held(monkeypatch) -> None:
     seen: dict = {}
-    _watching(monkeypatch, seen, opened)
+    _watching(monkeypatch, seen, "load_checked")
     monkeypatch.setattr(cli, "exit_at_once", _ending(seen))
     collecting = gc.isenabled()
     with pytest.raises(Ended):
-        cli.main([a.format(out=tmp_path / "out") for a in argv], at_once=True)
+        cli.main(["query", "vendors-by-layer", "--data", str(MINI)], at_once=True)
     assert seen == {"code": 0, "collecting": False, "map_alive": True, "map": seen["map"]}
     assert gc.isenabled() == collecting  # the test's process has its collector back
+
+
+def test_the_build_ends_before_the_collector_is_back(monkeypatch, tmp_path) -> None:
+    seen: dict = {}
+    _watching(monkeypatch, seen, "build_checked")
+    monkeypatch.setattr(cli, "exit_at_once", _ending(seen))
+    with pytest.raises(Ended):
+        cli.main(["build", "--data", str(MINI), "--out", str(tmp_path / "out")], at_once=True)
+    assert (seen["code"], seen["collecting"]) == (0, False)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir())[-3:] == [
+        "stackmap.html",
+        "stackmap.nq",
+        "stackmap.trig",
+    ]
+
+
+def test_serve_ends_as_before(monkeypatch) -> None:
+    """`serve` keeps running until it is stopped; once it returns, the process ends the usual way."""
+    import dataclasses
+
+    commands = [dataclasses.replace(c, run=lambda args: 0) if c.name == "serve" else c for c in cli.COMMANDS]
+    monkeypatch.setattr(cli, "COMMANDS", commands)
+    monkeypatch.setattr(cli, "exit_at_once", _ending({}))
+    assert cli.main(["serve"], at_once=True) == 0
+
+
+# An atexit handler in every Python process the tests start: the teardown says "teardown".
+SITE = "import atexit, sys\natexit.register(lambda: sys.stderr.write('teardown'))\n"
+
+
+@pytest.mark.parametrize("how", ["script", "module", "main"])
+def test_the_console_command_skips_the_teardown(how: str, tmp_path) -> None:
+    """The `stackmap` script and `python -m graph` end without the interpreter's teardown (no atexit
+    handler runs); a program calling `main` keeps it (the handler is seen working)."""
+    (tmp_path / "sitecustomize.py").write_text(SITE, encoding="utf-8")
+    argv = ["check", "--data", str(MINI)]
+    command = {
+        "script": [str(Path(sys.executable).parent / "stackmap"), *argv],
+        "module": [sys.executable, "-m", "graph", *argv],
+        "main": [sys.executable, "-c", f"import sys; from graph.cli import main; sys.exit(main({argv!r}))"],
+    }[how]
+    env = {**BUFFERED, "PYTHONPATH": os.pathsep.join([str(tmp_path), str(Path(cli.__file__).parents[2])])}
+    done = subprocess.run(command, capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert (done.returncode, done.stdout.startswith("ok: 9 files")) == (0, True)
+    assert done.stderr == ("teardown" if how == "main" else "")
 
 
 def test_the_check_command_ends_with_the_problems_said(monkeypatch, tmp_path, capsys) -> None:

@@ -76,13 +76,14 @@ def run_limited(func: Callable[[], T], *, timeout: float, memory: int) -> T:
             try:
                 outcome = (True, func())
             except MemoryError:
-                code = _MEMORY_EXIT
                 raise
             except Exception as error:
                 outcome = (False, error)
-            with os.fdopen(write, "wb") as out:
+            with os.fdopen(write, "wb") as out:  # handing the result back needs memory too
                 pickle.dump(outcome, out, protocol=pickle.HIGHEST_PROTOCOL)
             code = 0
+        except MemoryError:
+            code = _MEMORY_EXIT
         finally:
             os._exit(code)
     os.close(write)

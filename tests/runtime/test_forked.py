@@ -24,9 +24,10 @@ def test_no_fork_while_another_thread_runs() -> None:
 
 
 def test_a_result_too_large_to_hand_back_passes_the_memory_limit() -> None:
-    """The child finds the result at once (it is the parent's), but pickling 100,000 strings needs far
-    more than 1 MB: that is the memory limit, not a failed child."""
-    rows = [f"row {i}" for i in range(100_000)]
+    """The child finds the result at once (it is the parent's), but pickling 2,000,000 strings needs
+    hundreds of MB (pickle remembers each one), far beyond the 1 MB allowed and any free memory the
+    child inherits: that is the memory limit passed, not a failed child."""
+    rows = [f"row {i}" for i in range(2_000_000)]
     with pytest.raises(forked.Exceeded) as stopped:
         forked.run_limited(lambda: rows, timeout=60, memory=2**20)
     assert (stopped.value.limit, str(stopped.value)) == ("memory", "stopped: it needed more than 1 MB of memory")

@@ -9,6 +9,7 @@ without it: the standard streams are flushed, and the process ends with its exit
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from typing import NoReturn
@@ -32,9 +33,7 @@ def exit_at_once(code: int) -> NoReturn:
         except OSError as error:
             code = code or OUTPUT_LOST
             if stream is sys.stdout and sys.stderr is not None:
-                try:
+                with contextlib.suppress(OSError, ValueError):
                     sys.stderr.write(f"stackmap: the output could not be written: {error}\n")
                     sys.stderr.flush()
-                except (OSError, ValueError):
-                    pass
     os._exit(code)

@@ -41,15 +41,9 @@ def _writer(code: int, stdout=subprocess.PIPE) -> subprocess.Popen:
 
 @pytest.mark.parametrize("code", [0, 3])
 def test_the_process_ends_with_its_code_and_every_buffered_byte(code: int) -> None:
-    out, err = _writer(code).communicate(timeout=60)
-    assert (out, err) == (b"x" * 5_000, b"said")
-
-
-@pytest.mark.parametrize("code", [0, 3])
-def test_the_code_is_kept(code: int) -> None:
     writer = _writer(code)
-    writer.communicate(timeout=60)
-    assert writer.returncode == code
+    out, err = writer.communicate(timeout=60)
+    assert (writer.returncode, out, err) == (code, b"x" * 5_000, b"said")
 
 
 def test_a_reader_that_went_away_does_not_change_the_code() -> None:
@@ -80,7 +74,6 @@ def test_a_closed_stream_changes_nothing() -> None:
         env=BUFFERED,
         timeout=60,
         check=False,
-        pass_fds=(),
         preexec_fn=lambda: os.close(1),
     )
     assert (done.returncode, done.stderr) == (0, b"")

@@ -132,6 +132,15 @@ def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
     return text, None
 
 
+def _read_all(descriptor: int, size: int) -> bytes:
+    """The bytes of the open file whose size fstat gave: read at once, and to its end if it grew since."""
+    raw = os.read(descriptor, size + 1)
+    if len(raw) > size:
+        with os.fdopen(descriptor, "rb", closefd=False) as rest:
+            raw += rest.read()
+    return raw
+
+
 def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary, detail_lines: bool = True) -> FileFacts:
     """The facts of one data file, with its problems (YAML: with the lines of subjects only, unless
     detail_lines)."""
@@ -152,15 +161,18 @@ def _read(relpath: str, path: str, vocabulary: ontology.Vocabulary, detail_lines
 
 
 def _read_text(relpath: str, path: str, vocabulary: ontology.Vocabulary, detail_lines: bool) -> FileFacts:
-    with open(path, "rb") as handle:
-        size, limit = os.fstat(handle.fileno()).st_size, max_file_bytes()
+    descriptor = os.open(path, os.O_RDONLY)  # not open(): its buffered file object costs more than the read
+    try:
+        size, limit = os.fstat(descriptor).st_size, max_file_bytes()
         if size > limit:
             return FileFacts(relpath=relpath, graph=vocab.file_graph(relpath)).refuse(
                 0,
                 f"the file is {size:,} bytes, over the limit of {limit:,} for one data file: split it, "
                 f"or raise the limit with the environment variable STACKMAP_MAX_FILE_MB (now {limit / 2**20:g})",
             )
-        raw = handle.read()
+        raw = _read_all(descriptor, size)
+    finally:
+        os.close(descriptor)
     text, problem = _decode(relpath, raw)
     if text is None:
         facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath))

@@ -58,15 +58,20 @@ class Vocabulary:
         """The YAML key of each relation, by property IRI."""
         return {r.iri: r.key for r in self.relations.values()}
 
-    @property
+    @cached_property
     def dependencies(self) -> dict[str, Relation]:
         """The dependency relations, by YAML key."""
         return {k: r for k, r in self.relations.items() if r.dependency}
 
-    @property
+    @cached_property
     def ties(self) -> dict[str, Relation]:
         """The non-dependency ties (parent, invests in, partners with), by YAML key."""
         return {k: r for k, r in self.relations.items() if not r.dependency}
+
+    @cached_property
+    def layer_iris(self) -> dict[str, str]:
+        """The IRI of each layer, by id."""
+        return {lid: layer.iri for lid, layer in self.layers.items()}
 
 
 def ontology_files(directory: Path | None = None) -> list[Path]:

@@ -50,6 +50,8 @@ def number_of(node: yaml.Node) -> Decimal | None:
     """The finite number a scalar node spells (`3.8e9` included, booleans not), or None."""
     if not isinstance(node, yaml.ScalarNode) or node.tag == BOOL_TAG:
         return None
+    if node.value[:1].isalpha():  # a word: not a number, or one Decimal reads as infinite or NaN
+        return None
     try:
         number = Decimal(node.value.replace("_", ""))
     except InvalidOperation:

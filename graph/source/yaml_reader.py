@@ -98,6 +98,7 @@ class _Output:
         self.facts = FileFacts(relpath=relpath, graph=vocab.file_graph(relpath), detail_lines=detail_lines)
         self.graph_end = f"<{self.facts.graph}> .\n"  # the end of each N-Quads line of this file
         self.values = Values(vocabulary, self.problem)
+        self.offering_keys = OFFERING_KEYS + list(vocabulary.dependencies)
 
     def problem(self, line: int, message: str) -> None:
         self.facts.problems.append(Problem(self.facts.relpath, line, message))
@@ -330,7 +331,7 @@ class _Reader(_Output):
             self.read_offering(item, vendor, default_source)
 
     def read_offering(self, node: yaml.Node, vendor: str, default_source: str | None) -> None:
-        fields = self.mapping(node, "an offering", OFFERING_KEYS + list(self.vocab.dependencies), ["id"])
+        fields = self.mapping(node, "an offering", self.offering_keys, ["id"])
         identifier = self.ident(fields, "id") if fields else None
         if fields is None or identifier is None:
             return

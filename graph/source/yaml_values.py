@@ -32,8 +32,12 @@ LONG_TEXTS = frozenset(("description", "note", "evidence"))
 Term = ox.Literal | str  # a literal, or an IRI as a string
 
 
+_DATATYPES: dict[str, ox.NamedNode] = {}  # each datatype's node, made once
+
+
 def literal(value: str, datatype: str = vocab.XSD_STRING) -> ox.Literal:
-    return ox.Literal(value, datatype=ox.NamedNode(datatype))
+    node = _DATATYPES.get(datatype) or _DATATYPES.setdefault(datatype, ox.NamedNode(datatype))
+    return ox.Literal(value, datatype=node)
 
 
 def kind_of(node: yaml.Node) -> str:
@@ -51,7 +55,7 @@ class Values:
     def __init__(self, vocabulary: Vocabulary, problem: Callable[[int, str], None]) -> None:
         self.vocab = vocabulary
         self.problem = problem
-        self.layers = {lid: layer.iri for lid, layer in vocabulary.layers.items()}
+        self.layers = vocabulary.layer_iris
 
     def text(self, node: yaml.Node, key: str, words: bool = True) -> str | None:
         """The text of a scalar node; with `words` (a text for people, not an id or a URL) a plain

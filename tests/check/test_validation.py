@@ -267,6 +267,24 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(make_data, monk
     assert check(data)[1] == []
 
 
+def test_a_file_that_grows_after_its_size_was_taken_is_read_to_its_end(tmp_path: Path) -> None:
+    """The loader reads the size fstat gave in one call; bytes written since are read too."""
+    import os
+
+    from graph.source.loader import _read_all
+
+    path = tmp_path / "growing.yaml"
+    path.write_bytes(b"id: growco\n")
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        size = os.fstat(descriptor).st_size
+        with open(path, "ab") as more:
+            more.write(b"name: GrowCo\n" * 1000)
+        assert _read_all(descriptor, size) == b"id: growco\n" + b"name: GrowCo\n" * 1000
+    finally:
+        os.close(descriptor)
+
+
 def test_a_link_to_a_valid_vendor_file_outside_the_folder_is_refused(make_data, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere" / "evil.yaml"
     outside.parent.mkdir()

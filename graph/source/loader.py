@@ -133,12 +133,12 @@ def _decode(relpath: str, raw: bytes) -> tuple[str | None, Problem | None]:
 
 
 def _read_all(descriptor: int, size: int) -> bytes:
-    """The bytes of the open file whose size fstat gave: read at once, and to its end if it grew since."""
-    raw = os.read(descriptor, size + 1)
-    if len(raw) > size:
-        with os.fdopen(descriptor, "rb", closefd=False) as rest:
-            raw += rest.read()
-    return raw
+    """The bytes of the open file whose size fstat gave, read to its end: a read may return less
+    than asked (a file over 2 GiB, some network file systems), and the file may have grown since."""
+    chunks = [os.read(descriptor, size + 1)]
+    while chunks[-1]:
+        chunks.append(os.read(descriptor, max(size, 1 << 16)))
+    return b"".join(chunks)
 
 
 def read_file(data_dir: Path, path: Path, vocabulary: ontology.Vocabulary, detail_lines: bool = True) -> FileFacts:
@@ -161,7 +161,8 @@ def _read(relpath: str, path: str, vocabulary: ontology.Vocabulary, detail_lines
 
 
 def _read_text(relpath: str, path: str, vocabulary: ontology.Vocabulary, detail_lines: bool) -> FileFacts:
-    descriptor = os.open(path, os.O_RDONLY)  # not open(): its buffered file object costs more than the read
+    # os.open, not open(): its buffered file object costs more than the reads
+    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         size, limit = os.fstat(descriptor).st_size, max_file_bytes()
         if size > limit:

@@ -285,6 +285,24 @@ def test_a_file_that_grows_after_its_size_was_taken_is_read_to_its_end(tmp_path:
         os.close(descriptor)
 
 
+def test_a_file_given_in_short_reads_is_read_whole(make_data, monkeypatch) -> None:
+    """A read may return less than asked (a file over 2 GiB, some network file systems): the loader
+    reads on to the end of the file, and the vendor is read whole."""
+    import os
+
+    import graph.source.loader
+    from graph.source import ontology
+
+    data = make_data()
+    path = data / "vendors" / "appco.yaml"
+    whole = graph.source.loader.read_file(data, path, ontology.load_vocabulary())
+    real_read = os.read
+    monkeypatch.setattr(graph.source.loader.os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+    piecemeal = graph.source.loader.read_file(data, path, ontology.load_vocabulary())
+    assert path.stat().st_size > 7 * 10
+    assert (piecemeal.problems, piecemeal.declared, piecemeal.nquads) == ([], whole.declared, whole.nquads)
+
+
 def test_a_link_to_a_valid_vendor_file_outside_the_folder_is_refused(make_data, tmp_path: Path) -> None:
     outside = tmp_path / "elsewhere" / "evil.yaml"
     outside.parent.mkdir()

@@ -3,6 +3,7 @@ and the fast SHACL engine (shapes compiled to SPARQL on Oxigraph) agrees with py
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -11,8 +12,9 @@ import pytest
 from conftest import BAD_DATA, FIXTURES, MINI, bad_case_folder
 from graph.check.shacl_compiler import compile_shapes
 from graph.check.validate import check, find_problems
+from graph.source import loader
 from graph.source.loader import read_folder
-from graph.source.ontology import shapes_file
+from graph.source.ontology import load_vocabulary, shapes_file
 from graph.source.paths import shipped_data_dir
 
 CASES = sorted(p.name for p in BAD_DATA.iterdir() if p.is_dir())
@@ -268,11 +270,7 @@ def test_a_file_over_the_size_limit_is_refused_before_it_is_read(make_data, monk
 
 
 def test_a_file_that_grows_after_its_size_was_taken_is_read_to_its_end(tmp_path: Path) -> None:
-    """The loader reads the size fstat gave in one call; bytes written since are read too."""
-    import os
-
-    from graph.source.loader import _read_all
-
+    """The loader reads the size fstat gave, and the bytes written since."""
     path = tmp_path / "growing.yaml"
     path.write_bytes(b"id: growco\n")
     descriptor = os.open(path, os.O_RDONLY)
@@ -280,7 +278,7 @@ def test_a_file_that_grows_after_its_size_was_taken_is_read_to_its_end(tmp_path:
         size = os.fstat(descriptor).st_size
         with open(path, "ab") as more:
             more.write(b"name: GrowCo\n" * 1000)
-        assert _read_all(descriptor, size) == b"id: growco\n" + b"name: GrowCo\n" * 1000
+        assert loader._read_all(descriptor, size) == b"id: growco\n" + b"name: GrowCo\n" * 1000
     finally:
         os.close(descriptor)
 
@@ -288,17 +286,12 @@ def test_a_file_that_grows_after_its_size_was_taken_is_read_to_its_end(tmp_path:
 def test_a_file_given_in_short_reads_is_read_whole(make_data, monkeypatch) -> None:
     """A read may return less than asked (a file over 2 GiB, some network file systems): the loader
     reads on to the end of the file, and the vendor is read whole."""
-    import os
-
-    import graph.source.loader
-    from graph.source import ontology
-
     data = make_data()
     path = data / "vendors" / "appco.yaml"
-    whole = graph.source.loader.read_file(data, path, ontology.load_vocabulary())
+    whole = loader.read_file(data, path, load_vocabulary())
     real_read = os.read
-    monkeypatch.setattr(graph.source.loader.os, "read", lambda fd, n: real_read(fd, min(n, 7)))
-    piecemeal = graph.source.loader.read_file(data, path, ontology.load_vocabulary())
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, min(n, 7)))
+    piecemeal = loader.read_file(data, path, load_vocabulary())
     assert path.stat().st_size > 7 * 10
     assert (piecemeal.problems, piecemeal.declared, piecemeal.nquads) == ([], whole.declared, whole.nquads)
 

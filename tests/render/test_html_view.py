@@ -72,6 +72,29 @@ def test_page_draws_the_projection(shipped_analysis, shipped_page):
     assert data["meta"] == {**counts, "aggregated": None}
 
 
+def test_the_network_holds_each_edge_as_pyvis_adds_it(shipped_page):
+    """Every edge of the page data, in order, with the attributes `Network.add_edge` gives a directed
+    edge; an edge whose end is not drawn is refused."""
+    from pyvis.network import Network
+
+    from graph.render.html.network import drawn_network
+
+    data, _ = shipped_page
+    network = drawn_network(data, "map")
+    assert [(e["id"], e["from"], e["to"]) for e in network.edges] == [
+        (f"e{i}", e["from"], e["to"]) for i, e in enumerate(data["edges"])
+    ]
+    reference = Network(directed=True)
+    for node in network.get_nodes():
+        reference.add_node(node)
+    for e in network.edges:
+        reference.add_edge(e["from"], e["to"], **{k: v for k, v in e.items() if k not in ("from", "to", "arrows")})
+    assert reference.edges == network.edges
+    dangling = {**data, "edges": [*data["edges"], {**data["edges"][0], "to": "no-such-node"}]}
+    with pytest.raises(ValueError, match="no-such-node names a node that is not drawn"):
+        drawn_network(dangling, "map")
+
+
 def test_whatif_table_matches_the_chokepoint_ranking(shipped_analysis, shipped_page):
     """For every ranked vendor, the apps the page marks as failing are the ranking's apps cut off."""
     data, _ = shipped_page

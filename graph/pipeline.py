@@ -99,13 +99,17 @@ def _check(loaded: LoadedMap, beside: Beside | None = None) -> _Outcome:
     """The folder's problems, and the seconds the check took; `beside` as `find_problems` takes it,
     its `opened` set also when the check fails (the error is then raised by its result). On large
     maps the shapes' queries are opened and read in two threads: while they are opened the analyses
-    wait, so the second core shortens the wait."""
+    wait, so the second core shortens the wait. When it finds no problem, the files' facts it read are
+    released (`FileFacts.release`), while the analyses go on beside it."""
     started = time.perf_counter()
     try:
         problems = find_problems(loaded, beside=beside)
     finally:
         if beside:
             beside.opened.set()
+    if not problems:
+        for facts in loaded.files:
+            facts.release()
     return _Outcome(problems, {"check": time.perf_counter() - started})
 
 
@@ -119,7 +123,9 @@ def load_checked(
 ) -> Checked[T]:
     """Load data_dir and check it; with `make`, analyse it and call `make(loaded, analysis)` (which
     may not change the store). The check runs in a thread beside the restriction, the analyses and
-    `make`, reading the map as loaded, and a problem it finds discards what they made. Without
+    `make`, reading the map as loaded, and a problem it finds discards what they made; once it has
+    found none, it releases what it read of the files (their ids, references and lines: `make` and
+    the map returned have the store, and each file's path and graph). Without
     `shapes` the SHACL shapes are skipped (a quick check for queries that do not read the analyses).
     Once checked, the map is restricted to the facts that hold on `as_of` (default: today; `all`
     keeps every fact with its dates; see `model.as_of`). Raise DataError with every problem when the

@@ -27,6 +27,17 @@ def test_valid_data_gives_the_analyses_and_summary_of_checking_first(shipped, sh
     assert set(checked.seconds) == {"load", "check", "analyse", "make", "after load"}
 
 
+def test_a_valid_map_made_into_outputs_keeps_no_facts_of_the_check(shipped) -> None:
+    """Once the check beside `make` finds no problem, the files' ids, references and lines are
+    released; their paths and graphs stay, and so does the summary. Without `make` they stay."""
+    checked = pipeline.load_checked(shipped_data_dir(), make=lambda *_: None, as_of=ALL)
+    files = checked.loaded.files
+    assert [(f.relpath, f.graph) for f in files] == [(f.relpath, f.graph) for f in shipped.files]
+    assert all(not (f.declared or f.references or f.lines or f.labels or f.names) for f in files)
+    assert checked.summary == validate.summarise(shipped)
+    assert sum(len(f.declared) for f in shipped.files) > 1000  # `shipped`: loaded and checked, no `make`
+
+
 def test_what_was_made_from_bad_data_never_leaves(tmp_path: Path) -> None:
     """Even when the analyses and `make` succeed on invalid data, the problems are raised."""
     made = []

@@ -65,6 +65,13 @@ class FileFacts:
         self.unreadable = True
         return self
 
+    def release(self) -> None:
+        """Drop what only the check reads (the ids declared and referred to, the lines, the names), once
+        it has found no problem: a large map's files hold hundreds of megabytes of them. The path, the
+        graph and the quads (in the store) stay."""
+        self.declared, self.references, self.lines, self.labels, self.names = {}, [], {}, {}, {}
+        self.rejected, self.salvaged, self.foreign = set(), set(), []
+
     def all_quads(self) -> list[ox.Quad]:
         """The file's quads, whether read as objects or as N-Quads text (empty once loaded into a store)."""
         if not self.nquads:

@@ -124,8 +124,8 @@ def load_checked(
     """Load data_dir and check it; with `make`, analyse it and call `make(loaded, analysis)` (which
     may not change the store). The check runs in a thread beside the restriction, the analyses and
     `make`, reading the map as loaded, and a problem it finds discards what they made; once it has
-    found none, it releases what it read of the files (their ids, references and lines: `make` and
-    the map returned have the store, and each file's path and graph). Without
+    found none, it releases what it read of the files (their references and lines: `make` and the
+    map returned have the store, and each file's path, graph and declared ids). Without
     `shapes` the SHACL shapes are skipped (a quick check for queries that do not read the analyses).
     Once checked, the map is restricted to the facts that hold on `as_of` (default: today; `all`
     keeps every fact with its dates; see `model.as_of`). Raise DataError with every problem when the

@@ -12,6 +12,7 @@ from graph import pipeline
 from graph.analysis.results import to_dict
 from graph.check import validate
 from graph.model.as_of import ALL
+from graph.query.find import find
 from graph.source.paths import shipped_data_dir
 from graph.source.problems import DataError
 
@@ -28,14 +29,18 @@ def test_valid_data_gives_the_analyses_and_summary_of_checking_first(shipped, sh
 
 
 def test_a_valid_map_made_into_outputs_keeps_no_facts_of_the_check(shipped) -> None:
-    """Once the check beside `make` finds no problem, the files' ids, references and lines are
-    released; their paths and graphs stay, and so does the summary. Without `make` they stay."""
+    """Once the check beside `make` finds no problem, the files' references and lines are released;
+    their paths, graphs and declared ids stay (`find` reads them), and so does the summary. Without
+    `make` everything stays."""
     checked = pipeline.load_checked(shipped_data_dir(), make=lambda *_: None, as_of=ALL)
     files = checked.loaded.files
-    assert [(f.relpath, f.graph) for f in files] == [(f.relpath, f.graph) for f in shipped.files]
-    assert all(not (f.declared or f.references or f.lines or f.labels or f.names) for f in files)
+    assert [(f.relpath, f.graph, f.declared) for f in files] == [
+        (f.relpath, f.graph, f.declared) for f in shipped.files
+    ]
+    assert all(not (f.references or f.lines or f.labels or f.names) for f in files)
     assert checked.summary == validate.summarise(shipped)
-    assert sum(len(f.declared) for f in shipped.files) > 1000  # `shipped`: loaded and checked, no `make`
+    assert sum(len(f.lines) for f in shipped.files) > 1000  # `shipped`: loaded and checked, no `make`
+    assert [f.id for f in find(checked.loaded, "H100")] == [f.id for f in find(shipped, "H100")]
 
 
 def test_what_was_made_from_bad_data_never_leaves(tmp_path: Path) -> None:

@@ -66,10 +66,10 @@ class FileFacts:
         return self
 
     def release(self) -> None:
-        """Drop what only the check reads (the ids declared and referred to, the lines, the names), once
-        it has found no problem: a large map's files hold hundreds of megabytes of them. The path, the
-        graph and the quads (in the store) stay."""
-        self.declared, self.references, self.lines, self.labels, self.names = {}, [], {}, {}, {}
+        """Drop what only the check reads (the ids referred to, the lines, the names), once it has found
+        no problem: a large map's files hold hundreds of megabytes of them. The path, the graph, the quads
+        (in the store) and the ids declared (what `find` and `--param` look up) stay."""
+        self.references, self.lines, self.labels, self.names = [], {}, {}, {}
         self.rejected, self.salvaged, self.foreign = set(), set(), []
 
     def all_quads(self) -> list[ox.Quad]:

@@ -5,6 +5,7 @@ problem naming the line and what to do when the value is not of its kind."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable
 from decimal import Decimal
@@ -32,12 +33,14 @@ LONG_TEXTS = frozenset(("description", "note", "evidence"))
 Term = ox.Literal | str  # a literal, or an IRI as a string
 
 
-_DATATYPES: dict[str, ox.NamedNode] = {}  # each datatype's node, made once
+@functools.cache
+def _datatype(iri: str) -> ox.NamedNode:
+    """Each datatype's node, made once."""
+    return ox.NamedNode(iri)
 
 
 def literal(value: str, datatype: str = vocab.XSD_STRING) -> ox.Literal:
-    node = _DATATYPES.get(datatype) or _DATATYPES.setdefault(datatype, ox.NamedNode(datatype))
-    return ox.Literal(value, datatype=node)
+    return ox.Literal(value, datatype=_datatype(datatype))
 
 
 def kind_of(node: yaml.Node) -> str:

@@ -32,19 +32,22 @@ def read_texts(store) -> Texts:
 
     def rows(query: str) -> list[tuple]:
         result = store.query(query, prefixes=vocab.PREFIXES, use_default_graph_as_union=True)
-        return [tuple(t.value for t in row) for row in result]
+        return sorted(tuple(t.value for t in row) for row in result)  # the same whatever the engine's order
 
-    entity = "{ ?e a sm:Vendor } UNION { ?e a sm:Offering }"
-    descriptions = {vocab.local_id(e): c for e, c in rows(f"SELECT ?e ?c WHERE {{ {entity} ?e rdfs:comment ?c }}")}
+    # Each query starts from the few triples that carry prose and tests the type of their subject
+    # afterwards: started from the types (every vendor, offering or dependency), Oxigraph read all
+    # of them first (at 100,000 vendors 2.0 s against 0.15 s for the three).
+    entity = "FILTER EXISTS { ?e a ?type VALUES ?type { sm:Vendor sm:Offering } }"
+    descriptions = {vocab.local_id(e): c for e, c in rows(f"SELECT ?e ?c WHERE {{ ?e rdfs:comment ?c {entity} }}")}
     homepages = {
-        vocab.local_id(e): u for e, u in rows(f"SELECT ?e ?u WHERE {{ {entity} ?e schema:url ?u }}") if WEB_URL.match(u)
+        vocab.local_id(e): u for e, u in rows(f"SELECT ?e ?u WHERE {{ ?e schema:url ?u {entity} }}") if WEB_URL.match(u)
     }
     keys = load_vocabulary().keys_by_iri
     notes = {
         (vocab.local_id(s_), keys[p], vocab.local_id(o)): n
         for s_, p, o, n in rows(
-            """SELECT ?s ?p ?o ?n WHERE { ?st a sm:Dependency ; rdf:subject ?s ; rdf:predicate ?p ;
-                   rdf:object ?o ; rdfs:comment ?n }"""
+            """SELECT ?s ?p ?o ?n WHERE { ?st rdfs:comment ?n ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o
+                   FILTER EXISTS { ?st a sm:Dependency } }"""
         )
         if p in keys
     }

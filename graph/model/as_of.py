@@ -94,9 +94,8 @@ def _values(store: ox.Store, query: str) -> list[tuple]:
 def restrict(store: ox.Store, on: dt.date) -> Restriction:
     """Remove from a checked store every fact that does not hold on the day `on` (see the module)."""
     gone = {s for (s,) in _values(store, _not_in_force(on))}
-    offered = _values(store, "SELECT ?v ?o WHERE { ?o a sm:Offering ; sm:offeredBy ?v }")  # read once
     more = set(gone)
-    while more := (_orphaned(offered, gone) | _dependent(store, more)) - gone:  # until nothing more follows
+    while more := (_orphaned(store, more, gone) | _dependent(store, more)) - gone:  # until nothing more follows
         gone |= more
     removed = _remove(store, gone)
     return Restriction(tuple(sorted(vocab.local_id(s) or s for s in gone)), removed)
@@ -120,10 +119,20 @@ def _iris(iris: list[str]) -> str:
     return " ".join(f"<{iri}>" for iri in iris)
 
 
-def _orphaned(offered: list[tuple], gone: set[str]) -> set[str]:
-    """The vendors all of whose offerings are gone, given every (vendor, offering) pair."""
+def _orphaned(store: ox.Store, added: set[str], gone: set[str]) -> set[str]:
+    """The vendors all of whose offerings are gone, among the vendors of the members just added to
+    gone (a vendor loses its last offering when that offering is added)."""
+    if not added:
+        return set()
+    added_values = _iris(sorted(added))
+    vendors = _values(store, f"SELECT DISTINCT ?v WHERE {{ VALUES ?x {{ {added_values} }} ?x sm:offeredBy ?v }}")
+    if not vendors:
+        return set()
+    vendor_values = _iris(sorted(v for (v,) in vendors))
+    offered = "?o sm:offeredBy ?v FILTER EXISTS { ?o a sm:Offering }"  # a joined type read every offering
+    rows = _values(store, f"SELECT ?v ?o WHERE {{ VALUES ?v {{ {vendor_values} }} {offered} }}")
     kept: dict[str, bool] = {}
-    for vendor, offering in offered:
+    for vendor, offering in rows:
         kept[vendor] = kept.get(vendor, False) or offering not in gone
     return {v for v, any_kept in kept.items() if not any_kept}
 

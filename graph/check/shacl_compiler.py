@@ -356,24 +356,38 @@ def _cycle_predicates(select: str, namespaces: dict[str, str]) -> tuple[str, ...
 
 def _has_cycle(store: ox.Store, predicates: tuple[str, ...]) -> bool:
     """Whether the edges of these predicates (over all graphs) form a cycle, self-loops included
-    (Kahn's algorithm: some node is never freed of incoming edges)."""
+    (Kahn's algorithm: some node is never freed of incoming edges). The edges are read as Oxigraph's
+    TSV, where each term is one field (tabs and line ends inside a literal are escaped), and the
+    nodes are numbered by their text: half the time of reading them as terms at 100,000 vendors."""
     values = " ".join(f"<{p}>" for p in predicates)
-    query = f"SELECT DISTINCT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"
-    successors: dict[str, list[str]] = defaultdict(list)
-    incoming: dict[str, int] = defaultdict(int)
-    for s, o in store.query(query, use_default_graph_as_union=True):
-        successors[s.value].append(o.value)
-        incoming[o.value] += 1
-    nodes = set(successors) | set(incoming)
-    free = [n for n in nodes if not incoming[n]]
+    query = f"SELECT ?s ?o WHERE {{ VALUES ?p {{ {values} }} ?s ?p ?o }}"  # an edge given twice counts twice
+    table = store.query(query, use_default_graph_as_union=True).serialize(format=ox.QueryResultsFormat.TSV)
+    number: dict[bytes, int] = {}
+    successors: list[list[int]] = []
+    incoming: list[int] = []
+    for row in table.split(b"\n")[1:]:  # the first row names the variables
+        if not row:
+            continue
+        ends = []
+        for term in row.split(b"\t"):
+            n = number.get(term)
+            if n is None:
+                n = number[term] = len(successors)
+                successors.append([])
+                incoming.append(0)
+            ends.append(n)
+        s, o = ends
+        successors[s].append(o)
+        incoming[o] += 1
+    free = [n for n, count in enumerate(incoming) if not count]
     freed = 0
     while free:
         freed += 1
-        for o in successors.get(free.pop(), ()):
+        for o in successors[free.pop()]:
             incoming[o] -= 1
             if not incoming[o]:
                 free.append(o)
-    return freed < len(nodes)
+    return freed < len(successors)
 
 
 _PLACEHOLDER = re.compile(r"\{[?$](\w+)\}")

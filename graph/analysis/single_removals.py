@@ -111,10 +111,11 @@ def single_removals(projection: Projection, progress: Callable[[str], None] | No
                     loss[v] = value
         for s in {s for kind in kinds for s, _ in kind}:
             remaining[s] -= 1
-            if remaining[s] == 0 and not index.is_app[s]:
+            if remaining[s] == 0:
                 losses[s] = None  # every consumer has read it
         loss[owner[n]] = 1.0
-        losses[n] = loss
+        if remaining[n]:  # kept for its consumers (most apps have none)
+            losses[n] = loss
         if index.is_app[n]:
             for v in cuts[n]:
                 cut_off[v].append(n)

@@ -96,14 +96,24 @@ _BATCH_BYTES = 1 << 20  # N-Quads handed to the writing thread at a time
 _WRITE_AHEAD = 16 << 20  # bytes handed over and not yet written, at most (about)
 
 
+_SLICE_LINES = 20_000  # lines of one graph made into N-Quads and TriG at a time
+
+
 def _chunks(graphs: Iterable[GraphLines]) -> Iterator[tuple[bytes, bytes]]:
-    """Each graph's lines as N-Quads and as a TriG block (the default graph's lines stand alone)."""
+    """Each graph's lines as N-Quads and as a TriG block (the default graph's lines stand alone), in
+    slices of at most _SLICE_LINES lines: a graph's slices joined are its N-Quads and its block, and a
+    large graph (the analysis graph holds a line per node and vendor) is never copied whole."""
     for graph, lines in graphs:
-        triples = b"\n".join(lines) + b"\n"
-        block = (
-            triples if isinstance(graph, ox.DefaultGraph) else str(graph).encode("utf-8") + b" {\n" + triples + b"}\n"
-        )
-        yield _quads_chunk(graph, lines), block
+        opening = b"" if isinstance(graph, ox.DefaultGraph) else str(graph).encode("utf-8") + b" {\n"
+        closing = b"" if isinstance(graph, ox.DefaultGraph) else b"}\n"
+        for start in range(0, len(lines), _SLICE_LINES):
+            part = lines[start : start + _SLICE_LINES]
+            block = b"\n".join(part) + b"\n"
+            if start == 0:
+                block = opening + block
+            if start + _SLICE_LINES >= len(lines):
+                block += closing
+            yield _quads_chunk(graph, part), block
 
 
 def _batches(chunks: Iterable[tuple[bytes, bytes]]) -> Iterator[tuple[bytes, bytes]]:

@@ -141,17 +141,21 @@ def test_the_converter_is_oxigraphs_own_command():
     assert trig_converter.command(Path("x.trig"))[:2] == [found, "convert"]
 
 
-@pytest.mark.parametrize("batch", [None, 200])
+@pytest.mark.parametrize(("batch", "slice_lines"), [(None, None), (200, None), (None, 3)])
 def test_nquads_and_trig_written_together_are_those_of_the_quads(
-    shipped, tmp_path: Path, monkeypatch, batch, converter
+    shipped, tmp_path: Path, monkeypatch, batch, slice_lines, converter
 ):
     """The N-Quads and TriG written in one pass from the graphs' sorted lines (a thread writing the
     N-Quads and feeding the converter) are what serialize_many gives for the same quads, also when
-    the lines go to the writing thread in many small batches, a few at a time: the dataset files of
-    `build` are written this way."""
+    the lines go to the writing thread in many small batches, a few at a time, and when each graph
+    is made into text a few lines at a time: the dataset files of `build` are written this way."""
     if batch:
         monkeypatch.setattr(export, "_BATCH_BYTES", batch)
         monkeypatch.setattr(export, "_WRITE_AHEAD", 3 * batch)
+    if slice_lines:
+        monkeypatch.setattr(export, "_SLICE_LINES", slice_lines)
+        sizes = [len(lines) for _, lines in export.graph_lines(shipped.store)]
+        assert max(sizes) > 10 * slice_lines and any(n % slice_lines == 0 for n in sizes)  # also a last full slice
     whole = export.serialize_many(shipped.store, ["trig", "nquads"])
     nquads, trig = tmp_path / "data.nq", tmp_path / "data.trig"
     export.write_nquads_and_trig(export.graph_lines(shipped.store), nquads, trig)

@@ -102,7 +102,8 @@ _SLICE_LINES = 20_000  # lines of one graph made into N-Quads and TriG at a time
 def _chunks(graphs: Iterable[GraphLines]) -> Iterator[tuple[bytes, bytes]]:
     """Each graph's lines as N-Quads and as a TriG block (the default graph's lines stand alone), in
     slices of at most _SLICE_LINES lines: a graph's slices joined are its N-Quads and its block, and a
-    large graph (the analysis graph holds a line per node and vendor) is never copied whole."""
+    large graph (the analysis graph holds a line per node and vendor) is never copied whole. A graph
+    without lines gives nothing (`graph_lines` yields none)."""
     for graph, lines in graphs:
         opening = b"" if isinstance(graph, ox.DefaultGraph) else str(graph).encode("utf-8") + b" {\n"
         closing = b"" if isinstance(graph, ox.DefaultGraph) else b"}\n"

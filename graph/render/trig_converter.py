@@ -64,7 +64,8 @@ class Converter:
         self._process, self._errors, self._trig = process, errors, trig
 
     def write(self, blocks: bytes) -> None:
-        """Hand the converter TriG blocks (complete ones: each graph's block ends in a batch)."""
+        """Hand the converter the next TriG text: blocks in order, a large one perhaps split over several
+        writes (the converter reads a stream)."""
         try:
             self._process.stdin.write(blocks)
         except BrokenPipeError:

@@ -169,14 +169,14 @@ def test_class_tests_with_the_known_classes_find_what_the_path_finds(tmp_path: P
 
 
 def test_the_cycle_test_follows_every_term_and_counts_repeated_edges_consistently() -> None:
-    """An edge stated in two graphs is counted and freed alike; a blank node, a literal and an IRI are
-    nodes of their own even when their texts are equal; a cycle through any of them, or a self-loop,
-    is one."""
+    """An edge stated in two graphs is counted and freed alike; a literal is a node of its own when a
+    blank node or an IRI has its text; a cycle through any of them, one that is also entered from
+    outside, or a self-loop, is one."""
     import pyoxigraph as ox
 
     p, q, other = (ox.NamedNode(f"https://example.org/{name}") for name in ("p", "q", "other"))
-    a, b, blank = ox.NamedNode("https://example.org/a"), ox.NamedNode("https://example.org/b"), ox.BlankNode("x")
-    text = ox.Literal("x")  # the same text as the blank node
+    a, b, c = (ox.NamedNode(f"https://example.org/{name}") for name in ("a", "b", "c"))
+    blank = ox.BlankNode("x")
 
     def store(*edges: tuple) -> ox.Store:
         made = ox.Store()
@@ -184,9 +184,11 @@ def test_the_cycle_test_follows_every_term_and_counts_repeated_edges_consistentl
             made.add(ox.Quad(s, pred, o, ox.NamedNode(f"https://example.org/g{n % 2}")))
         return made
 
-    chain = [(a, p, b), (a, p, b), (b, q, blank), (blank, p, text), (a, other, a)]
+    chain = [(a, p, b), (a, p, b), (b, q, blank), (blank, p, ox.Literal("x")), (a, other, a)]
+    chain.append((b, q, ox.Literal(a.value)))  # the text of a, not a
     assert not _has_cycle(store(*chain), (p.value, q.value))  # the self-loop is of another predicate
     assert _has_cycle(store(*chain), (p.value, q.value, other.value))
     assert _has_cycle(store(*chain[:3], (blank, q, a)), (p.value, q.value))  # a -> b -> _:x -> a
+    assert _has_cycle(store(*chain[:3], (blank, q, a), (c, p, a)), (p.value, q.value))  # entered from c
     assert not _has_cycle(store(*chain[:3], (blank, other, a)), (p.value, q.value))
     assert not _has_cycle(ox.Store(), (p.value,))

@@ -221,9 +221,10 @@ def analysis_files(analysis: Analysis, results: dict) -> tuple[dict[str, bytes],
     from .analysis.rdf import add_analysis
     from .analysis.results import results_json
 
+    json_file = {ANALYSIS_FILE: results_json(results)}  # made first: its text's pieces are gone before the store
     store = ox.Store()
     add_analysis(store, analysis)
-    return {ANALYSIS_FILE: results_json(results)}, list(export.graph_lines(store))
+    return json_file, list(export.graph_lines(store))
 
 
 def view_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes]:
@@ -264,11 +265,13 @@ def build_checked(
         say = progress if large else None  # small maps render in well under a second: no progress lines
         results = results_of(loaded, analysis, as_of)
         if say:
-            say("rendering the report and the HTML view, and serialising the analyses and the data")
-        files: dict[str, atomic.Content] = dict(view_files(loaded, analysis, results)) if views else {}
+            say("serialising the analyses and the data, and rendering the report and the HTML view")
         json_file, analysis_graph = analysis_files(analysis, results)
-        files.update(json_file)
+        files: dict[str, atomic.Content] = dict(json_file)
         files.update(write_dataset(loaded, analysis_graph, scratch))  # moved into place, not copied
+        del analysis_graph  # written: the views are made without it (the build's peak is lower)
+        if views:
+            files.update(view_files(loaded, analysis, results))
         return files
 
     with atomic.scratch_dir(Path(out_dir)) as scratch:

@@ -216,15 +216,14 @@ def write_dataset(loaded: LoadedMap, analysis_graph: list[export.GraphLines], fo
 
 
 def analysis_files(analysis: Analysis, results: dict) -> tuple[dict[str, bytes], list[export.GraphLines]]:
-    """`analysis.json` by file name, and the analysis graph alone as sorted lines (`export.graph_lines`:
-    the lines hold less memory than a store of them, while the data graphs are written)."""
-    from .analysis.rdf import add_analysis
+    """`analysis.json` by file name, and the analysis graph alone as sorted lines, as
+    `export.graph_lines` gives a graph (`analysis_lines`: no store of them is made)."""
+    from .analysis.rdf import analysis_lines
     from .analysis.results import results_json
 
-    json_file = {ANALYSIS_FILE: results_json(results)}  # made first: its text's pieces are gone before the store
-    store = ox.Store()
-    add_analysis(store, analysis)
-    return json_file, list(export.graph_lines(store))
+    json_file = {ANALYSIS_FILE: results_json(results)}  # first: its text's pieces are gone before the lines
+    lines = analysis_lines(analysis)
+    return json_file, [(ox.NamedNode(ANALYSIS_GRAPH), lines)] if lines else []
 
 
 def view_files(loaded: LoadedMap, analysis: Analysis, results: dict) -> dict[str, bytes]:

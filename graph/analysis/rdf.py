@@ -84,17 +84,29 @@ _GRAPH = f" <{ANALYSIS_GRAPH}> .\n"  # the end of every line: the analysis graph
 _SM = {t: f"<{vocab.SM}{t}>" for t in TERMS}
 
 
+def _triples(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
+    """Every triple of the analysis graph, its terms in N-Triples as Oxigraph writes them: IRIs as
+    they are, literals through `ox.Literal` or in their canonical lexical form (integers, and
+    decimals to 6 places by `vocab.decimal_text`)."""
+    for part in (_reach, _chokepoints, _concentration, _integration, _leaders):
+        yield from part(analysis)
+
+
 @gc_paused()
 def analysis_nquads(analysis: Analysis) -> bytes:
     """The analysis results as N-Quads in the analysis graph, one line per quad, lines sorted (the
     text is parsed by Oxigraph when loaded, which checks every term)."""
-    lines = [
-        f"{s} {p} {o}{_GRAPH}"
-        for part in (_reach, _chokepoints, _concentration, _integration, _leaders)
-        for s, p, o in part(analysis)
-    ]
+    lines = [f"{s} {p} {o}{_GRAPH}" for s, p, o in _triples(analysis)]
     lines.sort()
     return "".join(lines).encode("utf-8")
+
+
+@gc_paused()
+def analysis_lines(analysis: Analysis) -> list[bytes]:
+    """The analysis graph as sorted N-Triples lines without duplicates ("<s> <p> <o> ."): the lines
+    `export.graph_lines` gives for that graph once `add_analysis` has loaded it into a store, made
+    without the store, since every term is already written as Oxigraph writes it (tested)."""
+    return sorted({f"{s} {p} {o} .".encode() for s, p, o in _triples(analysis)})
 
 
 def _reach(analysis: Analysis) -> Iterator[tuple[str, str, str]]:

@@ -105,7 +105,8 @@ def analysis_nquads(analysis: Analysis) -> bytes:
 def analysis_lines(analysis: Analysis) -> list[bytes]:
     """The analysis graph as sorted N-Triples lines without duplicates ("<s> <p> <o> ."): the lines
     `export.graph_lines` gives for that graph once `add_analysis` has loaded it into a store, made
-    without the store, since every term is already written as Oxigraph writes it (tested)."""
+    without the store, since every term is already written as Oxigraph writes it (tested). The TriG
+    converter parses them as the dataset is written, so a term Oxigraph refuses still fails a build."""
     return sorted({f"{s} {p} {o} .".encode() for s, p, o in _triples(analysis)})
 
 

@@ -550,3 +550,18 @@ def test_the_analysis_terms_are_written_as_oxigraph_writes_them() -> None:
     store.load("\n".join(lines).encode(), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode("https://example.org/g"))
     dumped = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.NamedNode("https://example.org/g"))
     assert sorted(dumped.split(b" .\n")) == sorted([line[:-2].encode() for line in lines] + [b""])
+
+
+def test_a_triple_given_twice_is_one_line_of_the_analysis_graph(monkeypatch, market_map) -> None:
+    """The analysis graph's lines hold a triple once however often the analyses give it, as a store
+    of them does; and no triple at all gives no graph to write."""
+    from graph.analysis import rdf
+    from graph.pipeline import analysis_files
+
+    analysis = analyse(market_map[1])
+    given = list(rdf._triples(analysis))
+    monkeypatch.setattr(rdf, "_triples", lambda _: iter(given + given[:100]))
+    lines = rdf.analysis_lines(analysis)
+    assert lines == _stored_lines(analysis) and len(lines) == len(set(given))
+    monkeypatch.setattr(rdf, "_triples", lambda _: iter(()))
+    assert analysis_files(analysis, {})[1] == []

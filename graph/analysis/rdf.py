@@ -80,7 +80,7 @@ def _iri(iri: str) -> str:
     return f"<{iri}>"
 
 
-_GRAPH = f" <{ANALYSIS_GRAPH}> .\n"  # the end of every line: the analysis graph
+_IN_GRAPH = f" <{ANALYSIS_GRAPH}> .\n".encode()  # the end of every N-Quads line: the analysis graph
 _SM = {t: f"<{vocab.SM}{t}>" for t in TERMS}
 
 
@@ -92,13 +92,10 @@ def _triples(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
         yield from part(analysis)
 
 
-@gc_paused()
 def analysis_nquads(analysis: Analysis) -> bytes:
-    """The analysis results as N-Quads in the analysis graph, one line per quad, lines sorted (the
+    """The analysis results as N-Quads in the analysis graph: `analysis_lines`, each in the graph (the
     text is parsed by Oxigraph when loaded, which checks every term)."""
-    lines = [f"{s} {p} {o}{_GRAPH}" for s, p, o in _triples(analysis)]
-    lines.sort()
-    return "".join(lines).encode("utf-8")
+    return b"".join(line[:-2] + _IN_GRAPH for line in analysis_lines(analysis))  # "<s> <p> <o> ." -> "... <g> ."
 
 
 @gc_paused()

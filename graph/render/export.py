@@ -105,8 +105,8 @@ def _chunks(graphs: Iterable[GraphLines]) -> Iterator[tuple[bytes, bytes]]:
     large graph (the analysis graph holds a line per node and vendor) is never copied whole. A graph
     without lines gives nothing (`graph_lines` yields none)."""
     for graph, lines in graphs:
-        opening = b"" if isinstance(graph, ox.DefaultGraph) else str(graph).encode("utf-8") + b" {\n"
-        closing = b"" if isinstance(graph, ox.DefaultGraph) else b"}\n"
+        named = not isinstance(graph, ox.DefaultGraph)
+        opening, closing = (str(graph).encode("utf-8") + b" {\n", b"}\n") if named else (b"", b"")
         for start in range(0, len(lines), _SLICE_LINES):
             part = lines[start : start + _SLICE_LINES]
             block = b"\n".join(part) + b"\n"

@@ -23,7 +23,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -495,30 +495,6 @@ def _halves(checks: tuple[CompiledCheck, ...]) -> tuple[list[int], list[int]]:
     return halves
 
 
-# A class test of a value (sh:class), as `conforms` writes it; the target patterns are left as they are,
-# since the engine plans them better with the path (it starts from the rarer property).
-_CLASS_TEST = re.compile(r"(EXISTS \{ \?\w+ )" + re.escape(_TYPE_PATH) + r" <([^<>\s]+)>")
-
-
-def with_known_classes(store: ox.Store, checks: tuple[CompiledCheck, ...]) -> tuple[CompiledCheck, ...]:
-    """The checks with each class test of a value, `EXISTS { ?value rdf:type/rdfs:subClassOf* <C> }`,
-    written with `rdf:type <C>` when C has no subclass in the store (looked up once per class): the
-    same answers, found faster, since the path is walked again for every value tested."""
-    alone: dict[str, bool] = {}
-
-    def test(match: re.Match) -> str:
-        iri = match.group(2)
-        if iri not in alone:
-            query = f"ASK {{ ?c <{vocab.RDFS}subClassOf>+ <{iri}> FILTER (?c != <{iri}>) }}"
-            alone[iri] = not store.query(query, use_default_graph_as_union=True)
-        return f"{match.group(1)}<{vocab.RDF_TYPE}> <{iri}>" if alone[iri] else match.group(0)
-
-    def rewrite(text: str | None) -> str | None:
-        return None if text is None else _CLASS_TEST.sub(test, text)
-
-    return tuple(replace(c, query=rewrite(c.query), precheck=rewrite(c.precheck)) for c in checks)
-
-
 def run_checks(
     store: ox.Store,
     checks: tuple[CompiledCheck, ...],
@@ -532,7 +508,6 @@ def run_checks(
     cores and share the store (a forked process ends up with its own copy of the store's pages it
     reads, since Oxigraph's reads write to them: 1.2 GB at 100,000 vendors). `beside` hears when
     every query is opened, and may stop the check."""
-    checks = with_known_classes(store, checks)
     numbers = list(range(len(checks)))
     parts = [numbers] if threads < 2 or len(checks) < 2 else list(_halves(checks))
     all_open = threading.Barrier(len(parts), action=beside.opened.set if beside else None)

@@ -1,9 +1,7 @@
-"""The SHACL queries split over two threads (as on large maps) give exactly what one thread gives,
-and their class tests, written with the classes the store knows, give what the path gives."""
+"""The SHACL queries split over two threads (as on large maps) give exactly what one thread gives."""
 
 from __future__ import annotations
 
-import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,11 +14,8 @@ from graph.check.shacl_compiler import (
     CheckStopped,
     _halves,
     _has_cycle,
-    _open,
-    _read,
     compile_shapes,
     run_checks,
-    with_known_classes,
 )
 from graph.source import loader, ontology
 from graph.source.loader import read_folder
@@ -134,38 +129,6 @@ def test_files_read_without_detail_lines_give_the_exact_messages(case: str, tmp_
     assert subjects_only and all({len(k) for k in f.lines} == {1} for f in subjects_only if f.lines)
     expected = (BAD_DATA / case / "expected.txt").read_text(encoding="utf-8").splitlines()
     assert [p.format() for p in problems] == expected
-
-
-def test_class_tests_with_the_known_classes_find_what_the_path_finds(tmp_path: Path) -> None:
-    """Every class test of a value (`EXISTS { ?value rdf:type/rdfs:subClassOf* C }`) becomes a test of
-    `rdf:type C` (no class the shapes test has a subclass), the targets keep the path; every query
-    and precheck then gives the same raw results on every bad-data case."""
-    checks = compile_shapes(ontology.shapes_file())
-    path = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>/<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
-    value_test = re.compile(r"EXISTS \{ \?\w+ " + re.escape(path))
-    texts = [c.query + (c.precheck or "") for c in checks]
-    assert sum(len(value_test.findall(t)) for t in texts) >= 20
-    found = 0
-    for case in CASES:
-        store = read_folder(bad_case_folder(case, tmp_path / case)).store
-        known = with_known_classes(store, checks)
-        rewritten = [c.query + (c.precheck or "") for c in known]
-        assert not any(value_test.search(t) for t in rewritten)
-        assert [t.count("?this " + path) for t in rewritten] == [t.count("?this " + path) for t in texts]
-        assert any(
-            "EXISTS { ?value <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/stackmap/ns/Vendor> }"
-            in t
-            for t in rewritten
-        )
-        for a, b in zip(checks, known, strict=True):
-            if a.precheck:
-                expected = bool(store.query(a.precheck, use_default_graph_as_union=True))
-                assert bool(store.query(b.precheck, use_default_graph_as_union=True)) == expected, (case, a.precheck)
-        numbers = list(range(len(checks)))
-        plain = _read(checks, _open(store, checks, numbers))
-        assert _read(known, _open(store, known, numbers)) == plain, case
-        found += sum(len(r) for r in plain.values())
-    assert found >= 30
 
 
 def test_the_cycle_test_follows_every_term_and_counts_repeated_edges_consistently() -> None:

@@ -80,7 +80,6 @@ def _iri(iri: str) -> str:
     return f"<{iri}>"
 
 
-_IN_GRAPH = f" <{ANALYSIS_GRAPH}> .\n".encode()  # the end of every N-Quads line: the analysis graph
 _SM = {t: f"<{vocab.SM}{t}>" for t in TERMS}
 
 
@@ -90,12 +89,6 @@ def _triples(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
     decimals to 6 places by `vocab.decimal_text`)."""
     for part in (_reach, _chokepoints, _concentration, _integration, _leaders):
         yield from part(analysis)
-
-
-def analysis_nquads(analysis: Analysis) -> bytes:
-    """The analysis results as N-Quads in the analysis graph: `analysis_lines`, each in the graph (the
-    text is parsed by Oxigraph when loaded, which checks every term)."""
-    return b"".join(line[:-2] + _IN_GRAPH for line in analysis_lines(analysis))  # "<s> <p> <o> ." -> "... <g> ."
 
 
 @gc_paused()
@@ -191,10 +184,15 @@ def _leaders(analysis: Analysis) -> Iterator[tuple[str, str, str]]:
 
 
 def analysis_quads(analysis: Analysis) -> list[ox.Quad]:
-    """The analysis results as quads in the analysis graph, sorted (see analysis_nquads)."""
-    return sorted(ox.parse(analysis_nquads(analysis), format=ox.RdfFormat.N_QUADS), key=str)
+    """The analysis results as quads in the analysis graph, sorted."""
+    store = ox.Store()
+    add_analysis(store, analysis)
+    return sorted(store, key=str)
 
 
 def add_analysis(store: ox.Store, analysis: Analysis) -> None:
-    """Add the analysis results to the store, in the analysis graph."""
-    store.load(analysis_nquads(analysis), format=ox.RdfFormat.N_QUADS)
+    """Add the analysis results to the store, in the analysis graph (Oxigraph parses the lines, so
+    it checks every term)."""
+    store.load(
+        b"\n".join(analysis_lines(analysis)), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(ANALYSIS_GRAPH)
+    )
